@@ -1,0 +1,434 @@
+//! `check`: walks one exchange in the order the browser does (fetch spec §main fetch, §HTTP fetch,
+//! §HTTP-redirect fetch; Chromium `CorsURLLoader`) and stops at the first check that fails:
+//! request mode and scheme → Local Network Access → preflight → each redirect → final response.
+
+use std::fmt;
+
+use crate::access_check::check_access;
+use crate::console::{self, Blocked};
+use crate::error::{CorsError, Failure};
+use crate::exchange::{Exchange, HeaderList, Outcome, Preflight, RedirectMode, RequestMode, Response};
+use crate::expose::exposed_headers;
+use crate::headers;
+use crate::infer;
+use crate::max_age;
+use crate::method;
+use crate::origin::{parse_serialized_origin, Origin, ParsedUrl};
+use crate::preflight::{self, PreflightAsk, PreflightNeed};
+use crate::redirect;
+use crate::verdict::{ExposedHeaders, MaxAgeByBrowser, Stage, Verdict};
+
+/// Input the engine cannot work with at all, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Re-runs the browser's CORS algorithm on `exchange`.
+pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
+    let request = Parsed::new(exchange)?;
+    let client = infer::client(exchange);
+    let credentials = infer::credentials(exchange, |credentials| evaluate(exchange, &request, credentials));
+    let mut evaluation = credentials.evaluation;
+    let mut warnings = std::mem::take(&mut evaluation.warnings);
+    let undetermined = evaluation.undetermined;
+    let allowed = if undetermined { exchange.outcome != Outcome::Failed } else { evaluation.blocked.is_none() };
+    match (exchange.outcome, allowed, undetermined) {
+        (Outcome::Failed, true, false) => warnings.push(
+            "The browser reported a failure, but every CORS check passes on what was captured: the cause is likely not \
+             CORS (a network error, a blocked or cancelled request, mixed content) or something the capture did not see."
+                .to_owned(),
+        ),
+        (Outcome::Succeeded, false, false) => warnings.push(
+            "The browser reported success, but the captured headers fail a CORS check: the capture may be incomplete \
+             (e.g. a cached preflight or a header added after capture)."
+                .to_owned(),
+        ),
+        _ => {}
+    }
+    let console = evaluation.blocked.as_ref().map(|b| {
+        console::render(&Blocked {
+            failure: &b.failure,
+            stage: b.stage,
+            client: client.value,
+            url: &b.url,
+            redirected_from: b.redirected_from.as_deref(),
+            page_origin: &exchange.request.origin,
+            response: b.response.as_ref(),
+            location: b.location.as_deref(),
+            header_as_written: b.header_as_written.as_deref(),
+        })
+    });
+    let mut inferred = credentials.inferred;
+    if client.assumed {
+        inferred.client = Some(client.value);
+        inferred.because.push("the capture does not say which API made the request; fetch() was assumed".to_owned());
+    }
+    Ok(Verdict {
+        allowed,
+        undetermined,
+        cors_applies: evaluation.cors_applies,
+        preflight_required: evaluation.need.required,
+        preflight_reasons: evaluation.need.reasons,
+        unsafe_header_names: evaluation.need.unsafe_header_names,
+        preflight_observed: evaluation.preflight_observed,
+        stage: evaluation.blocked.as_ref().map(|b| b.stage),
+        error: evaluation.blocked.as_ref().map(|b| b.failure.error),
+        failed_parameter: evaluation.blocked.as_ref().map(|b| b.failure.failed_parameter.clone()),
+        missing_allowed_headers: evaluation.missing_headers,
+        console,
+        inferred,
+        warnings,
+        max_age: evaluation.max_age,
+        exposed_headers: evaluation.exposed,
+    })
+}
+
+/// The parts of the request that must parse before anything can be said.
+pub(crate) struct Parsed {
+    url: ParsedUrl,
+    page_origin: Option<Origin>,
+    method: String,
+    /// The script's headers, or names recovered from the observed preflight when they were not captured.
+    headers: HeaderList,
+    headers_from_preflight: bool,
+}
+
+impl Parsed {
+    fn new(exchange: &Exchange) -> Result<Parsed, InputError> {
+        let request = &exchange.request;
+        let field_error = |field: &str, message: String| InputError { field: field.to_owned(), message };
+        let url = ParsedUrl::parse(&request.url).map_err(|m| field_error("request.url", format!("'{}' is not a valid URL: {m}", request.url)))?;
+        let page_origin = parse_serialized_origin(&request.origin).map_err(|m| field_error("request.origin", m))?;
+        if request.method.is_empty() || !headers::is_token(&request.method) {
+            return Err(field_error("request.method", format!("'{}' is not an HTTP method token", request.method)));
+        }
+        for (i, redirect) in exchange.redirects.iter().enumerate() {
+            if !(300..400).contains(&redirect.status) {
+                return Err(field_error(&format!("redirects[{i}].status"), format!("{} is not a redirect status (3xx)", redirect.status)));
+            }
+        }
+        let announced = exchange
+            .preflight
+            .as_ref()
+            .and_then(|p| headers::get(&p.request_headers, "access-control-request-headers"))
+            .and_then(|value| headers::parse_name_list(&value).ok())
+            .filter(|names| !names.is_empty());
+        let (headers, headers_from_preflight) = match announced {
+            Some(names) if request.headers.is_empty() => (names.into_iter().map(|n| (n, String::new())).collect(), true),
+            _ => (request.headers.clone(), false),
+        };
+        Ok(Parsed { url, page_origin, method: method::normalize(&request.method), headers, headers_from_preflight })
+    }
+
+    fn serialized_origin(&self) -> String {
+        self.page_origin.as_ref().map_or_else(|| "null".to_owned(), Origin::serialize)
+    }
+
+    fn same_origin(&self, url: &ParsedUrl) -> bool {
+        self.page_origin.is_some() && url.origin() == self.page_origin
+    }
+}
+
+/// Where the walk stopped and what a browser message needs to describe it.
+pub(crate) struct BlockedAt {
+    pub(crate) failure: Failure,
+    stage: Stage,
+    url: String,
+    redirected_from: Option<String>,
+    response: Option<Response>,
+    location: Option<String>,
+    header_as_written: Option<String>,
+}
+
+/// One run of the algorithm under one assumption about the credentials mode.
+pub(crate) struct Evaluation {
+    cors_applies: bool,
+    need: PreflightNeed,
+    preflight_observed: bool,
+    pub(crate) blocked: Option<BlockedAt>,
+    undetermined: bool,
+    warnings: Vec<String>,
+    max_age: Option<MaxAgeByBrowser>,
+    exposed: Option<ExposedHeaders>,
+    missing_headers: Vec<String>,
+}
+
+impl Evaluation {
+    fn new() -> Self {
+        Evaluation {
+            cors_applies: true,
+            need: PreflightNeed::default(),
+            preflight_observed: false,
+            blocked: None,
+            undetermined: false,
+            warnings: Vec::new(),
+            max_age: None,
+            exposed: None,
+            missing_headers: Vec::new(),
+        }
+    }
+
+    fn not_cors(mut self, why: &str) -> Self {
+        self.cors_applies = false;
+        self.warnings.push(why.to_owned());
+        self
+    }
+}
+
+/// The current position in the redirect chain.
+struct Hop<'a> {
+    url: ParsedUrl,
+    url_text: &'a str,
+    initial_text: &'a str,
+    /// `Origin` as sent on this hop: the page's origin, or "null" once tainted.
+    origin_header: String,
+    method: String,
+    headers: HeaderList,
+}
+
+impl Hop<'_> {
+    fn blocked(&self, failure: Failure, stage: Stage, response: Option<&Response>) -> BlockedAt {
+        BlockedAt {
+            failure,
+            stage,
+            url: self.url_text.to_owned(),
+            redirected_from: (self.url_text != self.initial_text).then(|| self.initial_text.to_owned()),
+            response: response.cloned(),
+            location: None,
+            header_as_written: None,
+        }
+    }
+}
+
+pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) -> Evaluation {
+    let request = &exchange.request;
+    let mut eval = Evaluation::new();
+    let mut hop = Hop {
+        url: parsed.url.clone(),
+        url_text: &request.url,
+        initial_text: &request.url,
+        origin_header: parsed.serialized_origin(),
+        method: parsed.method.clone(),
+        headers: parsed.headers.clone(),
+    };
+    if let Some(failure) = request_stage_failure(exchange, parsed) {
+        eval.blocked = Some(hop.blocked(failure, Stage::Request, None));
+        return eval;
+    }
+    if request.mode == RequestMode::NoCors {
+        return eval.not_cors("mode 'no-cors': CORS checks do not apply, and script gets an opaque response (status 0, no headers, no body).");
+    }
+    if parsed.same_origin(&parsed.url) && exchange.redirects.is_empty() {
+        return eval.not_cors("The request is same-origin: CORS does not apply.");
+    }
+    if parsed.url.scheme == "data" {
+        return eval.not_cors("data: URLs are fetched without CORS.");
+    }
+    if parsed.headers_from_preflight {
+        eval.warnings.push(
+            "The request's own headers were not captured; the CORS-unsafe header names were taken from the preflight's \
+             Access-Control-Request-Headers."
+                .to_owned(),
+        );
+    }
+    let mut cors_flag = !parsed.same_origin(&parsed.url);
+    eval.need = preflight::need(&hop.method, &hop.headers, request.mode);
+    if cors_flag && !run_preflight(exchange.preflight.as_ref(), &hop, &eval.need.clone(), Stage::Preflight, request, credentials, &mut eval) {
+        return eval;
+    }
+
+    for (index, redirect) in exchange.redirects.iter().enumerate() {
+        if cors_flag {
+            if let Err(access) = check_access(&redirect.headers, &hop.origin_header, credentials) {
+                let mut blocked = hop.blocked(access.on_response(), Stage::Redirect, Some(&as_response(redirect.status, &redirect.headers)));
+                blocked.location = Some(redirect.location.clone());
+                eval.blocked = Some(blocked);
+                return eval;
+            }
+        }
+        match request.redirect_mode {
+            RedirectMode::Error => {
+                eval.blocked = Some(hop.blocked(Failure::new(CorsError::RedirectModeError, ""), Stage::Redirect, None));
+                return eval;
+            }
+            RedirectMode::Manual => {
+                eval.warnings.push("redirect mode 'manual': script gets an opaque-redirect response and the redirect is not followed.".to_owned());
+                return eval;
+            }
+            RedirectMode::Follow => {}
+        }
+        let target = match redirect::follow_location(&redirect.location, index + 1, parsed.page_origin.as_ref()) {
+            Ok(target) => target,
+            Err(failure) => {
+                let mut blocked = hop.blocked(failure, Stage::Redirect, Some(&as_response(redirect.status, &redirect.headers)));
+                blocked.location = Some(redirect.location.clone());
+                eval.blocked = Some(blocked);
+                return eval;
+            }
+        };
+        if redirect::taints_origin(&hop.url, &target, parsed.page_origin.as_ref()) {
+            hop.origin_header = "null".to_owned();
+        }
+        if redirect::drops_body(redirect.status, &hop.method) {
+            hop.headers.retain(|(name, _)| !is_request_body_header(name));
+        }
+        if hop.url.origin() != target.origin() {
+            // Fetch deletes Authorization on a cross-origin redirect (HTTP-redirect fetch step 13).
+            hop.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+        }
+        hop.method = redirect::method_after(redirect.status, &hop.method);
+        hop.url = target;
+        hop.url_text = redirect.next.as_ref().map_or(redirect.location.as_str(), |next| next.url.as_str());
+        if let Some(sent) = redirect.next.as_ref().and_then(|next| next.origin_header.as_deref()) {
+            if sent != hop.origin_header {
+                eval.warnings.push(format!(
+                    "After redirect {} the browser sent Origin: {sent}, where the engine expected {}.",
+                    index + 1,
+                    hop.origin_header
+                ));
+            }
+        }
+        cors_flag = cors_flag || !parsed.same_origin(&hop.url) || hop.origin_header == "null";
+        if cors_flag {
+            let need = preflight::need(&hop.method, &hop.headers, request.mode);
+            let observed = redirect.next.as_ref().and_then(|next| next.preflight.as_ref());
+            if !run_preflight(observed, &hop, &need, Stage::RedirectPreflight, request, credentials, &mut eval) {
+                return eval;
+            }
+        }
+    }
+
+    let Some(response) = exchange.response.as_ref() else {
+        if exchange.outcome != Outcome::Succeeded {
+            eval.undetermined = true;
+            eval.warnings.push(
+                "No final response was captured and no earlier check failed: the request may have failed below HTTP, \
+                 been cancelled, or the capture missed it."
+                    .to_owned(),
+            );
+        }
+        return eval;
+    };
+    if !cors_flag {
+        return eval;
+    }
+    if let Err(access) = check_access(&response.headers, &hop.origin_header, credentials) {
+        eval.blocked = Some(hop.blocked(access.on_response(), Stage::Response, Some(response)));
+        return eval;
+    }
+    eval.exposed = Some(exposed_headers(&response.headers, credentials));
+    eval
+}
+
+/// Rejections before anything is sent: request mode, scheme, Local Network Access.
+fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure> {
+    let request = &exchange.request;
+    let same_origin = parsed.same_origin(&parsed.url);
+    match request.mode {
+        RequestMode::SameOrigin if !same_origin => return Some(Failure::new(CorsError::DisallowedByMode, "")),
+        RequestMode::NoCors if !method::is_cors_safelisted(&parsed.method) => {
+            return Some(Failure::new(CorsError::NoCorsMethodNotSafelisted, parsed.method.clone()))
+        }
+        RequestMode::NoCors if request.redirect_mode != RedirectMode::Follow => {
+            return Some(Failure::new(CorsError::NoCorsRedirectModeNotFollow, ""))
+        }
+        _ => {}
+    }
+    if request.mode != RequestMode::NoCors && !same_origin && !parsed.url.is_http() && parsed.url.scheme != "data" {
+        return Some(Failure::new(CorsError::CorsDisabledScheme, ""));
+    }
+    let secure_context = parsed.page_origin.as_ref().is_some_and(Origin::is_potentially_trustworthy);
+    match (request.initiator_address_space, request.target_address_space) {
+        (Some(from), Some(to)) if to < from && !secure_context => {
+            Some(Failure::new(CorsError::InsecureLocalNetwork, to.name()))
+        }
+        _ => None,
+    }
+}
+
+/// Runs the preflight step for one hop. Returns false when the walk must stop (the preflight failed).
+fn run_preflight(
+    observed: Option<&Preflight>,
+    hop: &Hop,
+    need: &PreflightNeed,
+    stage: Stage,
+    request: &crate::exchange::Request,
+    credentials: bool,
+    eval: &mut Evaluation,
+) -> bool {
+    if !need.required {
+        return true;
+    }
+    let Some(observed) = observed else {
+        eval.warnings.push(
+            "This request needed a preflight, but no OPTIONS was captured: it was served from the browser's preflight \
+             cache, or the capture could not see it. The rest of the exchange was checked."
+                .to_owned(),
+        );
+        return true;
+    };
+    eval.preflight_observed = true;
+    if let Some(sent) = headers::get(&observed.request_headers, "access-control-request-method") {
+        if sent != hop.method {
+            eval.warnings.push(format!("The preflight announced method {sent}, but the request's method is {}.", hop.method));
+        }
+    }
+    let Some(response) = observed.response.as_ref() else {
+        let net_error = observed.net_error.clone().unwrap_or_default();
+        eval.blocked = Some(hop.blocked(Failure::new(CorsError::PreflightNetworkError, net_error), stage, None));
+        return false;
+    };
+    eval.max_age = Some(max_age::read(&response.headers));
+    let ask = PreflightAsk {
+        method: &hop.method,
+        unsafe_header_names: &need.unsafe_header_names,
+        origin: &hop.origin_header,
+        credentials,
+        forced: request.mode == RequestMode::CorsWithForcedPreflight,
+    };
+    match preflight::evaluate(response, &ask) {
+        Ok(pass) => {
+            eval.warnings.extend(pass.warnings);
+            true
+        }
+        Err(failed) => {
+            let mut blocked = hop.blocked(failed.failure, stage, Some(response));
+            if blocked.failure.error == CorsError::HeaderDisallowedByPreflightResponse {
+                blocked.header_as_written = need
+                    .unsafe_headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case(&blocked.failure.failed_parameter))
+                    .map(|h| h.name.clone());
+            }
+            if failed.missing_headers.len() > 1 {
+                eval.warnings.push(format!(
+                    "Several request headers are not allowed: {}. Chromium names only one of them (which one follows an \
+                     internal order); allow all of them.",
+                    failed.missing_headers.join(", ")
+                ));
+            }
+            eval.missing_headers = failed.missing_headers;
+            eval.blocked = Some(blocked);
+            false
+        }
+    }
+}
+
+fn as_response(status: u16, headers: &HeaderList) -> Response {
+    Response { status, headers: headers.clone() }
+}
+
+/// Request-body headers dropped when a redirect turns the request into a GET.
+fn is_request_body_header(name: &str) -> bool {
+    ["content-encoding", "content-language", "content-location", "content-type"].iter().any(|h| name.eq_ignore_ascii_case(h))
+}

@@ -1,0 +1,34 @@
+//! What each browser prints in the console for a blocked request. One file per browser's wording;
+//! templates are from `cors_error_string.cc` (Chromium), `security.properties` (Firefox) and
+//! `CrossOriginAccessControl.cpp` / `NetworkLoadChecker.cpp` (WebKit).
+
+pub mod chromium;
+pub mod firefox;
+pub mod safari;
+
+use crate::error::Failure;
+use crate::exchange::{Client, Response};
+use crate::verdict::{ConsoleLines, Stage};
+
+/// Everything a browser's message can mention about one blocked request.
+pub struct Blocked<'a> {
+    pub failure: &'a Failure,
+    pub stage: Stage,
+    pub client: Client,
+    /// The URL whose load failed: the last URL of the redirect chain so far.
+    pub url: &'a str,
+    /// The first URL, when the request was redirected before it failed.
+    pub redirected_from: Option<&'a str>,
+    /// The page's serialized origin (Chromium prints it even when the `Origin` header was tainted to null).
+    pub page_origin: &'a str,
+    /// The response whose check failed (preflight, redirect or final), when there was one.
+    pub response: Option<&'a Response>,
+    /// For a failed redirect hop: where it pointed.
+    pub location: Option<&'a str>,
+    /// For a disallowed header: the name as the page's script wrote it (Safari prints that).
+    pub header_as_written: Option<&'a str>,
+}
+
+pub fn render(blocked: &Blocked) -> ConsoleLines {
+    ConsoleLines { chromium: chromium::line(blocked), firefox: firefox::line(blocked), safari: safari::lines(blocked) }
+}

@@ -1,0 +1,105 @@
+//! Raw header lists as captured: case-insensitive lookup, combining repeated lines the way
+//! Fetch's "get" does (values joined with ", "), HTTP whitespace trimming, and the `#token`
+//! list syntax used by `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
+
+use crate::exchange::HeaderList;
+
+/// HTTP whitespace around a field value (fetch spec §HTTP whitespace byte: tab, space; CR and LF
+/// cannot survive a parsed response but may appear in hand-written input).
+fn trim_http_whitespace(value: &str) -> &str {
+    value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+/// The values of every line named `name` (ASCII case-insensitive), trimmed, in order.
+pub fn values<'a>(headers: &'a HeaderList, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| trim_http_whitespace(v))
+}
+
+/// Fetch's "get": all lines named `name` combined with ", ", or `None` when there is none.
+pub fn get(headers: &HeaderList, name: &str) -> Option<String> {
+    let mut combined: Option<String> = None;
+    for value in values(headers, name) {
+        match combined.as_mut() {
+            None => combined = Some(value.to_owned()),
+            Some(all) => {
+                all.push_str(", ");
+                all.push_str(value);
+            }
+        }
+    }
+    combined
+}
+
+/// How many separate lines named `name` there are (Firefox reports two ACAO lines differently
+/// from one line holding a list).
+pub fn count(headers: &HeaderList, name: &str) -> usize {
+    values(headers, name).count()
+}
+
+/// RFC 9110 `tchar`.
+pub fn is_tchar(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// RFC 9110 `token`: one or more tchars.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+/// Parses a `#token` list as Chromium and Firefox do: split on commas, trim whitespace, ignore
+/// empty elements. `Err` carries the first element that is not a token.
+pub fn parse_token_list(value: &str) -> Result<Vec<String>, String> {
+    let mut items = Vec::new();
+    for element in value.split(',') {
+        let element = trim_http_whitespace(element);
+        if element.is_empty() {
+            continue;
+        }
+        if !is_token(element) {
+            return Err(element.to_owned());
+        }
+        items.push(element.to_owned());
+    }
+    Ok(items)
+}
+
+/// A header-name list, lower-cased, e.g. for `Access-Control-Allow-Headers`.
+pub fn parse_name_list(value: &str) -> Result<Vec<String>, String> {
+    parse_token_list(value).map(|names| names.into_iter().map(|n| n.to_ascii_lowercase()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(pairs: &[(&str, &str)]) -> HeaderList {
+        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn get_combines_repeated_lines_case_insensitively() {
+        let h = list(&[("Vary", "Origin"), ("X", "1"), ("vary", " Accept ")]);
+        assert_eq!(get(&h, "VARY").as_deref(), Some("Origin, Accept"));
+        assert_eq!(count(&h, "vary"), 2);
+        assert_eq!(get(&h, "missing"), None);
+    }
+
+    #[test]
+    fn empty_value_is_present_not_absent() {
+        let h = list(&[("Access-Control-Allow-Origin", "")]);
+        assert_eq!(get(&h, "access-control-allow-origin").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn token_lists_ignore_empty_elements_and_reject_non_tokens() {
+        assert_eq!(parse_token_list(" GET, ,POST,"), Ok(vec!["GET".into(), "POST".into()]));
+        assert_eq!(parse_token_list("GET; POST"), Err("GET; POST".into()));
+        assert_eq!(parse_token_list("GET POST"), Err("GET POST".into()));
+        assert_eq!(parse_token_list("\"GET\""), Err("\"GET\"".into()));
+        assert_eq!(parse_name_list("X-Api-Key, Content-Type"), Ok(vec!["x-api-key".into(), "content-type".into()]));
+        assert_eq!(parse_token_list(""), Ok(vec![]));
+    }
+}

@@ -1,0 +1,29 @@
+//! CORS Lens core: re-runs the browser's CORS algorithm (WHATWG Fetch, as Chromium implements it)
+//! on one captured exchange and says whether CORS blocked it, at which check, and what each
+//! browser printed. Plain Rust with no browser types; `wasm.rs` is the only binding layer.
+//!
+//! Data flows one way: [`Exchange`] → [`check`] → [`Verdict`] (→ explanation → fix).
+
+pub mod access_check;
+pub mod check;
+pub mod console;
+pub mod error;
+pub mod exchange;
+pub mod expose;
+pub mod headers;
+pub mod infer;
+pub mod max_age;
+pub mod method;
+pub mod origin;
+pub mod preflight;
+pub mod redact;
+pub mod redirect;
+pub mod safelist;
+pub mod verdict;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use check::{check, InputError};
+pub use error::{CorsError, Failure};
+pub use exchange::Exchange;
+pub use verdict::Verdict;

@@ -1,0 +1,212 @@
+//! URLs and origins, to the extent CORS needs them: scheme, host, port, userinfo, and the
+//! origin's serialization `scheme://host[:port]` (fetch spec §origin, HTML §serialization of an
+//! origin). Written by hand rather than with the `url` crate because its IDNA tables would
+//! dominate the extension's wasm size; captured URLs come from the browser already canonical.
+
+/// Schemes whose URLs have a host and a (default) port: the WHATWG "special" schemes minus file.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedUrl {
+    pub scheme: String,
+    /// Lower-cased host; IPv6 literals keep their brackets.
+    pub host: String,
+    /// `None` when absent or equal to the scheme's default.
+    pub port: Option<u16>,
+    pub has_credentials: bool,
+    /// Path and query, as written ("/" when empty).
+    pub path_and_query: String,
+}
+
+impl ParsedUrl {
+    /// Parses an absolute URL. Errors say what is wrong in plain words.
+    pub fn parse(input: &str) -> Result<ParsedUrl, String> {
+        let input = input.trim_matches(|c: char| c <= ' ');
+        let colon = input.find(':').ok_or("it has no scheme (expected e.g. https://host/path)")?;
+        let scheme = &input[..colon];
+        let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if !valid_scheme {
+            return Err(format!("'{scheme}' is not a URL scheme"));
+        }
+        let scheme = scheme.to_ascii_lowercase();
+        let rest = &input[colon + 1..];
+        if default_port(&scheme).is_none() {
+            // data:, file:, blob:, chrome-extension: ... carry no origin CORS can match.
+            return Ok(ParsedUrl {
+                scheme,
+                host: String::new(),
+                port: None,
+                has_credentials: false,
+                path_and_query: rest.to_owned(),
+            });
+        }
+        let rest = rest.trim_start_matches(['/', '\\']);
+        let authority_end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(authority_end);
+        let (has_credentials, host_port) = match authority.rfind('@') {
+            Some(at) => (true, &authority[at + 1..]),
+            None => (false, authority),
+        };
+        let (host, port_text) = split_host_port(host_port)?;
+        if host.is_empty() {
+            return Err("it has no host".into());
+        }
+        if host.bytes().any(|b| b <= b' ' || b"<>^|%\"".contains(&b)) {
+            return Err(format!("its host '{host}' contains a character not allowed in a host"));
+        }
+        let port = match port_text {
+            None | Some("") => None,
+            Some(text) => {
+                let n: u16 = text.parse().map_err(|_| format!("its port '{text}' is not a number from 0 to 65535"))?;
+                (Some(n) != default_port(&scheme)).then_some(n)
+            }
+        };
+        let tail = tail.split('#').next().unwrap_or("");
+        let path_and_query = if tail.is_empty() || tail.starts_with('?') { format!("/{tail}") } else { tail.replace('\\', "/") };
+        Ok(ParsedUrl { scheme, host: host.to_ascii_lowercase(), port, has_credentials, path_and_query })
+    }
+
+    pub fn is_http(&self) -> bool {
+        self.scheme == "http" || self.scheme == "https"
+    }
+
+    /// The tuple origin, or `None` for URLs whose origin is opaque (data:, file:, ...).
+    pub fn origin(&self) -> Option<Origin> {
+        default_port(&self.scheme)?;
+        Some(Origin { scheme: self.scheme.clone(), host: self.host.clone(), port: self.port })
+    }
+
+    /// `host[:port]` as the Host header carries it.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+fn split_host_port(host_port: &str) -> Result<(&str, Option<&str>), String> {
+    if host_port.starts_with('[') {
+        let close = host_port.find(']').ok_or("its IPv6 host has no closing ']'")?;
+        let after = &host_port[close + 1..];
+        let port = after.strip_prefix(':');
+        if !after.is_empty() && port.is_none() {
+            return Err("unexpected text after its IPv6 host".into());
+        }
+        return Ok((&host_port[..=close], port));
+    }
+    Ok(match host_port.rfind(':') {
+        Some(i) => (&host_port[..i], Some(&host_port[i + 1..])),
+        None => (host_port, None),
+    })
+}
+
+/// A tuple origin. Opaque origins are represented as `None` where they can occur.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub scheme: String,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Origin {
+    /// HTML's serialization: `scheme://host[:port]`, default port omitted, no trailing slash.
+    pub fn serialize(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}://{}:{port}", self.scheme, self.host),
+            None => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+
+    /// Whether a context of this origin is potentially trustworthy (a "secure context"):
+    /// https/wss, or loopback hosts (Secure Contexts §3.2).
+    pub fn is_potentially_trustworthy(&self) -> bool {
+        matches!(self.scheme.as_str(), "https" | "wss")
+            || self.host == "localhost"
+            || self.host.ends_with(".localhost")
+            || self.host.starts_with("127.")
+            || self.host == "[::1]"
+    }
+}
+
+/// The page origin as given in the exchange: a serialized origin or `"null"` (opaque).
+/// Returns `Ok(None)` for an opaque origin.
+pub fn parse_serialized_origin(text: &str) -> Result<Option<Origin>, String> {
+    if text == "null" {
+        return Ok(None);
+    }
+    let url = ParsedUrl::parse(text)?;
+    let origin = url.origin().ok_or_else(|| format!("'{text}' has no tuple origin (use \"null\" for an opaque one)"))?;
+    if url.path_and_query != "/" {
+        return Err(format!("'{text}' is a URL with a path, not an origin (expected {})", origin.serialize()));
+    }
+    Ok(Some(origin))
+}
+
+/// Whether Chromium's `GURL` would accept an `Access-Control-Allow-Origin` value as a URL. Used
+/// only to tell "invalid value" from "mismatch"; the value never becomes a request.
+pub fn is_valid_url_for_acao(value: &str) -> bool {
+    match ParsedUrl::parse(value) {
+        Ok(url) => default_port(&url.scheme).is_none() || !url.host.contains('*'),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_serialization_drops_default_port_and_lowercases() {
+        let u = ParsedUrl::parse("HTTPS://API.Example.com:443/a/b?c=1#frag").unwrap();
+        assert_eq!(u.origin().unwrap().serialize(), "https://api.example.com");
+        assert_eq!(u.path_and_query, "/a/b?c=1");
+        let u = ParsedUrl::parse("http://127.0.0.1:8002").unwrap();
+        assert_eq!(u.origin().unwrap().serialize(), "http://127.0.0.1:8002");
+        assert_eq!(u.path_and_query, "/");
+        assert_eq!(u.host_header(), "127.0.0.1:8002");
+    }
+
+    #[test]
+    fn credentials_and_ipv6_are_recognised() {
+        let u = ParsedUrl::parse("https://user:pw@example.com/x").unwrap();
+        assert!(u.has_credentials);
+        assert_eq!(u.host, "example.com");
+        let u = ParsedUrl::parse("http://[::1]:8080/").unwrap();
+        assert_eq!(u.origin().unwrap().serialize(), "http://[::1]:8080");
+    }
+
+    #[test]
+    fn bad_urls_explain_themselves() {
+        assert!(ParsedUrl::parse("example.com/x").unwrap_err().contains("scheme"));
+        assert!(ParsedUrl::parse("https://host:99999/").unwrap_err().contains("port"));
+        assert!(ParsedUrl::parse("https://").unwrap_err().contains("no host"));
+        // Like the WHATWG parser, extra slashes before a special URL's host are skipped.
+        assert_eq!(ParsedUrl::parse("https:///path").unwrap().host, "path");
+    }
+
+    #[test]
+    fn non_special_schemes_have_opaque_origins() {
+        let u = ParsedUrl::parse("file:///etc/passwd").unwrap();
+        assert!(u.origin().is_none());
+        assert!(!u.is_http());
+        assert_eq!(parse_serialized_origin("null"), Ok(None));
+        assert!(parse_serialized_origin("https://a.com/path").is_err());
+    }
+
+    #[test]
+    fn acao_url_validity() {
+        assert!(is_valid_url_for_acao("https://a.com/"));
+        assert!(!is_valid_url_for_acao("example.com"));
+        assert!(!is_valid_url_for_acao("https://*.example.com"));
+        assert!(!is_valid_url_for_acao("*.example.com"));
+    }
+}

@@ -1,0 +1,105 @@
+//! The output model: did CORS block the exchange, at which check, with which failed parameter,
+//! and what each browser printed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CorsError;
+use crate::exchange::{Client, CredentialsMode};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Verdict {
+    pub allowed: bool,
+    /// True when the capture lacks what is needed to decide (e.g. a required preflight was not
+    /// observed and nothing came back): `allowed` then reflects only the observed outcome.
+    pub undetermined: bool,
+    /// False when CORS does not apply at all (same-origin, `no-cors`).
+    pub cors_applies: bool,
+    pub preflight_required: bool,
+    pub preflight_reasons: Vec<String>,
+    /// The CORS-unsafe request-header names, sorted and lower-cased, as the preflight announces them.
+    pub unsafe_header_names: Vec<String>,
+    pub preflight_observed: bool,
+    pub stage: Option<Stage>,
+    pub error: Option<CorsError>,
+    pub failed_parameter: Option<String>,
+    /// Every header the preflight response would have to allow, when more than one is missing.
+    pub missing_allowed_headers: Vec<String>,
+    pub console: Option<ConsoleLines>,
+    pub inferred: Inferred,
+    pub warnings: Vec<String>,
+    /// Access-Control-Max-Age as each browser reads it, when a preflight response was observed.
+    pub max_age: Option<MaxAgeByBrowser>,
+    /// On an allowed response: which response headers script can and cannot read.
+    pub exposed_headers: Option<ExposedHeaders>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Rejected before anything was sent (mode, scheme, address space).
+    Request,
+    Preflight,
+    Response,
+    Redirect,
+    RedirectPreflight,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConsoleLines {
+    pub chromium: String,
+    /// `None` where that browser does not block this exchange (e.g. Local Network Access is Chromium-only).
+    pub firefox: Option<String>,
+    /// Safari prints two or three lines; they are joined with newlines.
+    pub safari: Option<String>,
+}
+
+/// Hidden variables the capture could not see, and what the engine assumed for them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Inferred {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials_mode: Option<CredentialsMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
+    /// Why the engine chose those values, in plain words.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub because: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MaxAgeByBrowser {
+    /// The raw header value (repeated lines combined), or `None` when absent.
+    pub header: Option<String>,
+    pub chromium: MaxAge,
+    pub firefox: MaxAge,
+    pub safari: MaxAge,
+}
+
+/// How long one browser caches the preflight result, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MaxAge {
+    pub seconds: u32,
+    pub reading: MaxAgeReading,
+    /// The browser's cap, so a UI can show "capped at 7200 s".
+    pub cap: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxAgeReading {
+    /// No header: the browser's default applies.
+    Missing,
+    /// The value was used as sent.
+    Parsed,
+    /// Above the browser's cap: clamped.
+    Capped,
+    /// Not a number this browser accepts: default applies (Chromium, Safari) or nothing is cached (Firefox).
+    Unparsable,
+    /// Zero or negative: not cached.
+    NotCached,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExposedHeaders {
+    pub readable: Vec<String>,
+    pub hidden: Vec<String>,
+}

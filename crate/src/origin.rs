@@ -29,6 +29,14 @@ impl ParsedUrl {
     /// Parses an absolute URL. Errors say what is wrong in plain words.
     pub fn parse(input: &str) -> Result<ParsedUrl, String> {
         let input = input.trim_matches(|c: char| c <= ' ');
+        // The WHATWG parser (and GURL) drop every ASCII tab and newline anywhere in the input.
+        let stripped: String;
+        let input = if input.contains(['\t', '\n', '\r']) {
+            stripped = input.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+            stripped.as_str()
+        } else {
+            input
+        };
         let colon = input.find(':').ok_or("it has no scheme (expected e.g. https://host/path)")?;
         let scheme = &input[..colon];
         let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -208,5 +216,6 @@ mod tests {
         assert!(!is_valid_url_for_acao("example.com"));
         assert!(!is_valid_url_for_acao("https://*.example.com"));
         assert!(!is_valid_url_for_acao("*.example.com"));
+        assert!(is_valid_url_for_acao("http://a\tb"), "tabs are stripped, as GURL does");
     }
 }

@@ -20,7 +20,8 @@ pub fn follow_location(location: &str, hop: usize, request_origin: Option<&Origi
     // The request is cross-origin here (CORS is in play), so credentials in the target are an error
     // unless the target is same-origin with the request's origin (fetch spec step 9-10).
     if target.has_credentials && target.origin().as_ref() != request_origin {
-        return Err(Failure::new(CorsError::RedirectContainsCredentials, location));
+        // Chromium's network service reports no failed parameter here.
+        return Err(Failure::new(CorsError::RedirectContainsCredentials, ""));
     }
     Ok(target)
 }

@@ -41,10 +41,10 @@ pub fn line(b: &Blocked) -> Option<String> {
         CorsError::PreflightInvalidStatus => format!("CORS preflight response did not succeed). Status code: {status}."),
         CorsError::PreflightDisallowedRedirect => "CORS request external redirect not allowed).".to_owned(),
         CorsError::InvalidAllowMethodsPreflightResponse => {
-            format!("invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Methods’).", first_bad_token(hint))
+            format!("invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Methods’).", first_bad_token(&response_header("access-control-allow-methods")))
         }
         CorsError::InvalidAllowHeadersPreflightResponse => {
-            format!("invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Headers’).", first_bad_token(hint))
+            format!("invalid token ‘{}’ in CORS header ‘Access-Control-Allow-Headers’).", first_bad_token(&response_header("access-control-allow-headers")))
         }
         CorsError::MethodDisallowedByPreflightResponse => "Did not find method in CORS header ‘Access-Control-Allow-Methods’).".to_owned(),
         CorsError::HeaderDisallowedByPreflightResponse => format!(

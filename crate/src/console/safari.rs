@@ -6,6 +6,7 @@
 use super::Blocked;
 use crate::error::CorsError;
 use crate::exchange::Client;
+use crate::headers;
 use crate::preflight::is_ok_status;
 use crate::verdict::Stage;
 
@@ -32,6 +33,7 @@ fn description(b: &Blocked) -> Option<String> {
         format!("Origin {} is not allowed by Access-Control-Allow-Origin. Status code: {}", b.page_origin, status.unwrap_or_default())
     };
     let hint = &b.failure.failed_parameter;
+    let response_header = |name: &str| b.response.and_then(|r| headers::get(&r.headers, name)).unwrap_or_default();
     let access = match b.failure.error {
         CorsError::MissingAllowOriginHeader
         | CorsError::PreflightMissingAllowOriginHeader
@@ -51,14 +53,18 @@ fn description(b: &Blocked) -> Option<String> {
         CorsError::PreflightInvalidStatus | CorsError::PreflightDisallowedRedirect => {
             format!("Preflight response is not successful. Status code: {}", status.unwrap_or_default())
         }
-        CorsError::InvalidAllowMethodsPreflightResponse => format!("Header Access-Control-Allow-Methods has an invalid value: {hint}"),
-        CorsError::InvalidAllowHeadersPreflightResponse => format!("Header Access-Control-Allow-Headers has an invalid value: {hint}"),
+        CorsError::InvalidAllowMethodsPreflightResponse => {
+            format!("Header Access-Control-Allow-Methods has an invalid value: {}", response_header("access-control-allow-methods"))
+        }
+        CorsError::InvalidAllowHeadersPreflightResponse => {
+            format!("Header Access-Control-Allow-Headers has an invalid value: {}", response_header("access-control-allow-headers"))
+        }
         CorsError::MethodDisallowedByPreflightResponse => format!("Method {hint} is not allowed by Access-Control-Allow-Methods."),
         CorsError::HeaderDisallowedByPreflightResponse => {
             format!("Request header field {} is not allowed by Access-Control-Allow-Headers.", b.header_as_written.unwrap_or(hint))
         }
         CorsError::RedirectContainsCredentials => {
-            let location = b.location.unwrap_or(hint);
+            let location = b.location.unwrap_or_default();
             return Some(format!(
                 "Cross-origin redirection to {location} denied by Cross-Origin Resource Sharing policy: redirection URL {location} has credentials"
             ));

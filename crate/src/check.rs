@@ -55,6 +55,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         ),
         _ => {}
     }
+    let document_url = exchange.request.document_url.clone().unwrap_or_else(|| format!("{}/", exchange.request.origin));
     let console = evaluation.blocked.as_ref().map(|b| {
         console::render(&Blocked {
             failure: &b.failure,
@@ -62,6 +63,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
             client: client.value,
             url: &b.url,
             redirected_from: b.redirected_from.as_deref(),
+            document_url: &document_url,
             page_origin: &exchange.request.origin,
             response: b.response.as_ref(),
             location: b.location.as_deref(),
@@ -268,6 +270,12 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
             RedirectMode::Follow => {}
         }
         let target = match redirect::follow_location(&redirect.location, index + 1, parsed.page_origin.as_ref()) {
+            Ok(target) if request.mode == RequestMode::SameOrigin && !parsed.same_origin(&target) => {
+                let mut blocked = hop.blocked(Failure::new(CorsError::DisallowedByMode, ""), Stage::Redirect, None);
+                blocked.location = Some(redirect.location.clone());
+                eval.blocked = Some(blocked);
+                return eval;
+            }
             Ok(target) => target,
             Err(failure) => {
                 let mut blocked = hop.blocked(failure, Stage::Redirect, Some(&as_response(redirect.status, &redirect.headers)));

@@ -37,6 +37,10 @@ pub struct Request {
     pub redirect_mode: RedirectMode,
     #[serde(default)]
     pub client: Client,
+    /// The URL of the document that made the request; Chromium names it in some messages.
+    /// Defaults to the origin followed by "/".
+    #[serde(default)]
+    pub document_url: Option<String>,
     /// Address space facts for Private/Local Network Access; absent when the capture does not know.
     #[serde(default)]
     pub initiator_address_space: Option<AddressSpace>,

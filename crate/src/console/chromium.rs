@@ -6,6 +6,7 @@
 use super::Blocked;
 use crate::error::CorsError;
 use crate::exchange::Client;
+use crate::verdict::Stage;
 
 const PREFLIGHT_PREFIX: &str = "Response to preflight request doesn't pass access control check: ";
 const CORS_ENABLED_SCHEMES: &str = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app";
@@ -20,16 +21,15 @@ fn kind(client: Client) -> &'static str {
     }
 }
 
-/// Newer builds print the hint through `EncodeHint()`: non-printable and non-ASCII as `\uXXXX`.
+/// Newer builds print the hint through `EncodeHint()`, byte by byte: anything outside printable
+/// ASCII becomes `\u00XX` (so UTF-8 `ä` prints as `\u00C3\u00A4`, as observed in Chromium 156).
 fn encode_hint(hint: &str) -> String {
     let mut out = String::with_capacity(hint.len());
-    for c in hint.chars() {
-        if (' '..='~').contains(&c) {
-            out.push(c);
+    for byte in hint.bytes() {
+        if (b' '..=b'~').contains(&byte) {
+            out.push(char::from(byte));
         } else {
-            for unit in c.encode_utf16(&mut [0; 2]) {
-                out.push_str(&format!("\\u{unit:04X}"));
-            }
+            out.push_str(&format!("\\u{byte:04X}"));
         }
     }
     out
@@ -42,6 +42,14 @@ pub fn line(b: &Blocked) -> String {
     // Checks the renderer makes before anything is sent print a "Fetch API cannot load" line.
     if b.client == Client::Fetch || b.client == Client::Unknown {
         match error {
+            // A same-origin request redirected elsewhere is stopped by the frame's loader.
+            CorsError::DisallowedByMode if b.stage == Stage::Redirect => {
+                return format!(
+                    "Unsafe attempt to load URL {} from frame with URL {}. Domains, protocols and ports must match.\n",
+                    b.location.unwrap_or(url),
+                    b.document_url
+                )
+            }
             CorsError::DisallowedByMode => {
                 return format!(
                     "Fetch API cannot load {url}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {}.",
@@ -137,7 +145,7 @@ mod tests {
 
     #[test]
     fn hints_are_escaped_like_encode_hint() {
-        assert_eq!(encode_hint("a\u{1}é"), "a\\u0001\\u00E9");
+        assert_eq!(encode_hint("a\u{1}ä"), "a\\u0001\\u00C3\\u00A4");
         assert_eq!(encode_hint("https://a.com, https://b.com"), "https://a.com, https://b.com");
     }
 }

@@ -10,6 +10,7 @@ pub mod console;
 pub mod error;
 pub mod exchange;
 pub mod expose;
+pub mod fixes;
 pub mod headers;
 pub mod infer;
 pub mod max_age;

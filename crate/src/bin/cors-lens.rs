@@ -19,6 +19,7 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
+    use cors_lens::fixes::{self, Fix};
     use cors_lens::{check, Exchange, Verdict};
 
     /// Exit code for input the engine cannot read.
@@ -43,57 +44,116 @@ mod cli {
             /// Print the verdict for a person instead of JSON.
             #[arg(long)]
             text: bool,
+            /// Also print the fix for this server framework (see `cors-lens frameworks`).
+            #[arg(long, value_name = "FRAMEWORK", conflicts_with = "jsonl")]
+            fix: Option<String>,
+        },
+        /// Print the fix for one framework as JSON (for tools; people want `check --text --fix`).
+        Fix {
+            /// A framework id from `cors-lens frameworks`.
+            framework: String,
+            /// The exchange file, or - for standard input.
+            file: PathBuf,
+        },
+        /// List the frameworks fixes are generated for, and whether each is verified on a live server.
+        Frameworks {
+            /// Print JSON instead of a table.
+            #[arg(long)]
+            json: bool,
         },
     }
 
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Check { file, jsonl, text } => {
+            Command::Check { file, jsonl, text, fix } => {
                 let input = match read_input(&file) {
                     Ok(input) => input,
-                    Err(e) => {
-                        eprintln!("cors-lens: cannot read {}: {e}", file.display());
-                        return ExitCode::from(BAD_INPUT);
-                    }
+                    Err(code) => return code,
                 };
                 if jsonl {
                     check_lines(&input)
                 } else {
-                    check_one(&input, text)
+                    check_one(&input, text, fix.as_deref())
                 }
+            }
+            Command::Fix { framework, file } => {
+                let input = match read_input(&file) {
+                    Ok(input) => input,
+                    Err(code) => return code,
+                };
+                match parse(&input).and_then(|(exchange, verdict)| fixes::fix(&exchange, &verdict, &framework).map_err(|e| e.to_string())) {
+                    Ok(fix) => print_or_exit(&(serde_json::to_string_pretty(&fix).expect("a fix always serialises") + "\n")),
+                    Err(message) => {
+                        eprintln!("cors-lens: {message}");
+                        ExitCode::from(BAD_INPUT)
+                    }
+                }
+            }
+            Command::Frameworks { json } => {
+                let list = fixes::frameworks();
+                let out = if json {
+                    serde_json::to_string_pretty(&list).expect("a list always serialises") + "\n"
+                } else {
+                    list.iter()
+                        .map(|f| {
+                            let status = if f.verified_live { "verified on a live server" } else { "not verified on a live server" };
+                            format!("{:<12} {:<40} {status}\n", f.id, f.name)
+                        })
+                        .collect()
+                };
+                print_or_exit(&out)
             }
         }
     }
 
-    fn read_input(file: &PathBuf) -> io::Result<String> {
-        if file.as_os_str() == "-" {
+    fn read_input(file: &PathBuf) -> Result<String, ExitCode> {
+        let read = if file.as_os_str() == "-" {
             let mut input = String::new();
-            io::stdin().lock().read_to_string(&mut input)?;
-            Ok(input)
+            io::stdin().lock().read_to_string(&mut input).map(|_| input)
         } else {
             std::fs::read_to_string(file)
-        }
+        };
+        read.map_err(|e| {
+            eprintln!("cors-lens: cannot read {}: {e}", file.display());
+            ExitCode::from(BAD_INPUT)
+        })
+    }
+
+    fn verdict_for(json: &str) -> Result<Verdict, String> {
+        parse(json).map(|(_, verdict)| verdict)
     }
 
     /// Parses and checks one exchange; the error names the field (`request.url`, `response.status`, ...).
-    fn verdict_for(json: &str) -> Result<Verdict, String> {
+    fn parse(json: &str) -> Result<(Exchange, Verdict), String> {
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let exchange: Exchange = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             if path == "." { format!("invalid exchange: {inner}") } else { format!("invalid exchange at {path}: {inner}") }
         })?;
-        check(&exchange).map_err(|e| format!("invalid exchange at {e}"))
+        let verdict = check(&exchange).map_err(|e| format!("invalid exchange at {e}"))?;
+        Ok((exchange, verdict))
     }
 
-    fn check_one(input: &str, text: bool) -> ExitCode {
-        match verdict_for(input) {
-            Ok(verdict) => {
+    fn check_one(input: &str, text: bool, framework: Option<&str>) -> ExitCode {
+        let checked = parse(input).and_then(|(exchange, verdict)| {
+            let fix = match framework {
+                Some(framework) => Some(fixes::fix(&exchange, &verdict, framework).map_err(|e| e.to_string())?),
+                None => None,
+            };
+            Ok((verdict, fix))
+        });
+        match checked {
+            Ok((verdict, fix)) => {
                 let out = if text {
-                    render_text(&verdict)
+                    render_text(&verdict, fix.as_ref())
                 } else {
-                    serde_json::to_string_pretty(&verdict).expect("a verdict always serialises") + "\n"
+                    let mut json = serde_json::to_value(&verdict).expect("a verdict always serialises");
+                    if let Some(fix) = fix {
+                        json["fix"] = serde_json::to_value(fix).expect("a fix always serialises");
+                    }
+                    serde_json::to_string_pretty(&json).expect("JSON always serialises") + "\n"
                 };
                 print_or_exit(&out)
             }
@@ -137,7 +197,7 @@ mod cli {
         }
     }
 
-    fn render_text(v: &Verdict) -> String {
+    fn render_text(v: &Verdict, fix: Option<&Fix>) -> String {
         let mut out = String::new();
         let mut line = |s: String| {
             out.push_str(&s);
@@ -174,6 +234,20 @@ mod cli {
         }
         for warning in &v.warnings {
             line(format!("Note: {warning}"));
+        }
+        if let Some(fix) = fix {
+            line(String::new());
+            let verified = if fix.verified_live { "verified on a live server" } else { "not verified on a live server" };
+            line(format!("Fix for {} ({verified}):", fix.framework_name));
+            line(format!("  {}", fix.placement));
+            line(String::new());
+            for snippet_line in fix.snippet.lines() {
+                line(format!("    {snippet_line}"));
+            }
+            line(String::new());
+            for note in &fix.notes {
+                line(format!("  - {note}"));
+            }
         }
         out
     }

@@ -1,0 +1,54 @@
+//! Express with the `cors` package. Express 4 and 5 differ in how a catch-all OPTIONS route is
+//! written (`'*'` vs `'/{*splat}'`, path-to-regexp 8).
+
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+
+pub(crate) const EXPRESS4: Framework =
+    Framework { id: "express", name: "Express 4 (cors package)", verified_live: true, language: "javascript", render: render4 };
+
+pub(crate) const EXPRESS5: Framework =
+    Framework { id: "express5", name: "Express 5 (cors package)", verified_live: true, language: "javascript", render: render5 };
+
+fn render4(plan: &FixPlan) -> Rendered {
+    render(plan, "'*'")
+}
+
+fn render5(plan: &FixPlan) -> Rendered {
+    render(plan, "'/{*splat}'")
+}
+
+fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
+    let origin = plan.origin.as_deref().map_or_else(|| "'null'".to_owned(), quoted);
+    let mut options = vec![
+        format!("  origin: {origin},"),
+        format!("  methods: {},", quoted_list(&plan.methods)),
+        format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
+    ];
+    if plan.credentials {
+        options.push("  credentials: true,".to_owned());
+    }
+    if !plan.expose_headers.is_empty() {
+        options.push(format!("  exposedHeaders: {},", quoted_list(&plan.expose_headers)));
+    }
+    options.push(format!("  maxAge: {},", plan.max_age));
+    let snippet = format!(
+        "const cors = require('cors');\n\
+         const corsOptions = {{\n{}\n}};\n\
+         // Answer every preflight before any auth or routing: preflights never carry credentials.\n\
+         app.options({catch_all}, cors(corsOptions));\n\
+         app.use(cors(corsOptions));\n",
+        options.join("\n")
+    );
+    let mut notes = vec![
+        "The cors package echoes the allowed origin and adds Vary: Origin.".to_owned(),
+        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
+    ];
+    if plan.origin.is_none() {
+        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
+    }
+    Rendered {
+        placement: "Right after `const app = express();`, before any authentication middleware and routes.".to_owned(),
+        snippet,
+        notes,
+    }
+}

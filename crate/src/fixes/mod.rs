@@ -1,0 +1,251 @@
+//! Server fixes: for a blocked exchange, the smallest correct change to each framework's standard
+//! CORS support, filled in with the observed origin, method, headers and credentials.
+//!
+//! Every template renders from a validated [`FixPlan`]: values that reach a configuration file or
+//! source code have already been checked against a strict grammar (serialized origin, header-name
+//! token, method token, plain path), so no observed value can inject configuration or code. Input
+//! that does not fit is refused with a clear error instead of being escaped and hoped for.
+
+mod express;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::{CredentialsMode, Exchange};
+use crate::headers::is_token;
+use crate::origin::{parse_serialized_origin, ParsedUrl};
+use crate::verdict::Verdict;
+
+/// The recommended `Access-Control-Max-Age`: Chromium's cap. Firefox would keep up to 86400 s,
+/// Safari caps at 600 s; a higher value gains nothing in Chromium.
+pub const RECOMMENDED_MAX_AGE: u32 = 7200;
+
+/// Most headers a plan lists; more than this is a client bug, not a CORS configuration.
+pub const MAX_PLAN_HEADERS: usize = 64;
+
+/// What the server must allow, derived from one exchange. Every field is validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixPlan {
+    /// A serialized origin (`scheme://host[:port]`), or `None` for an opaque (`null`) origin.
+    pub origin: Option<String>,
+    /// Methods to allow, upper- or mixed-case exactly as the client sends them.
+    pub methods: Vec<String>,
+    /// Request header names to allow, as the client wrote them.
+    pub headers: Vec<String>,
+    pub credentials: bool,
+    pub max_age: u32,
+    /// Response headers the script needs to read.
+    pub expose_headers: Vec<String>,
+    /// The request path (only `A-Z a-z 0-9 / - _ . ~`), for route-scoped snippets.
+    pub path: String,
+}
+
+/// A fix as shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub framework: String,
+    pub framework_name: String,
+    /// False for frameworks this machine cannot run: their templates are snapshot-tested only.
+    pub verified_live: bool,
+    /// Syntax for highlighting: javascript, python, nginx, apache, caddyfile, ruby, rust, ...
+    pub language: String,
+    /// Where the snippet goes, in one sentence.
+    pub placement: String,
+    pub snippet: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameworkInfo {
+    pub id: String,
+    pub name: String,
+    pub verified_live: bool,
+}
+
+/// One entry of the registry: a template that renders a plan.
+pub(crate) struct Framework {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub verified_live: bool,
+    pub language: &'static str,
+    pub render: fn(&FixPlan) -> Rendered,
+}
+
+/// What a template returns; the registry adds the framework's identity.
+pub(crate) struct Rendered {
+    pub placement: String,
+    pub snippet: String,
+    pub notes: Vec<String>,
+}
+
+const FRAMEWORKS: &[Framework] = &[express::EXPRESS4, express::EXPRESS5];
+
+pub fn frameworks() -> Vec<FrameworkInfo> {
+    FRAMEWORKS
+        .iter()
+        .map(|f| FrameworkInfo { id: f.id.to_owned(), name: f.name.to_owned(), verified_live: f.verified_live })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixError {
+    UnknownFramework(String),
+    /// An observed value cannot be written into a configuration safely; the text says which.
+    Refused(String),
+}
+
+impl std::fmt::Display for FixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixError::UnknownFramework(id) => {
+                let known: Vec<&str> = FRAMEWORKS.iter().map(|f| f.id).collect();
+                write!(f, "unknown framework '{id}' (known: {})", known.join(", "))
+            }
+            FixError::Refused(why) => write!(f, "no fix generated: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FixError {}
+
+/// Renders the fix for `framework` from an exchange and its verdict.
+pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fix, FixError> {
+    let template = FRAMEWORKS
+        .iter()
+        .find(|f| f.id.eq_ignore_ascii_case(framework))
+        .ok_or_else(|| FixError::UnknownFramework(framework.to_owned()))?;
+    let plan = plan(exchange, verdict)?;
+    let rendered = (template.render)(&plan);
+    Ok(Fix {
+        framework: template.id.to_owned(),
+        framework_name: template.name.to_owned(),
+        verified_live: template.verified_live,
+        language: template.language.to_owned(),
+        placement: rendered.placement,
+        snippet: rendered.snippet,
+        notes: rendered.notes,
+    })
+}
+
+/// Derives what the server must allow from what was observed, refusing values that are not what
+/// they claim to be.
+pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError> {
+    let request = &exchange.request;
+    let refuse = |why: String| Err(FixError::Refused(why));
+    let origin = match parse_serialized_origin(&request.origin) {
+        Ok(None) => None,
+        Ok(Some(origin)) if origin.scheme == "http" || origin.scheme == "https" => {
+            let serialized = origin.serialize();
+            if !is_safe_origin(&serialized) {
+                return refuse(format!("the origin '{}' has characters a serialized origin cannot have", request.origin));
+            }
+            Some(serialized)
+        }
+        Ok(Some(_)) | Err(_) => return refuse(format!("'{}' is not an http(s) origin", request.origin)),
+    };
+    let method = crate::method::normalize(&request.method);
+    if !is_token(&method) {
+        return refuse(format!("the method '{method}' is not an HTTP token"));
+    }
+    let mut headers: Vec<String> = Vec::new();
+    for name in &verdict.unsafe_header_names {
+        let written = request.headers.iter().map(|(n, _)| n).find(|n| n.eq_ignore_ascii_case(name)).unwrap_or(name);
+        if !is_token(written) {
+            return refuse(format!("the header name '{written}' is not an HTTP token"));
+        }
+        if !headers.iter().any(|h| h.eq_ignore_ascii_case(written)) {
+            headers.push(written.clone());
+        }
+    }
+    if headers.len() > MAX_PLAN_HEADERS {
+        return refuse(format!(
+            "the request sends {} non-safelisted headers; allowing that many is a client problem to fix first",
+            headers.len()
+        ));
+    }
+    let credentials = request.credentials_mode == CredentialsMode::Include
+        || verdict.inferred.credentials_mode == Some(CredentialsMode::Include);
+    let expose_headers = verdict
+        .exposed_headers
+        .as_ref()
+        .map(|e| e.hidden.iter().filter(|h| is_token(h) && !h.starts_with("set-cookie")).cloned().collect())
+        .unwrap_or_default();
+    let path = ParsedUrl::parse(&request.url)
+        .map(|u| u.path_and_query.split('?').next().unwrap_or("/").to_owned())
+        .ok()
+        .filter(|p| is_plain_path(p))
+        .unwrap_or_else(|| "/".to_owned());
+    Ok(FixPlan { origin, methods: vec![method], headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
+}
+
+/// `scheme://host[:port]` with a host of letters, digits, dots, hyphens (or a bracketed IPv6).
+fn is_safe_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else { return false };
+    let host_ok = |h: &str| {
+        !h.is_empty()
+            && (h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                || (h.starts_with('[') && h.ends_with(']') && h[1..h.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')))
+    };
+    let (host, port) = match rest.rfind(':') {
+        Some(i) if !rest.ends_with(']') => (&rest[..i], Some(&rest[i + 1..])),
+        _ => (rest, None),
+    };
+    matches!(scheme, "http" | "https") && host_ok(host) && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_plain_path(path: &str) -> bool {
+    path.starts_with('/') && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b)) && !path.contains("..")
+}
+
+/// Quotes a validated value for languages whose string literals use double quotes with backslash
+/// escapes (JavaScript, Python, Rust, Ruby, Go, JSON, YAML). Validation already excludes quotes
+/// and backslashes; this is the second fence.
+pub(crate) fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `["a", "b"]`-style list of quoted values.
+pub(crate) fn quoted_list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_origin_grammar() {
+        assert!(is_safe_origin("https://app.example.com"));
+        assert!(is_safe_origin("http://127.0.0.1:8001"));
+        assert!(is_safe_origin("http://[::1]:8001"));
+        assert!(!is_safe_origin("https://a.com\"; evil"));
+        assert!(!is_safe_origin("https://a.com:80x"));
+        assert!(!is_safe_origin("javascript://x"));
+    }
+
+    #[test]
+    fn plain_paths_only() {
+        assert!(is_plain_path("/api/submit"));
+        assert!(!is_plain_path("/api/$(rm -rf)"));
+        assert!(!is_plain_path("/a/../b"));
+        assert!(!is_plain_path("/a;b"));
+    }
+
+    #[test]
+    fn quoting_escapes_quotes_and_drops_controls() {
+        assert_eq!(quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\"");
+    }
+}

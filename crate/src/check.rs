@@ -8,6 +8,7 @@ use crate::access_check::check_access;
 use crate::console::{self, Blocked};
 use crate::error::{CorsError, Failure};
 use crate::exchange::{Exchange, HeaderList, Outcome, Preflight, RedirectMode, RequestMode, Response};
+use crate::explain::{explain, Explanation, FailedAt};
 use crate::expose::exposed_headers;
 use crate::headers;
 use crate::infer;
@@ -75,7 +76,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         inferred.client = Some(client.value);
         inferred.because.push("the capture does not say which API made the request; fetch() was assumed".to_owned());
     }
-    Ok(Verdict {
+    let mut verdict = Verdict {
         allowed,
         undetermined,
         cors_applies: evaluation.cors_applies,
@@ -92,7 +93,16 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         warnings,
         max_age: evaluation.max_age,
         exposed_headers: evaluation.exposed,
-    })
+        explanation: Explanation::default(),
+    };
+    let blocked = evaluation.blocked.as_ref();
+    let failed_at = FailedAt {
+        response: blocked.and_then(|b| b.response.as_ref()),
+        location: blocked.and_then(|b| b.location.as_deref()),
+        origin_sent: blocked.map(|b| b.origin_sent.as_str()),
+    };
+    verdict.explanation = explain(exchange, &verdict, &failed_at);
+    Ok(verdict)
 }
 
 /// The parts of the request that must parse before anything can be said.
@@ -150,6 +160,7 @@ pub(crate) struct BlockedAt {
     response: Option<Response>,
     location: Option<String>,
     header_as_written: Option<String>,
+    origin_sent: String,
 }
 
 /// One run of the algorithm under one assumption about the credentials mode.
@@ -208,6 +219,7 @@ impl Hop<'_> {
             response: response.cloned(),
             location: None,
             header_as_written: None,
+            origin_sent: self.origin_header.clone(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod console;
 pub mod error;
 pub mod exchange;
+pub mod explain;
 pub mod expose;
 pub mod fixes;
 pub mod headers;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::CorsError;
+use crate::explain::Explanation;
 use crate::exchange::{Client, CredentialsMode};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -31,6 +32,7 @@ pub struct Verdict {
     pub max_age: Option<MaxAgeByBrowser>,
     /// On an allowed response: which response headers script can and cannot read.
     pub exposed_headers: Option<ExposedHeaders>,
+    pub explanation: Explanation,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -203,21 +203,22 @@ mod cli {
             out.push_str(&s);
             out.push('\n');
         };
-        match (&v.error, v.allowed, v.undetermined) {
-            (Some(error), _, _) => line(format!(
-                "BLOCKED by CORS at the {} stage: {error}{}",
-                v.stage.map(stage_name).unwrap_or("request"),
-                v.failed_parameter.as_deref().filter(|p| !p.is_empty()).map(|p| format!(" ('{p}')")).unwrap_or_default()
-            )),
-            (None, _, true) => line("UNDETERMINED: the capture lacks what is needed to decide.".to_owned()),
-            (None, true, _) if !v.cors_applies => line("ALLOWED: CORS does not apply to this request.".to_owned()),
-            (None, true, _) => line("ALLOWED: every CORS check passes.".to_owned()),
-            (None, false, _) => line("FAILED, but not at a CORS check.".to_owned()),
+        let e = &v.explanation;
+        let verdict = match (&v.error, v.allowed, v.undetermined) {
+            (Some(error), _, _) => format!("BLOCKED ({error}, {} stage)", v.stage.map(stage_name).unwrap_or("request")),
+            (None, _, true) => "UNDETERMINED".to_owned(),
+            (None, true, _) => "ALLOWED".to_owned(),
+            (None, false, _) => "FAILED (not at a CORS check)".to_owned(),
+        };
+        line(format!("{verdict}: {}", e.summary));
+        if !e.details.is_empty() {
+            line(String::new());
+            line(e.details.clone());
         }
         if let Some(console) = &v.console {
             line(String::new());
             line("What the browser printed:".to_owned());
-            line(format!("  Chromium: {}", console.chromium));
+            line(format!("  Chromium: {}", console.chromium.trim_end()));
             if let Some(firefox) = &console.firefox {
                 line(format!("  Firefox:  {firefox}"));
             }
@@ -225,15 +226,41 @@ mod cli {
                 line(format!("  Safari:   {}", safari.replace('\n', "\n            ")));
             }
         }
-        if v.preflight_required {
+        if let Some(http) = &e.preflight_http {
             line(String::new());
-            line(format!("Why a preflight: {}.", v.preflight_reasons.join("; ")));
+            line("What the browser sent first:".to_owned());
+            for request_line in http.request.lines() {
+                line(format!("  > {request_line}"));
+            }
+            match &http.response {
+                Some(response) => response.lines().for_each(|l| line(format!("  < {l}"))),
+                None => line("  < (no response captured)".to_owned()),
+            }
         }
-        for because in &v.inferred.because {
-            line(format!("Assumed: {because}."));
+        if !e.why_preflight.is_empty() {
+            line(String::new());
+            line("Why this request needed a preflight:".to_owned());
+            e.why_preflight.iter().for_each(|r| line(format!("  - {r}")));
+            if let Some(avoid) = &e.avoid_preflight {
+                line(format!("  {avoid}"));
+            }
         }
-        for warning in &v.warnings {
-            line(format!("Note: {warning}"));
+        let notes: Vec<&str> = e
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .chain(e.browser_differences.iter().map(String::as_str))
+            .chain(v.inferred.because.iter().map(String::as_str))
+            .chain(v.warnings.iter().map(String::as_str))
+            .collect();
+        if !notes.is_empty() {
+            line(String::new());
+            line("Also:".to_owned());
+            notes.iter().for_each(|n| line(format!("  - {n}")));
+        }
+        if let Some(client_fix) = &e.client_fix {
+            line(String::new());
+            line(format!("Client fix: {client_fix}"));
         }
         if let Some(fix) = fix {
             line(String::new());
@@ -241,13 +268,12 @@ mod cli {
             line(format!("Fix for {} ({verified}):", fix.framework_name));
             line(format!("  {}", fix.placement));
             line(String::new());
-            for snippet_line in fix.snippet.lines() {
-                line(format!("    {snippet_line}"));
-            }
+            fix.snippet.lines().for_each(|l| line(format!("    {l}")));
             line(String::new());
-            for note in &fix.notes {
-                line(format!("  - {note}"));
-            }
+            fix.notes.iter().for_each(|n| line(format!("  - {n}")));
+        } else if v.error.is_some() {
+            line(String::new());
+            line("Add --fix FRAMEWORK for the server change (cors-lens frameworks lists them).".to_owned());
         }
         out
     }

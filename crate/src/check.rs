@@ -281,7 +281,7 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
             }
             RedirectMode::Follow => {}
         }
-        let target = match redirect::follow_location(&redirect.location, index + 1, parsed.page_origin.as_ref()) {
+        let target = match redirect::follow_location(&redirect.location, index + 1, parsed.page_origin.as_ref(), cors_flag) {
             Ok(target) if request.mode == RequestMode::SameOrigin && !parsed.same_origin(&target) => {
                 let mut blocked = hop.blocked(Failure::new(CorsError::DisallowedByMode, ""), Stage::Redirect, None);
                 blocked.location = Some(redirect.location.clone());

@@ -67,7 +67,8 @@ impl ParsedUrl {
         if host.is_empty() {
             return Err("it has no host".into());
         }
-        if host.bytes().any(|b| b <= b' ' || b"<>^|%\"".contains(&b)) {
+        // WHATWG forbidden host code points (a stray ':' means a second port, as in `a.com:80:80`).
+        if !host.starts_with('[') && host.bytes().any(|b| b <= b' ' || b"#%/:<>?@[\\]^|\"".contains(&b)) {
             return Err(format!("its host '{host}' contains a character not allowed in a host"));
         }
         let port = match port_text {
@@ -196,6 +197,7 @@ mod tests {
     fn bad_urls_explain_themselves() {
         assert!(ParsedUrl::parse("example.com/x").unwrap_err().contains("scheme"));
         assert!(ParsedUrl::parse("https://host:99999/").unwrap_err().contains("port"));
+        assert!(ParsedUrl::parse("http://a.test:8000:80").is_err());
         assert!(ParsedUrl::parse("https://").unwrap_err().contains("no host"));
         // Like the WHATWG parser, extra slashes before a special URL's host are skipped.
         assert_eq!(ParsedUrl::parse("https:///path").unwrap().host, "path");

@@ -8,8 +8,9 @@ use crate::origin::{Origin, ParsedUrl};
 /// Fetch's redirect limit.
 pub const MAX_REDIRECTS: usize = 20;
 
-/// Validates a redirect target. `hop` counts redirects so far, this one included.
-pub fn follow_location(location: &str, hop: usize, request_origin: Option<&Origin>) -> Result<ParsedUrl, Failure> {
+/// Validates a redirect target. `hop` counts redirects so far, this one included; `cors_tainted`
+/// is true once the request has gone cross-origin (response tainting "cors").
+pub fn follow_location(location: &str, hop: usize, request_origin: Option<&Origin>, cors_tainted: bool) -> Result<ParsedUrl, Failure> {
     if hop > MAX_REDIRECTS {
         return Err(Failure::new(CorsError::TooManyRedirects, ""));
     }
@@ -17,9 +18,9 @@ pub fn follow_location(location: &str, hop: usize, request_origin: Option<&Origi
     if !target.is_http() {
         return Err(Failure::new(CorsError::InvalidRedirectLocation, location));
     }
-    // The request is cross-origin here (CORS is in play), so credentials in the target are an error
-    // unless the target is same-origin with the request's origin (fetch spec step 9-10).
-    if target.has_credentials && target.origin().as_ref() != request_origin {
+    // Fetch spec §HTTP-redirect fetch steps 9-10: credentials in a cross-origin target, or in any
+    // target once the response is CORS-tainted, are a network error.
+    if target.has_credentials && (cors_tainted || target.origin().as_ref() != request_origin) {
         // Chromium's network service reports no failed parameter here.
         return Err(Failure::new(CorsError::RedirectContainsCredentials, ""));
     }
@@ -69,10 +70,12 @@ mod tests {
     #[test]
     fn location_rules() {
         let page = url("https://app.example.com/").origin();
-        assert_eq!(follow_location("https://u:p@api.example.com/", 1, page.as_ref()).unwrap_err().error, CorsError::RedirectContainsCredentials);
-        assert_eq!(follow_location("data:text/plain,hi", 1, page.as_ref()).unwrap_err().error, CorsError::InvalidRedirectLocation);
-        assert_eq!(follow_location("https://api.example.com/", 21, page.as_ref()).unwrap_err().error, CorsError::TooManyRedirects);
-        assert!(follow_location("https://api.example.com/", 20, page.as_ref()).is_ok());
+        assert_eq!(follow_location("https://u:p@api.example.com/", 1, page.as_ref(), true).unwrap_err().error, CorsError::RedirectContainsCredentials);
+        assert_eq!(follow_location("data:text/plain,hi", 1, page.as_ref(), true).unwrap_err().error, CorsError::InvalidRedirectLocation);
+        assert_eq!(follow_location("https://api.example.com/", 21, page.as_ref(), true).unwrap_err().error, CorsError::TooManyRedirects);
+        assert!(follow_location("https://api.example.com/", 20, page.as_ref(), true).is_ok());
+        assert!(follow_location("https://u:p@app.example.com/", 1, page.as_ref(), false).is_ok(), "same-origin, not tainted");
+        assert!(follow_location("https://u:p@app.example.com/", 1, page.as_ref(), true).is_err(), "same-origin target, but tainted");
     }
 
     #[test]

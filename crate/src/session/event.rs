@@ -1,0 +1,301 @@
+//! The `chrome.webRequest` event model: the `details` object a listener received, plus `"event"`
+//! (the event name). Parsing is tolerant of what Chromium adds or omits (unknown fields are
+//! ignored, every field but the identity ones is optional) and strict about what it needs: an
+//! event that cannot be placed (no request id, no tab, an unknown event name) is rejected whole.
+//!
+//! Secrets are dropped on the way in: `Cookie` and `Set-Cookie` values are never stored (only the
+//! fact that a cookie was sent matters), nor are the forbidden request headers the browser adds
+//! (`sec-*`, `User-Agent`, `Referer`...), which a script cannot set.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::exchange::HeaderList;
+use crate::redact::MASK;
+use crate::safelist;
+
+/// The eight observable `webRequest` events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    BeforeRequest,
+    BeforeSendHeaders,
+    SendHeaders,
+    HeadersReceived,
+    BeforeRedirect,
+    ResponseStarted,
+    Completed,
+    ErrorOccurred,
+}
+
+impl EventKind {
+    pub fn parse(name: &str) -> Option<EventKind> {
+        Some(match name {
+            "onBeforeRequest" => EventKind::BeforeRequest,
+            "onBeforeSendHeaders" => EventKind::BeforeSendHeaders,
+            "onSendHeaders" => EventKind::SendHeaders,
+            "onHeadersReceived" => EventKind::HeadersReceived,
+            "onBeforeRedirect" => EventKind::BeforeRedirect,
+            "onResponseStarted" => EventKind::ResponseStarted,
+            "onCompleted" => EventKind::Completed,
+            "onErrorOccurred" => EventKind::ErrorOccurred,
+            _ => return None,
+        })
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(self, EventKind::Completed | EventKind::ErrorOccurred)
+    }
+}
+
+/// One header as webRequest gives it: `{name, value}` or `{name, binaryValue: [bytes]}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawHeader {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub binary_value: Option<Vec<f64>>,
+}
+
+impl RawHeader {
+    /// The value; a `binaryValue` is decoded as Latin-1 (one byte, one char).
+    fn text(&self) -> String {
+        match (&self.value, &self.binary_value) {
+            (Some(v), _) => v.clone(),
+            (None, Some(bytes)) => bytes.iter().map(|&b| char::from((b as i64).clamp(0, 255) as u8)).collect(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The listener's `details`, as received. Field names are webRequest's (camelCase).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawEvent {
+    pub event: String,
+    #[serde(deserialize_with = "id_text")]
+    pub request_id: String,
+    pub url: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    pub tab_id: f64,
+    #[serde(default)]
+    pub frame_id: Option<f64>,
+    #[serde(default)]
+    pub document_id: Option<String>,
+    #[serde(default)]
+    pub initiator: Option<String>,
+    #[serde(default, rename = "type")]
+    pub resource_type: Option<String>,
+    #[serde(default)]
+    pub time_stamp: Option<f64>,
+    #[serde(default)]
+    pub request_headers: Option<Vec<RawHeader>>,
+    #[serde(default)]
+    pub response_headers: Option<Vec<RawHeader>>,
+    #[serde(default)]
+    pub status_code: Option<f64>,
+    #[serde(default)]
+    pub status_line: Option<String>,
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub from_cache: Option<bool>,
+    #[serde(default)]
+    pub ip: Option<String>,
+    /// Firefox's webRequest has it; Chromium's does not.
+    #[serde(default)]
+    pub document_url: Option<String>,
+}
+
+/// `requestId` is a decimal string in Chromium; accept a number too.
+fn id_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(f64),
+    }
+    Ok(match Id::deserialize(d)? {
+        Id::Text(s) => s,
+        Id::Number(n) => format!("{n}"),
+    })
+}
+
+/// Why an event was rejected. Nothing already captured changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventError(pub String);
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rejected webRequest event: {}", self.0)
+    }
+}
+
+impl std::error::Error for EventError {}
+
+/// A validated event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub request_id: String,
+    pub url: String,
+    pub method: Option<String>,
+    pub tab_id: i64,
+    pub frame_id: Option<i64>,
+    pub document_id: Option<String>,
+    pub initiator: Option<String>,
+    pub resource_type: Option<String>,
+    pub time_stamp: Option<f64>,
+    pub request_headers: Option<HeaderList>,
+    pub response_headers: Option<HeaderList>,
+    pub status: Option<u16>,
+    pub status_line: Option<String>,
+    pub redirect_url: Option<String>,
+    pub error: Option<String>,
+    pub from_cache: Option<bool>,
+    pub document_url: Option<String>,
+}
+
+fn integer(value: f64, field: &str) -> Result<i64, EventError> {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15 {
+        Ok(value as i64)
+    } else {
+        Err(EventError(format!("{field} must be an integer, got {value}")))
+    }
+}
+
+impl RawEvent {
+    pub fn validate(self) -> Result<Event, EventError> {
+        let kind = EventKind::parse(&self.event).ok_or_else(|| EventError(format!("unknown event name '{}'", self.event)))?;
+        if self.request_id.is_empty() {
+            return Err(EventError("requestId is empty".into()));
+        }
+        if self.url.is_empty() {
+            return Err(EventError("url is empty".into()));
+        }
+        let tab_id = integer(self.tab_id, "tabId")?;
+        let frame_id = self.frame_id.map(|f| integer(f, "frameId")).transpose()?;
+        let time_stamp = match self.time_stamp {
+            Some(t) if !t.is_finite() => return Err(EventError("timeStamp must be a finite number".into())),
+            other => other,
+        };
+        let status = match self.status_code {
+            None => None,
+            Some(code) => {
+                let code = integer(code, "statusCode")?;
+                Some(u16::try_from(code).map_err(|_| EventError(format!("statusCode {code} is out of range")))?)
+            }
+        };
+        if kind == EventKind::BeforeRedirect && self.redirect_url.as_deref().is_none_or(str::is_empty) {
+            return Err(EventError("onBeforeRedirect without redirectUrl".into()));
+        }
+        let method = self.method.filter(|m| !m.is_empty());
+        Ok(Event {
+            kind,
+            request_id: self.request_id,
+            url: self.url,
+            method,
+            tab_id,
+            frame_id,
+            document_id: self.document_id.filter(|d| !d.is_empty()),
+            initiator: self.initiator.filter(|i| !i.is_empty()),
+            resource_type: self.resource_type,
+            time_stamp,
+            request_headers: self.request_headers.map(|h| keep_request_headers(&h)),
+            response_headers: self.response_headers.map(|h| keep_response_headers(&h)),
+            status,
+            status_line: self.status_line,
+            redirect_url: self.redirect_url,
+            error: self.error,
+            from_cache: self.from_cache,
+            document_url: self.document_url,
+        })
+    }
+}
+
+/// Request headers worth keeping: everything a script could have set, plus the browser-set ones
+/// the session reads (`Origin`, the preflight's `Access-Control-Request-*`, and `Cookie`, whose
+/// value is replaced by the mask).
+fn keep_request_headers(raw: &[RawHeader]) -> HeaderList {
+    raw.iter()
+        .filter_map(|h| {
+            let lower = h.name.trim().to_ascii_lowercase();
+            let value = h.text();
+            match lower.as_str() {
+                "origin" | "access-control-request-method" | "access-control-request-headers" => Some((h.name.clone(), value)),
+                "cookie" | "cookie2" => Some((h.name.clone(), MASK.to_owned())),
+                "user-agent" => None,
+                _ if safelist::is_forbidden_request_header(&h.name, &value) => None,
+                _ => Some((h.name.clone(), value)),
+            }
+        })
+        .collect()
+}
+
+/// Response headers are all kept (the CORS checks read them), except `Set-Cookie` values.
+fn keep_response_headers(raw: &[RawHeader]) -> HeaderList {
+    raw.iter()
+        .map(|h| {
+            let lower = h.name.trim().to_ascii_lowercase();
+            let value = if lower == "set-cookie" || lower == "set-cookie2" { MASK.to_owned() } else { h.text() };
+            (h.name.clone(), value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Event, EventError> {
+        let raw: RawEvent = serde_json::from_str(json).map_err(|e| EventError(e.to_string()))?;
+        raw.validate()
+    }
+
+    #[test]
+    fn tolerant_of_extra_and_missing_fields() {
+        let e = parse(r#"{"event":"onBeforeRequest","requestId":"9","url":"http://a/","tabId":3,"frameType":"outermost_frame","timeStamp":1.5}"#).unwrap();
+        assert_eq!(e.kind, EventKind::BeforeRequest);
+        assert_eq!(e.tab_id, 3);
+        assert_eq!(e.method, None);
+        let e = parse(r#"{"event":"onCompleted","requestId":12,"url":"http://a/","tabId":3,"statusCode":204}"#).unwrap();
+        assert_eq!(e.request_id, "12");
+        assert_eq!(e.status, Some(204));
+    }
+
+    #[test]
+    fn rejects_what_cannot_be_placed() {
+        assert!(parse(r#"{"event":"onAuthRequired","requestId":"1","url":"http://a/","tabId":1}"#).is_err());
+        assert!(parse(r#"{"event":"onCompleted","url":"http://a/","tabId":1}"#).is_err());
+        assert!(parse(r#"{"event":"onCompleted","requestId":"1","url":"http://a/","tabId":1.5}"#).is_err());
+        assert!(parse(r#"{"event":"onCompleted","requestId":"1","url":"http://a/","tabId":1,"statusCode":70000}"#).is_err());
+        assert!(parse(r#"{"event":"onBeforeRedirect","requestId":"1","url":"http://a/","tabId":1}"#).is_err());
+        assert!(parse(r#"{"event":"onCompleted","requestId":"1","url":"http://a/","tabId":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn headers_binary_values_and_secrets() {
+        let e = parse(
+            r#"{"event":"onSendHeaders","requestId":"1","url":"http://a/","tabId":1,"requestHeaders":[
+                {"name":"X-Bin","binaryValue":[104,233]},{"name":"Cookie","value":"sid=secret"},
+                {"name":"User-Agent","value":"UA"},{"name":"sec-fetch-mode","value":"cors"},
+                {"name":"Origin","value":"http://o"},{"name":"X-Api-Key","value":"k"}]}"#,
+        )
+        .unwrap();
+        let h = e.request_headers.unwrap();
+        assert_eq!(
+            h,
+            vec![
+                ("X-Bin".to_string(), "hé".to_string()),
+                ("Cookie".to_string(), MASK.to_string()),
+                ("Origin".to_string(), "http://o".to_string()),
+                ("X-Api-Key".to_string(), "k".to_string()),
+            ]
+        );
+    }
+}

@@ -328,6 +328,10 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
         }
     }
 
+    if !cors_flag {
+        // Every hop stayed same-origin: response tainting stayed "basic".
+        return eval.not_cors("Every URL in the redirect chain is same-origin with the page: CORS does not apply.");
+    }
     let Some(response) = exchange.response.as_ref() else {
         if exchange.outcome != Outcome::Succeeded {
             eval.undetermined = true;
@@ -339,9 +343,6 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
         }
         return eval;
     };
-    if !cors_flag {
-        return eval;
-    }
     if let Err(access) = check_access(&response.headers, &hop.origin_header, credentials) {
         eval.blocked = Some(hop.blocked(access.on_response(), Stage::Response, Some(response)));
         return eval;

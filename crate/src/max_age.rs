@@ -28,7 +28,7 @@ fn missing(cap: u32) -> MaxAge {
 }
 
 /// A signed integer with an optional sign and nothing else, like `base::StringToInt64` and
-/// WebKit's `parseInteger`; saturates instead of overflowing.
+/// WebKit's `parseInteger`; overflow is a parse failure, as in both.
 fn parse_signed(value: &str) -> Option<i64> {
     let (negative, digits) = match value.as_bytes().first()? {
         b'-' => (true, &value[1..]),
@@ -38,7 +38,7 @@ fn parse_signed(value: &str) -> Option<i64> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let magnitude = digits.bytes().fold(0i64, |n, d| n.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+    let magnitude = digits.bytes().try_fold(0i64, |n, d| n.checked_mul(10)?.checked_add(i64::from(d - b'0')))?;
     Some(if negative { -magnitude } else { magnitude })
 }
 
@@ -61,12 +61,14 @@ pub fn safari(value: Option<&str>) -> MaxAge {
     clamp_signed(value, SAFARI_CAP)
 }
 
-/// Firefox accepts digits only; anything else, or 0, means the result is not cached at all.
+/// Firefox accepts digits only; anything else, or 0, means the result is not cached at all. An
+/// empty value counts as absent (`nsCORSListenerProxy.cpp AddResultToCache`).
 pub fn firefox(value: Option<&str>) -> MaxAge {
-    let Some(value) = value else { return missing(FIREFOX_CAP) };
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+    let Some(value) = value.filter(|v| !v.is_empty()) else { return missing(FIREFOX_CAP) };
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
         return MaxAge { seconds: 0, reading: MaxAgeReading::Unparsable, cap: FIREFOX_CAP };
     }
+    // Digits only, so the only parse failure left is overflow: far above the cap.
     match parse_signed(value).unwrap_or(i64::MAX) {
         0 => MaxAge { seconds: 0, reading: MaxAgeReading::NotCached, cap: FIREFOX_CAP },
         n if n > i64::from(FIREFOX_CAP) => MaxAge { seconds: FIREFOX_CAP, reading: MaxAgeReading::Capped, cap: FIREFOX_CAP },
@@ -99,7 +101,9 @@ mod tests {
         assert_eq!(secs(chromium(Some("600, 600"))), (5, Unparsable));
         assert_eq!(secs(firefox(Some("10.5"))), (0, Unparsable));
         assert_eq!(secs(safari(Some("abc"))), (5, Unparsable));
-        assert_eq!(secs(chromium(Some("99999999999999999999999"))), (7200, Capped));
+        assert_eq!(secs(chromium(Some("99999999999999999999999"))), (5, Unparsable));
+        assert_eq!(secs(firefox(Some("99999999999999999999999"))), (86400, Capped));
+        assert_eq!(secs(firefox(Some(""))), (5, Missing));
     }
 
     #[test]

@@ -108,11 +108,21 @@ fn is_chromium_extra_safelisted(lower: &str) -> bool {
 
 fn is_valid_chromium_extra_value(lower: &str, value: &str) -> bool {
     match lower {
-        "device-memory" | "dpr" | "downlink" => value.parse::<f64>().is_ok_and(|v| v >= 0.0),
+        "device-memory" | "dpr" | "downlink" => is_simple_decimal(value),
         "width" | "viewport-width" | "rtt" => !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()),
         "ect" => matches!(value, "slow-2g" | "2g" | "3g" | "4g"),
         "save-data" => value.eq_ignore_ascii_case("on"),
         _ => true,
+    }
+}
+
+/// Chromium's `IsSimilarToDoubleABNF`: digits with an optional `.digits`; no sign, exponent or
+/// bare dot (`cors_unittest.cc CheckCorsClientHintsSafelist`).
+fn is_simple_decimal(value: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match value.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(value),
     }
 }
 
@@ -130,7 +140,9 @@ fn mime_essence(value: &str) -> Option<String> {
 }
 
 /// Fetch's "simple range header value" with a non-null start: `bytes=N-` or `bytes=N-M`, N ≤ M.
+/// Chromium lower-cases the value first, so `BYTES=0-1` passes (`CheckCorsRangeSafelist`).
 fn is_simple_range(value: &str) -> bool {
+    let value = value.to_ascii_lowercase();
     let Some(spec) = value.strip_prefix("bytes=") else { return false };
     let Some((start, end)) = spec.split_once('-') else { return false };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -144,6 +156,22 @@ fn is_simple_range(value: &str) -> bool {
         (Ok(s), Ok(e)) => s <= e,
         _ => false,
     }
+}
+
+/// A script's repeated `append` of one name reaches the network as one line, values joined with
+/// ", " (Chromium `AddHttpHeaderField`), and is judged as that one value. Names keep the first spelling.
+fn combine_repeats(headers: &HeaderList) -> HeaderList {
+    let mut combined: HeaderList = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        match combined.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, all)) => {
+                all.push_str(", ");
+                all.push_str(value);
+            }
+            None => combined.push((name.clone(), value.clone())),
+        }
+    }
+    combined
 }
 
 /// One header that makes the request non-simple, with the reason.
@@ -160,7 +188,8 @@ pub fn unsafe_headers(headers: &HeaderList) -> (Vec<UnsafeHeader>, Vec<String>) 
     let mut unsafe_list = Vec::new();
     let mut safelisted = Vec::new();
     let mut safelisted_total = 0usize;
-    for (name, value) in headers {
+    let combined = combine_repeats(headers);
+    for (name, value) in &combined {
         if is_forbidden_request_header(name, value) {
             continue;
         }
@@ -237,15 +266,20 @@ mod tests {
             ("Accept", "*/*"),
         ]));
         assert_eq!(names, vec!["content-type", "x-b"]);
-        assert_eq!(list.len(), 3);
+        assert_eq!(list.len(), 2, "repeated X-B lines are one header");
     }
 
     #[test]
     fn total_over_1024_makes_every_safelisted_header_unsafe() {
-        let long = "a".repeat(128);
-        let headers: HeaderList = (0..9).map(|i| (format!("Accept{}", if i == 0 { "" } else { "-Language" }), long.clone())).collect();
-        let (_, names) = unsafe_headers(&headers);
-        assert_eq!(names, vec!["accept", "accept-language"]);
+        let letters = "a".repeat(128);
+        let digits = "1".repeat(128);
+        let mut headers = h(&[("Accept", &letters), ("Accept-Language", &letters), ("Content-Language", &letters)]);
+        for name in ["width", "viewport-width", "rtt", "dpr", "device-memory"] {
+            headers.push((name.to_string(), digits.clone()));
+        }
+        assert!(unsafe_headers(&headers).1.is_empty(), "exactly 1024 bytes is still safelisted");
+        headers.push(("downlink".to_string(), "1".to_string()));
+        assert_eq!(unsafe_headers(&headers).1.len(), 9);
     }
 
     #[test]

@@ -95,10 +95,12 @@ mod cli {
                 let out = if json {
                     serde_json::to_string_pretty(&list).expect("a list always serialises") + "\n"
                 } else {
+                    let id_width = list.iter().map(|f| f.id.len()).max().unwrap_or(0);
+                    let name_width = list.iter().map(|f| f.name.len()).max().unwrap_or(0);
                     list.iter()
                         .map(|f| {
                             let status = if f.verified_live { "verified on a live server" } else { "not verified on a live server" };
-                            format!("{:<12} {:<40} {status}\n", f.id, f.name)
+                            format!("{:<id_width$}  {:<name_width$}  {status}\n", f.id, f.name)
                         })
                         .collect()
                 };

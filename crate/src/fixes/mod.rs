@@ -6,7 +6,24 @@
 //! token, method token, plain path), so no observed value can inject configuration or code. Input
 //! that does not fit is refused with a clear error instead of being escaped and hoped for.
 
+mod django;
 mod express;
+mod fastapi;
+mod fastify;
+mod flask;
+mod actix;
+mod apache;
+mod apigateway;
+mod aspnet;
+mod axum;
+mod caddy;
+mod cloudflare;
+mod go;
+mod laravel;
+mod nginx;
+mod quote;
+mod rack;
+mod spring;
 
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +94,28 @@ pub(crate) struct Rendered {
     pub notes: Vec<String>,
 }
 
-const FRAMEWORKS: &[Framework] = &[express::EXPRESS4, express::EXPRESS5];
+const FRAMEWORKS: &[Framework] = &[
+    express::EXPRESS4,
+    express::EXPRESS5,
+    fastify::FASTIFY,
+    fastapi::FASTAPI,
+    django::DJANGO,
+    flask::FLASK,
+    nginx::NGINX,
+    apache::APACHE,
+    caddy::CADDY,
+    rack::RACK,
+    rack::RAILS,
+    axum::AXUM,
+    actix::ACTIX,
+    spring::SPRING,
+    aspnet::ASPNET,
+    go::GO,
+    laravel::LARAVEL,
+    apigateway::HTTP_API,
+    apigateway::REST_API,
+    cloudflare::CLOUDFLARE,
+];
 
 pub fn frameworks() -> Vec<FrameworkInfo> {
     FRAMEWORKS
@@ -196,9 +234,9 @@ fn is_plain_path(path: &str) -> bool {
     path.starts_with('/') && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b)) && !path.contains("..")
 }
 
-/// Quotes a validated value for languages whose string literals use double quotes with backslash
-/// escapes (JavaScript, Python, Rust, Ruby, Go, JSON, YAML). Validation already excludes quotes
-/// and backslashes; this is the second fence.
+/// Quotes a validated value for languages whose double-quoted string literals use backslash
+/// escapes and do not interpolate (JavaScript, Python, Rust, Go, JSON, YAML; Ruby and PHP use
+/// `quote::single_quoted`). Validation already excludes quotes and backslashes; this is the second fence.
 pub(crate) fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');

@@ -1,0 +1,118 @@
+//! Cloudflare Workers (module syntax): answer OPTIONS preflights at the top of `fetch`, before the
+//! existing handler (and its auth) runs, and add the CORS headers to every other response. Not
+//! runnable here: snapshot-tested only.
+
+use super::{quoted, FixPlan, Framework, Rendered};
+
+pub(crate) const CLOUDFLARE: Framework =
+    Framework { id: "cloudflare", name: "Cloudflare Workers", verified_live: false, language: "javascript", render };
+
+fn render(plan: &FixPlan) -> Rendered {
+    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
+    let entry = |name: &str, value: String| format!("  {}: {value},", quoted(name));
+    let mut cors = vec![entry("Access-Control-Allow-Origin", origin)];
+    if plan.credentials {
+        cors.push(entry("Access-Control-Allow-Credentials", quoted("true")));
+    }
+    if !plan.expose_headers.is_empty() {
+        cors.push(entry("Access-Control-Expose-Headers", quoted(&plan.expose_headers.join(", "))));
+    }
+    let mut preflight = vec!["  ...CORS_HEADERS,".to_owned()];
+    if !plan.methods.is_empty() {
+        preflight.push(entry("Access-Control-Allow-Methods", quoted(&plan.methods.join(", "))));
+    }
+    if !plan.headers.is_empty() {
+        preflight.push(entry("Access-Control-Allow-Headers", quoted(&plan.headers.join(", "))));
+    }
+    preflight.push(entry("Access-Control-Max-Age", quoted(&plan.max_age.to_string())));
+    preflight.push(entry("Vary", quoted("Origin")));
+    let snippet = format!(
+        "const CORS_HEADERS = {{\n{}\n}};\n\
+         const PREFLIGHT_HEADERS = {{\n{}\n}};\n\
+         \n\
+         function withCors(response) {{\n\
+         \x20 const r = new Response(response.body, response); // a copy with mutable headers\n\
+         \x20 for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);\n\
+         \x20 r.headers.append(\"Vary\", \"Origin\");\n\
+         \x20 return r;\n\
+         }}\n\
+         \n\
+         export default {{\n\
+         \x20 async fetch(request, env, ctx) {{\n\
+         \x20   // Preflights carry no credentials: answer them before any auth check.\n\
+         \x20   if (request.method === \"OPTIONS\" && request.headers.has(\"Access-Control-Request-Method\")) {{\n\
+         \x20     return new Response(null, {{ status: 204, headers: PREFLIGHT_HEADERS }});\n\
+         \x20   }}\n\
+         \x20   return withCors(await handleRequest(request, env, ctx));\n\
+         \x20 }},\n\
+         }};\n",
+        cors.join("\n"),
+        preflight.join("\n")
+    );
+    let mut notes = vec![
+        "Responses your handler returns for failed auth go through withCors too, so the page can read their status."
+            .to_owned(),
+        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
+    ];
+    if plan.origin.is_none() {
+        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
+    }
+    Rendered {
+        placement: "Replace the Worker's `export default { fetch }` with this, and rename your existing fetch function to \
+                    `handleRequest(request, env, ctx)`."
+            .to_owned(),
+        snippet,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::quote::testing::{assert_contained, hostile_plan, sample_plan};
+    use super::*;
+
+    #[test]
+    fn snapshot() {
+        let r = render(&sample_plan());
+        assert_eq!(
+            r.snippet,
+            r#"const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "https://app.example.com",
+  "Access-Control-Allow-Credentials": "true",
+  "Access-Control-Expose-Headers": "X-Request-Id",
+};
+const PREFLIGHT_HEADERS = {
+  ...CORS_HEADERS,
+  "Access-Control-Allow-Methods": "PUT",
+  "Access-Control-Allow-Headers": "Content-Type, X-Api-Key",
+  "Access-Control-Max-Age": "7200",
+  "Vary": "Origin",
+};
+
+function withCors(response) {
+  const r = new Response(response.body, response); // a copy with mutable headers
+  for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);
+  r.headers.append("Vary", "Origin");
+  return r;
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    // Preflights carry no credentials: answer them before any auth check.
+    if (request.method === "OPTIONS" && request.headers.has("Access-Control-Request-Method")) {
+      return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
+    }
+    return withCors(await handleRequest(request, env, ctx));
+  },
+};
+"#
+        );
+        assert_eq!(r.notes.len(), 2);
+    }
+
+    #[test]
+    fn hostile_plan_stays_inside_strings() {
+        let r = render(&hostile_plan());
+        assert_contained(&r.snippet, '"');
+    }
+}

@@ -1,0 +1,105 @@
+//! Django with `django-cors-headers`. Its middleware answers preflights itself, but only when it
+//! sits above every middleware that can return a response (authentication, CommonMiddleware), so
+//! the snippet moves it to the top of `MIDDLEWARE` whatever the settings had before.
+
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+
+pub(crate) const DJANGO: Framework =
+    Framework { id: "django", name: "Django (django-cors-headers)", verified_live: true, language: "python", render };
+
+const MIDDLEWARE: &str = "corsheaders.middleware.CorsMiddleware";
+
+fn render(plan: &FixPlan) -> Rendered {
+    let origin = plan.origin.as_deref().map_or_else(|| quoted("null"), quoted);
+    let mut lines = vec![
+        "# CORS (django-cors-headers): its middleware goes first, so preflights are answered before any".to_owned(),
+        "# authentication middleware sees them (preflights never carry credentials).".to_owned(),
+        "INSTALLED_APPS = [app for app in INSTALLED_APPS if app != \"corsheaders\"] + [\"corsheaders\"]".to_owned(),
+        format!("MIDDLEWARE = [\"{MIDDLEWARE}\"] + [m for m in MIDDLEWARE if m != \"{MIDDLEWARE}\"]"),
+        format!("CORS_ALLOWED_ORIGINS = [{origin}]"),
+        format!("CORS_ALLOW_METHODS = {}", quoted_list(&plan.methods)),
+        format!("CORS_ALLOW_HEADERS = {}", quoted_list(&plan.headers)),
+    ];
+    if plan.credentials {
+        lines.push("CORS_ALLOW_CREDENTIALS = True".to_owned());
+    }
+    if !plan.expose_headers.is_empty() {
+        lines.push(format!("CORS_EXPOSE_HEADERS = {}", quoted_list(&plan.expose_headers)));
+    }
+    lines.push(format!("CORS_PREFLIGHT_MAX_AGE = {}", plan.max_age));
+    let snippet = lines.join("\n") + "\n";
+    let mut notes = vec![
+        "Install the package: pip install django-cors-headers.".to_owned(),
+        "The lists name only what this request needs; the package's broader defaults are in corsheaders.defaults (default_methods, default_headers) if other requests need them.".to_owned(),
+        "Leave CORS_ALLOW_ALL_ORIGINS unset (False): with it, every origin is allowed, credentials included.".to_owned(),
+        format!(
+            "Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s (the package's default is 86400; 0 sends no Max-Age).",
+            plan.max_age
+        ),
+    ];
+    if plan.origin.is_none() {
+        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
+    }
+    Rendered {
+        placement: "At the end of settings.py, after INSTALLED_APPS, MIDDLEWARE and any earlier CORS_* settings, which these lines replace."
+            .to_owned(),
+        snippet,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> FixPlan {
+        FixPlan {
+            origin: Some("http://127.0.0.1:8001".to_owned()),
+            methods: vec!["PUT".to_owned()],
+            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
+            credentials: true,
+            max_age: 7200,
+            expose_headers: vec!["X-Request-Id".to_owned()],
+            path: "/api/submit".to_owned(),
+        }
+    }
+
+    #[test]
+    fn full_plan() {
+        let r = render(&plan());
+        assert_eq!(
+            r.snippet,
+            "# CORS (django-cors-headers): its middleware goes first, so preflights are answered before any\n\
+             # authentication middleware sees them (preflights never carry credentials).\n\
+             INSTALLED_APPS = [app for app in INSTALLED_APPS if app != \"corsheaders\"] + [\"corsheaders\"]\n\
+             MIDDLEWARE = [\"corsheaders.middleware.CorsMiddleware\"] + [m for m in MIDDLEWARE if m != \"corsheaders.middleware.CorsMiddleware\"]\n\
+             CORS_ALLOWED_ORIGINS = [\"http://127.0.0.1:8001\"]\n\
+             CORS_ALLOW_METHODS = [\"PUT\"]\n\
+             CORS_ALLOW_HEADERS = [\"Content-Type\", \"X-Api-Key\"]\n\
+             CORS_ALLOW_CREDENTIALS = True\n\
+             CORS_EXPOSE_HEADERS = [\"X-Request-Id\"]\n\
+             CORS_PREFLIGHT_MAX_AGE = 7200\n"
+        );
+        assert!(r.placement.contains("settings.py"));
+    }
+
+    #[test]
+    fn minimal_plan_omits_credentials_and_expose() {
+        let mut p = plan();
+        p.credentials = false;
+        p.expose_headers.clear();
+        p.headers.clear();
+        p.methods = vec!["GET".to_owned()];
+        let r = render(&p);
+        assert!(r.snippet.ends_with("CORS_ALLOW_METHODS = [\"GET\"]\nCORS_ALLOW_HEADERS = []\nCORS_PREFLIGHT_MAX_AGE = 7200\n"), "{}", r.snippet);
+        assert!(!r.snippet.contains("CORS_ALLOW_CREDENTIALS"));
+        assert!(!r.snippet.contains("CORS_EXPOSE_HEADERS"));
+    }
+
+    #[test]
+    fn opaque_origin() {
+        let mut p = plan();
+        p.origin = None;
+        assert!(render(&p).snippet.contains("CORS_ALLOWED_ORIGINS = [\"null\"]\n"));
+    }
+}

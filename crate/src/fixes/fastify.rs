@@ -1,0 +1,104 @@
+//! Fastify with `@fastify/cors`. The plugin answers preflights inside its own `onRequest` hook, so
+//! it must be registered before any authentication hook: Fastify runs hooks in the order they are
+//! added.
+
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+
+pub(crate) const FASTIFY: Framework =
+    Framework { id: "fastify", name: "Fastify (@fastify/cors)", verified_live: true, language: "javascript", render };
+
+fn render(plan: &FixPlan) -> Rendered {
+    let origin = plan.origin.as_deref().map_or_else(|| quoted("null"), quoted);
+    let mut options = vec![
+        format!("  origin: {origin},"),
+        format!("  methods: {},", quoted_list(&plan.methods)),
+        format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
+    ];
+    if plan.credentials {
+        options.push("  credentials: true,".to_owned());
+    }
+    if !plan.expose_headers.is_empty() {
+        options.push(format!("  exposedHeaders: {},", quoted_list(&plan.expose_headers)));
+    }
+    options.push(format!("  maxAge: {},", plan.max_age));
+    let snippet = format!(
+        "const cors = require('@fastify/cors');\n\
+         // Register before any authentication hook: the plugin answers preflights in its onRequest hook,\n\
+         // and preflights never carry credentials.\n\
+         fastify.register(cors, {{\n{}\n}});\n",
+        options.join("\n")
+    );
+    let mut notes = vec![
+        "In an ES module, write `import cors from '@fastify/cors'` instead of the require line.".to_owned(),
+        "With a single origin string the plugin always sends that origin; to allow several, pass an array and it echoes the matching one with Vary: Origin.".to_owned(),
+        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
+    ];
+    if plan.origin.is_none() {
+        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
+    }
+    Rendered {
+        placement: "Right after `const fastify = Fastify()`, before any authentication hook or plugin is added and before the routes."
+            .to_owned(),
+        snippet,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> FixPlan {
+        FixPlan {
+            origin: Some("http://127.0.0.1:8001".to_owned()),
+            methods: vec!["PUT".to_owned()],
+            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
+            credentials: true,
+            max_age: 7200,
+            expose_headers: vec!["X-Request-Id".to_owned()],
+            path: "/api/submit".to_owned(),
+        }
+    }
+
+    #[test]
+    fn full_plan() {
+        let r = render(&plan());
+        assert_eq!(
+            r.snippet,
+            "const cors = require('@fastify/cors');\n\
+             // Register before any authentication hook: the plugin answers preflights in its onRequest hook,\n\
+             // and preflights never carry credentials.\n\
+             fastify.register(cors, {\n  \
+             origin: \"http://127.0.0.1:8001\",\n  \
+             methods: [\"PUT\"],\n  \
+             allowedHeaders: [\"Content-Type\", \"X-Api-Key\"],\n  \
+             credentials: true,\n  \
+             exposedHeaders: [\"X-Request-Id\"],\n  \
+             maxAge: 7200,\n\
+             });\n"
+        );
+        assert!(r.placement.contains("before any authentication"));
+    }
+
+    #[test]
+    fn minimal_plan_omits_credentials_and_expose() {
+        let mut p = plan();
+        p.credentials = false;
+        p.expose_headers.clear();
+        p.headers.clear();
+        p.methods = vec!["GET".to_owned()];
+        let r = render(&p);
+        assert!(r.snippet.contains("  methods: [\"GET\"],\n  allowedHeaders: [],\n  maxAge: 7200,\n"), "{}", r.snippet);
+        assert!(!r.snippet.contains("credentials: true"));
+        assert!(!r.snippet.contains("exposedHeaders"));
+    }
+
+    #[test]
+    fn opaque_origin() {
+        let mut p = plan();
+        p.origin = None;
+        let r = render(&p);
+        assert!(r.snippet.contains("  origin: \"null\",\n"));
+        assert!(r.notes.iter().any(|n| n.contains("opaque origin")));
+    }
+}

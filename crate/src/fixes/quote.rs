@@ -1,0 +1,240 @@
+//! Quoting for configuration languages and string literals that [`super::quoted`] does not cover.
+//!
+//! Plan values are validated tokens and serialized origins, so none of them holds a quote, a
+//! backslash, a brace, a semicolon, whitespace or a control character. A few token characters do
+//! mean something inside some languages' strings, though: `$` starts an nginx variable, `%` a
+//! mod_headers format specifier, `#$` a Ruby interpolation, `$` a PHP one, `'` ends an API
+//! Gateway static value. Templates drop values that cannot be written literally (with a note, see
+//! [`split_writable`]) and quote the rest with these helpers, which are the second fence: they
+//! never let a value end its string, whatever it holds.
+
+/// Keeps the values that `writable` accepts; the others are named in a note for the user.
+pub(crate) fn split_writable(values: &[String], writable: impl Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
+    values.iter().cloned().partition(|v| writable(v))
+}
+
+/// A note for values that were left out of a snippet.
+pub(crate) fn dropped_note(what: &str, dropped: &[String], why: &str) -> Option<String> {
+    if dropped.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = dropped.iter().map(|d| format!("'{}'", printable(d))).collect();
+    Some(format!("Left out {what} {}: {why}; rename it or configure it by hand.", names.join(", ")))
+}
+
+/// Visible ASCII only, for notes and comments: no value can end a line comment early.
+pub(crate) fn printable(value: &str) -> String {
+    value.chars().filter(|c| c.is_ascii_graphic()).collect()
+}
+
+/// "PUT with Content-Type, X-Api-Key from https://app.example.com", for a snippet's summary comment.
+pub(crate) fn summary(plan: &super::FixPlan) -> String {
+    let list = |values: &[String]| values.iter().map(|v| printable(v)).collect::<Vec<_>>().join(", ");
+    let mut text = list(&plan.methods);
+    if !plan.headers.is_empty() {
+        text.push_str(&format!(" with {}", list(&plan.headers)));
+    }
+    text.push_str(&format!(" from {}", printable(plan.origin.as_deref().unwrap_or("null"))));
+    text
+}
+
+/// An nginx double-quoted string. nginx has no escape for `$` (it would start a variable), so
+/// `$` is removed here; templates drop values with `$` before they get this far.
+pub(crate) fn nginx(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An Apache httpd double-quoted argument to `Header set`: `%` is a mod_headers format character
+/// and is doubled; quotes and backslashes are escaped.
+pub(crate) fn apache(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '%' => out.push_str("%%"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Caddyfile double-quoted token. Braces would start a placeholder and are removed (no valid
+/// plan value has them); quotes and backslashes are escaped.
+pub(crate) fn caddy(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '{' | '}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A single-quoted literal for Ruby and PHP, where double quotes would interpolate (`#$x`, `$x`).
+/// Inside single quotes only `\'` and `\\` are escapes in both languages.
+pub(crate) fn single_quoted(value: &str) -> String {
+    let mut out = String::from("'");
+    for c in value.chars() {
+        match c {
+            '\'' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `['a', 'b']` with [`single_quoted`] items.
+pub(crate) fn single_quoted_list(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| single_quoted(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Plans for template tests: an ordinary one, and one whose every value tries to break out of its
+/// string (such a plan cannot come out of [`super::plan`], but templates must hold even so).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::super::FixPlan;
+
+    pub(crate) fn sample_plan() -> FixPlan {
+        FixPlan {
+            origin: Some("https://app.example.com".to_owned()),
+            methods: vec!["PUT".to_owned()],
+            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
+            credentials: true,
+            max_age: 7200,
+            expose_headers: vec!["X-Request-Id".to_owned()],
+            path: "/api/submit".to_owned(),
+        }
+    }
+
+    /// Each value ends its string, then writes `pwned`: a correct template keeps every `pwned`
+    /// inside a string literal.
+    pub(crate) fn hostile_plan() -> FixPlan {
+        let evil = |prefix: &str| -> Vec<String> {
+            [
+                "\"; pwned \"", "'; pwned '", "$pwned", "#$pwned", "#{pwned}", "%{pwned}e", "{pwned}", "`pwned`",
+                "\\\"pwned", "\npwned: 1", "\r\nX-pwned: 1", "*/pwned/*", "' + pwned + '", "\" + pwned + \"",
+            ]
+            .iter()
+            .map(|e| format!("{prefix}{e}"))
+            .collect()
+        };
+        FixPlan {
+            origin: Some("https://a.example\" always; pwned \"$host'{pwned}\npwned".to_owned()),
+            methods: evil("PUT"),
+            headers: evil("X-A"),
+            credentials: true,
+            max_age: 7200,
+            expose_headers: evil("X-E"),
+            path: "/a\";pwned\n".to_owned(),
+        }
+    }
+
+    /// The text outside string literals delimited by `quote` (with backslash escapes), comment
+    /// lines (`#`, `//`) left out.
+    pub(crate) fn outside_literals(snippet: &str, quote: char) -> String {
+        let mut out = String::new();
+        for line in snippet.lines() {
+            let t = line.trim_start();
+            if t.starts_with('#') || t.starts_with("//") {
+                continue;
+            }
+            let mut inside = false;
+            let mut escaped = false;
+            for c in line.chars() {
+                if inside {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == quote {
+                        inside = false;
+                    }
+                } else if c == quote {
+                    inside = true;
+                } else {
+                    out.push(c);
+                }
+            }
+            assert!(!inside, "unterminated string literal in line: {line}");
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Asserts that no `pwned` escaped its string literal.
+    pub(crate) fn assert_contained(snippet: &str, quote: char) {
+        let outside = outside_literals(snippet, quote);
+        assert!(!outside.contains("pwned"), "a value broke out of its string:\n{snippet}\n--- outside literals ---\n{outside}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_strings_cannot_end_early_or_interpolate() {
+        assert_eq!(nginx("https://a.example"), "\"https://a.example\"");
+        assert_eq!(nginx("a\"; return 200 \"x"), "\"a\\\"; return 200 \\\"x\"");
+        assert_eq!(nginx("X-$host\n"), "\"X-host\"");
+        assert_eq!(nginx("a\\"), "\"a\\\\\"");
+    }
+
+    #[test]
+    fn apache_strings_double_percent() {
+        assert_eq!(apache("X-%{FOO}e"), "\"X-%%{FOO}e\"");
+        assert_eq!(apache("a\" env=x"), "\"a\\\" env=x\"");
+    }
+
+    #[test]
+    fn caddy_strings_drop_placeholders() {
+        assert_eq!(caddy("X-{env.SECRET}"), "\"X-env.SECRET\"");
+        assert_eq!(caddy("a\"\nrespond 200"), "\"a\\\"respond 200\"");
+    }
+
+    #[test]
+    fn single_quotes_escape() {
+        assert_eq!(single_quoted("X-#$0"), "'X-#$0'");
+        assert_eq!(single_quoted("a'b\\"), "'a\\'b\\\\'");
+        assert_eq!(single_quoted_list(&["a".into(), "b'".into()]), "['a', 'b\\'']");
+    }
+
+    #[test]
+    fn dropped_values_are_named() {
+        let (keep, drop) = split_writable(&["A".into(), "B$".into()], |v| !v.contains('$'));
+        assert_eq!(keep, vec!["A".to_owned()]);
+        assert_eq!(dropped_note("header", &drop, "nginx cannot escape $").unwrap(), "Left out header 'B$': nginx cannot escape $; rename it or configure it by hand.");
+        assert_eq!(dropped_note("header", &[], "x"), None);
+    }
+}

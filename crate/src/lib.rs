@@ -21,6 +21,7 @@ pub mod preflight;
 pub mod redact;
 pub mod redirect;
 pub mod safelist;
+pub mod session;
 pub mod verdict;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

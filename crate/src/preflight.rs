@@ -34,11 +34,13 @@ pub fn need(normalized_method: &str, request_headers: &HeaderList, mode: Request
         reasons.push(format!("method {normalized_method} is not CORS-safelisted"));
     }
     for header in &unsafe_headers {
-        reasons.push(format!(
-            "header {}: {} is not CORS-safelisted",
-            header.name.to_ascii_lowercase(),
-            display_value(&header.name, &header.value)
-        ));
+        let name = header.name.to_ascii_lowercase();
+        // Names recovered from a preflight's Access-Control-Request-Headers carry no value.
+        reasons.push(if header.value.is_empty() {
+            format!("header {name} is not CORS-safelisted")
+        } else {
+            format!("header {name}: {} is not CORS-safelisted", display_value(&header.name, &header.value))
+        });
     }
     PreflightNeed { required: !reasons.is_empty(), reasons, unsafe_headers, unsafe_header_names }
 }

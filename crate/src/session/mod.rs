@@ -1,0 +1,435 @@
+//! The session model: turns raw `chrome.webRequest` events into exchanges, matches each actual
+//! request to its preflight, runs [`check`](crate::check), counts preflights, keeps a bounded
+//! history per tab, and answers the panel. The contract with the extension's JavaScript is
+//! `docs/session-api.md`.
+//!
+//! Plain Rust with no clock, threads or I/O: time comes from the events' `timeStamp`, so the
+//! same events always give the same session (and `snapshot`/`restore` round-trip exactly).
+
+pub mod assemble;
+pub mod event;
+pub mod matching;
+pub mod preflight_cost;
+pub mod report;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::check;
+use crate::exchange::Exchange;
+use crate::verdict::{Stage, Verdict};
+
+pub use assemble::{Flight, MatchVia, Role};
+pub use event::{EventError, EventKind, RawEvent};
+pub use matching::HarEntry;
+pub use preflight_cost::{CostFinding, Finding, PreflightStat};
+pub use report::{ExchangeReport, ExportFormat, PreflightSummary, Report, Timings};
+
+/// Requests in flight across all tabs; beyond this the oldest are dropped (their terminal
+/// event was lost, or the capture started mid-request).
+const MAX_IN_FLIGHT: usize = 4096;
+/// Finished preflights kept per tab for late matching and HAR confirmation.
+const MAX_FINISHED_PREFLIGHTS: usize = 256;
+/// Ids of requests that finished recently: a stray event after the terminal one is ignored.
+const MAX_DONE: usize = 1024;
+const SNAPSHOT_FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionConfig {
+    pub max_exchanges_per_tab: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig { max_exchanges_per_tab: 1000 }
+    }
+}
+
+/// What `ingest` tells the service worker: which tab's panel should refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestResult {
+    pub tab_id: Option<i64>,
+    pub changed: bool,
+}
+
+/// The derived part of a record: rebuilt from the captured data, never stored in a snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Built {
+    pub exchange: Option<Exchange>,
+    pub verdict: Option<Verdict>,
+    pub check_error: Option<String>,
+}
+
+/// One finished cross-origin request: what was captured, and what the engine made of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: String,
+    pub flight: Flight,
+    /// The preflight matched to each hop, as captured.
+    pub preflights: Vec<Option<Flight>>,
+    pub page_origin: String,
+    #[serde(skip)]
+    pub built: Built,
+}
+
+impl Record {
+    /// Builds the exchange and runs the engine. Returns, per matched finished preflight (by hop),
+    /// whether it succeeded according to the verdict.
+    fn rebuild(&mut self) -> Vec<(usize, bool)> {
+        let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin);
+        let (verdict, check_error) = match check(&exchange) {
+            Ok(v) => (Some(v), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let last_hop = self.preflights.len().saturating_sub(1);
+        let mut outcomes = Vec::new();
+        if let Some(v) = &verdict {
+            for (hop, pf) in self.preflights.iter().enumerate() {
+                let Some(pf) = pf.as_ref().filter(|p| p.finished()) else { continue };
+                let failed_here = match v.stage {
+                    Some(Stage::Preflight) => hop == 0,
+                    Some(Stage::RedirectPreflight) => hop == last_hop,
+                    _ => false,
+                };
+                outcomes.push((hop, !failed_here && pf.hops[0].response.is_some()));
+            }
+        }
+        self.built = Built { exchange: Some(exchange), verdict, check_error };
+        outcomes
+    }
+}
+
+/// Tells the preflight counts which of a record's preflights succeeded.
+fn record_outcomes(cost: &mut preflight_cost::PreflightCost, record: &Record, outcomes: Vec<(usize, bool)>) {
+    for (hop, ok) in outcomes {
+        if let Some(Some(pf)) = record.preflights.get(hop) {
+            let origin = assemble::page_origin(pf, None).unwrap_or_else(|| "null".to_owned());
+            cost.set_ok(pf, &origin, ok);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TabState {
+    /// Oldest first.
+    pub records: VecDeque<Record>,
+    pub evicted: u64,
+    /// Finished preflight OPTIONS, matched or waiting for their request.
+    pub preflights: BTreeMap<String, Flight>,
+    pub cost: preflight_cost::PreflightCost,
+    /// Bumped whenever the tab's report changes.
+    pub version: u64,
+}
+
+impl TabState {
+    fn record_mut(&mut self, request_id: &str) -> Option<&mut Record> {
+        self.records.iter_mut().rev().find(|r| r.flight.request_id == request_id)
+    }
+
+    /// Rebuilds the record of `request_id` (after its preflights changed).
+    fn refresh(&mut self, request_id: &str) {
+        let Some(record) = self.records.iter_mut().rev().find(|r| r.flight.request_id == request_id) else { return };
+        let outcomes = record.rebuild();
+        record_outcomes(&mut self.cost, record, outcomes);
+        self.version += 1;
+    }
+
+    fn reset(&mut self) {
+        self.records.clear();
+        self.evicted = 0;
+        self.preflights.clear();
+        self.cost = Default::default();
+        self.version += 1;
+    }
+}
+
+/// A snapshot that cannot be restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreError(pub String);
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot restore the session: {}", self.0)
+    }
+}
+
+impl std::error::Error for RestoreError {}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    format: u32,
+    pub config: SessionConfig,
+    /// Requests in flight (and OPTIONS not yet finished), by webRequest id.
+    pub flights: BTreeMap<String, Flight>,
+    pub tabs: BTreeMap<i64, TabState>,
+    /// Events accepted so far (arrival order).
+    seq: u64,
+    next_record: u64,
+    next_har: u64,
+    /// The latest event time seen, for events without a timeStamp.
+    clock: f64,
+    done: VecDeque<String>,
+    /// The same ids, for lookup (rebuilt on restore).
+    #[serde(skip)]
+    done_set: BTreeSet<String>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(SessionConfig::default())
+    }
+}
+
+impl Session {
+    pub fn new(config: SessionConfig) -> Session {
+        Session {
+            format: SNAPSHOT_FORMAT,
+            config: SessionConfig { max_exchanges_per_tab: config.max_exchanges_per_tab.max(1) },
+            flights: BTreeMap::new(),
+            tabs: BTreeMap::new(),
+            seq: 0,
+            next_record: 0,
+            next_har: 0,
+            clock: 0.0,
+            done: VecDeque::new(),
+            done_set: BTreeSet::new(),
+        }
+    }
+
+    /// Ingests one event given as JSON text.
+    pub fn ingest_json(&mut self, json: &str) -> Result<IngestResult, EventError> {
+        let raw: RawEvent = serde_json::from_str(json).map_err(|e| EventError(e.to_string()))?;
+        self.ingest(raw)
+    }
+
+    /// Ingests one event given as a JSON value.
+    pub fn ingest_value(&mut self, value: serde_json::Value) -> Result<IngestResult, EventError> {
+        let raw: RawEvent = serde_json::from_value(value).map_err(|e| EventError(e.to_string()))?;
+        self.ingest(raw)
+    }
+
+    /// Ingests one webRequest event. A malformed one is rejected and changes nothing.
+    pub fn ingest(&mut self, raw: RawEvent) -> Result<IngestResult, EventError> {
+        let event = raw.validate()?;
+        if event.tab_id < 0 {
+            return Ok(IngestResult { tab_id: None, changed: false });
+        }
+        let tab_id = event.tab_id;
+        let id = event.request_id.clone();
+        let finished = self.done_set.contains(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id));
+        if finished || (!self.flights.contains_key(&id) && assemble::is_untracked_type(event.resource_type.as_deref())) {
+            return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
+        }
+        let time = event.time_stamp.unwrap_or(self.clock);
+        self.clock = self.clock.max(time);
+        self.seq += 1;
+        let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);
+        let seq = self.seq;
+        let flight = self.flights.entry(id.clone()).or_insert_with(|| Flight::new(&event, seq, time));
+        if flight.finished() {
+            // Nothing follows a terminal event; a stray one is ignored.
+            return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
+        }
+        flight.apply(&event, time);
+        let (role, finished, tab_of_flight) = (flight.role, flight.finished(), flight.tab_id);
+        let tab_id = tab_of_flight;
+        if role == Role::Preflight && finished {
+            self.finish_preflight(&id);
+        }
+        matching::rematch(self, tab_id);
+        if role == Role::Actual && finished {
+            self.finalize(&id);
+        }
+        self.bound_in_flight();
+        let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
+        Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
+    }
+
+    /// Ingests one DevTools HAR entry summary (see docs/session-api.md). Only preflight entries
+    /// matter: they confirm a match, or supply a preflight webRequest did not see.
+    pub fn ingest_har(&mut self, tab_id: i64, entry: HarEntry) -> Result<IngestResult, EventError> {
+        if tab_id < 0 {
+            return Ok(IngestResult { tab_id: None, changed: false });
+        }
+        let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);
+        matching::ingest_har(self, tab_id, entry)?;
+        let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
+        Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
+    }
+
+    /// Ingests a HAR entry summary given as a JSON value.
+    pub fn ingest_har_value(&mut self, tab_id: i64, value: serde_json::Value) -> Result<IngestResult, EventError> {
+        let entry: HarEntry = serde_json::from_value(value).map_err(|e| EventError(format!("HAR entry: {e}")))?;
+        self.ingest_har(tab_id, entry)
+    }
+
+    /// The report for one tab (newest exchange first).
+    pub fn report(&self, tab_id: i64) -> Report {
+        report::build(tab_id, self.tabs.get(&tab_id), None)
+    }
+
+    /// The report, redacted, as JSON or Markdown; `ids` limits it to those exchanges.
+    pub fn export(&self, tab_id: i64, ids: Option<&[String]>, format: ExportFormat) -> String {
+        let report = report::build(tab_id, self.tabs.get(&tab_id), ids);
+        report::export(&report, format)
+    }
+
+    /// A top-frame navigation in `tab_id`: drops its history unless the log is preserved.
+    pub fn navigated(&mut self, tab_id: i64, preserve_log: bool) {
+        if !preserve_log {
+            if let Some(tab) = self.tabs.get_mut(&tab_id) {
+                tab.reset();
+            }
+        }
+    }
+
+    /// Clears one tab's history (requests in flight still report when they finish).
+    pub fn clear(&mut self, tab_id: i64) {
+        if let Some(tab) = self.tabs.get_mut(&tab_id) {
+            tab.reset();
+        }
+    }
+
+    /// Forgets everything about a closed tab, requests in flight included.
+    pub fn forget_tab(&mut self, tab_id: i64) {
+        self.tabs.remove(&tab_id);
+        self.flights.retain(|_, f| f.tab_id != tab_id);
+    }
+
+    /// Tabs with any state.
+    pub fn tab_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.tabs.keys().copied().chain(self.flights.values().map(|f| f.tab_id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Everything needed to resume, in-flight requests included, as JSON. Verdicts are not
+    /// stored: `restore` recomputes them from the captured data.
+    pub fn snapshot(&self) -> String {
+        serde_json::to_string(self).expect("a session always serialises")
+    }
+
+    pub fn restore(json: &str) -> Result<Session, RestoreError> {
+        let mut session: Session = serde_json::from_str(json).map_err(|e| RestoreError(e.to_string()))?;
+        if session.format != SNAPSHOT_FORMAT {
+            return Err(RestoreError(format!("snapshot format {} is not {SNAPSHOT_FORMAT}", session.format)));
+        }
+        for tab in session.tabs.values_mut() {
+            for record in tab.records.iter_mut() {
+                record.rebuild();
+            }
+        }
+        session.done_set = session.done.iter().cloned().collect();
+        Ok(session)
+    }
+
+    /// A preflight OPTIONS finished: keep it in its tab, count it, and update its request's
+    /// record if that finished first.
+    fn finish_preflight(&mut self, id: &str) {
+        let Some(pf) = self.flights.remove(id) else { return };
+        self.mark_done(id);
+        let tab = self.tabs.entry(pf.tab_id).or_default();
+        let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
+        tab.cost.observe(&pf, &origin);
+        tab.version += 1;
+        let link = pf.linked_to.clone();
+        tab.preflights.insert(id.to_owned(), pf.clone());
+        if let Some((actual, hop)) = link {
+            if let Some(record) = tab.record_mut(&actual) {
+                if let Some(slot) = record.preflights.get_mut(hop) {
+                    *slot = Some(pf);
+                    tab.refresh(&actual);
+                }
+            }
+        }
+        if tab.preflights.len() > MAX_FINISHED_PREFLIGHTS {
+            if let Some(oldest) = tab.preflights.iter().min_by_key(|(_, f)| f.seq).map(|(k, _)| k.clone()) {
+                tab.preflights.remove(&oldest);
+            }
+        }
+    }
+
+    /// The preflight with this id: in flight or finished.
+    pub(crate) fn preflight(&self, tab_id: i64, id: &str) -> Option<&Flight> {
+        self.flights.get(id).or_else(|| self.tabs.get(&tab_id).and_then(|t| t.preflights.get(id)))
+    }
+
+    pub(crate) fn preflight_mut(&mut self, tab_id: i64, id: &str) -> Option<&mut Flight> {
+        if self.flights.contains_key(id) {
+            return self.flights.get_mut(id);
+        }
+        self.tabs.get_mut(&tab_id).and_then(|t| t.preflights.get_mut(id))
+    }
+
+    /// An actual request finished: keep it if it is a cross-origin CORS request.
+    fn finalize(&mut self, id: &str) {
+        let Some(flight) = self.flights.remove(id) else { return };
+        self.mark_done(id);
+        let tab_id = flight.tab_id;
+        let preflights: Vec<Option<Flight>> = flight
+            .hops
+            .iter()
+            .map(|hop| hop.preflight.as_ref().and_then(|link| self.preflight(tab_id, &link.request_id).cloned()))
+            .collect();
+        let has_preflight = preflights.iter().any(Option::is_some);
+        let origin = assemble::page_origin(&flight, preflights[0].as_ref())
+            .filter(|origin| assemble::is_cross_origin(&flight, origin))
+            .filter(|_| assemble::is_cors_candidate(&flight, has_preflight));
+        let Some(page_origin) = origin else {
+            for pf in preflights.iter().flatten() {
+                if let Some(pf) = self.preflight_mut(tab_id, &pf.request_id) {
+                    pf.linked_to = None;
+                }
+            }
+            return;
+        };
+        self.next_record += 1;
+        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, built: Built::default() };
+        let outcomes = record.rebuild();
+        let limit = self.config.max_exchanges_per_tab;
+        let tab = self.tabs.entry(tab_id).or_default();
+        record_outcomes(&mut tab.cost, &record, outcomes);
+        tab.records.push_back(record);
+        while tab.records.len() > limit {
+            tab.records.pop_front();
+            tab.evicted += 1;
+        }
+        tab.version += 1;
+    }
+
+    fn mark_done(&mut self, id: &str) {
+        if self.done_set.insert(id.to_owned()) {
+            self.done.push_back(id.to_owned());
+        }
+        if self.done.len() > MAX_DONE {
+            if let Some(old) = self.done.pop_front() {
+                self.done_set.remove(&old);
+            }
+        }
+    }
+
+    fn bound_in_flight(&mut self) {
+        while self.flights.len() > MAX_IN_FLIGHT {
+            let Some(oldest) = self.flights.iter().min_by_key(|(_, f)| f.seq).map(|(k, _)| k.clone()) else { break };
+            self.flights.remove(&oldest);
+        }
+    }
+
+    pub(crate) fn next_har_id(&mut self) -> String {
+        self.next_har += 1;
+        format!("har:{}", self.next_har)
+    }
+
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub(crate) fn clock(&self) -> f64 {
+        self.clock
+    }
+}

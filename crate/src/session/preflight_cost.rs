@@ -1,0 +1,428 @@
+//! What preflights cost a page: per key (origin, URL, method, announced header names) how many
+//! OPTIONS were sent and how long they took, what `Access-Control-Max-Age` granted (as Chromium
+//! reads it), and why the same OPTIONS was sent again: a missing, short, unparsable or zero
+//! Max-Age, a cache bypassed by DevTools "Disable cache", or many distinct URLs (the preflight
+//! cache is keyed by the full URL, so Max-Age cannot help).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::Response;
+use crate::headers;
+use crate::max_age;
+use crate::origin::ParsedUrl;
+use crate::preflight::{self, PreflightAsk};
+use crate::verdict::MaxAgeReading;
+
+use super::assemble::Flight;
+
+/// Observations kept per key for the repeat analysis (counts and times cover all of them).
+const MAX_OBSERVATIONS: usize = 64;
+/// Keys kept per tab; the least recently seen is dropped first.
+const MAX_KEYS: usize = 2000;
+/// Below this a valid Max-Age is called short when the preflight repeats (Safari's cap).
+pub const SHORT_MAX_AGE: u32 = 600;
+/// Chromium does not cache preflights for URLs this long or longer (`preflight_cache.cc`).
+pub const MAX_CACHEABLE_URL: usize = 1024;
+/// Distinct URLs of one shape that make a "many distinct URLs" finding.
+pub const MANY_URLS: usize = 4;
+/// Slack for "within the cache window", in ms: timestamps come from different threads.
+const WINDOW_SLACK_MS: f64 = 50.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub request_id: String,
+    pub began: f64,
+    pub ended: f64,
+    pub status: Option<u16>,
+    /// The raw `Access-Control-Max-Age` value, combined when repeated.
+    pub max_age: Option<String>,
+    /// Whether the preflight succeeded (only successful preflights are cached).
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyStats {
+    pub origin: String,
+    pub url: String,
+    pub method: String,
+    /// `Access-Control-Request-Headers` names, lower-cased, sorted, comma-joined.
+    pub request_headers: String,
+    pub count: u64,
+    pub total_ms: f64,
+    pub last_tick: u64,
+    pub observations: Vec<Observation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PreflightCost {
+    keys: BTreeMap<String, KeyStats>,
+    tick: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostFinding {
+    Missing,
+    TooShort,
+    Unparsable,
+    AboveCap,
+    Zero,
+    Ok,
+    CacheDisabled,
+    /// Every OPTIONS for the key failed: nothing could be cached.
+    Failed,
+    /// Chromium does not cache preflights for URLs of 1024 characters or more.
+    UrlTooLong,
+}
+
+/// One row of the report's `preflight_stats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreflightStat {
+    pub origin: String,
+    pub url: String,
+    pub method: String,
+    pub request_headers: String,
+    pub count: u64,
+    pub total_ms: f64,
+    pub max_age_header: Option<String>,
+    pub max_age_seconds: u32,
+    pub finding: CostFinding,
+    pub message: String,
+}
+
+/// One entry of the report's `findings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct_urls: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflights: Option<u64>,
+}
+
+/// Whether a finished preflight succeeded on its own terms (credentials not known: assumed
+/// absent; the matched request's verdict corrects it later through [`PreflightCost::set_ok`]).
+fn succeeded_alone(pf: &Flight, origin: &str) -> bool {
+    let Some(response) = pf.hops[0].response.as_ref() else { return false };
+    let method = pf.announced_method().unwrap_or_else(|| "GET".to_owned());
+    let names = pf.announced_headers().unwrap_or_default();
+    let ask = PreflightAsk { method: &method, unsafe_header_names: &names, origin, credentials: false, forced: false };
+    preflight::evaluate(response, &ask).is_ok()
+}
+
+fn max_age_of(response: Option<&Response>) -> Option<String> {
+    response.and_then(|r| headers::get(&r.headers, "access-control-max-age"))
+}
+
+impl PreflightCost {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The key of a preflight: (origin, URL, announced method, announced header names).
+    fn key_of(pf: &Flight, page_origin: &str) -> (String, String, String, String) {
+        let origin = pf.origin_header(0).unwrap_or_else(|| page_origin.to_owned());
+        let method = pf.announced_method().unwrap_or_default();
+        let request_headers = pf.announced_headers().unwrap_or_default().join(",");
+        (origin, pf.hops[0].url.clone(), method, request_headers)
+    }
+
+    fn id_of(key: &(String, String, String, String)) -> String {
+        format!("{}\n{}\n{}\n{}", key.0, key.1, key.2, key.3)
+    }
+
+    /// Records one finished preflight OPTIONS.
+    pub fn observe(&mut self, pf: &Flight, page_origin: &str) {
+        let key = Self::key_of(pf, page_origin);
+        let id = Self::id_of(&key);
+        let (origin, url, method, request_headers) = key;
+        let ended = pf.ended.unwrap_or(pf.began);
+        let response = pf.hops[0].response.as_ref();
+        let observation = Observation {
+            request_id: pf.request_id.clone(),
+            began: pf.began,
+            ended,
+            status: response.map(|r| r.status),
+            max_age: max_age_of(response),
+            ok: succeeded_alone(pf, &origin),
+        };
+        self.tick += 1;
+        let tick = self.tick;
+        let stats = self.keys.entry(id).or_insert_with(|| KeyStats {
+            origin,
+            url,
+            method,
+            request_headers,
+            count: 0,
+            total_ms: 0.0,
+            last_tick: tick,
+            observations: Vec::new(),
+        });
+        stats.count += 1;
+        stats.total_ms += (ended - pf.began).max(0.0);
+        stats.last_tick = tick;
+        stats.observations.push(observation);
+        if stats.observations.len() > MAX_OBSERVATIONS {
+            stats.observations.remove(0);
+        }
+        if self.keys.len() > MAX_KEYS {
+            if let Some(oldest) = self.keys.iter().min_by_key(|(_, s)| s.last_tick).map(|(k, _)| k.clone()) {
+                self.keys.remove(&oldest);
+            }
+        }
+    }
+
+    /// Corrects whether preflight `pf` succeeded, from its request's verdict.
+    pub fn set_ok(&mut self, pf: &Flight, page_origin: &str, ok: bool) -> bool {
+        let id = Self::id_of(&Self::key_of(pf, page_origin));
+        let Some(stats) = self.keys.get_mut(&id) else { return false };
+        match stats.observations.iter_mut().rev().find(|o| o.request_id == pf.request_id) {
+            Some(o) if o.ok != ok => {
+                o.ok = ok;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The report rows: most OPTIONS first.
+    pub fn stats(&self) -> Vec<PreflightStat> {
+        // Every OPTIONS start per (origin, URL), to tell a bypassed cache from an entry that a
+        // preflight for another method or header set replaced (Chromium keeps one per URL).
+        let mut starts_by_url: BTreeMap<(&str, &str), Vec<(f64, &str)>> = BTreeMap::new();
+        for (id, stats) in &self.keys {
+            let list = starts_by_url.entry((stats.origin.as_str(), stats.url.as_str())).or_default();
+            list.extend(stats.observations.iter().map(|o| (o.began, id.as_str())));
+        }
+        let mut rows: Vec<PreflightStat> = self
+            .keys
+            .iter()
+            .map(|(id, stats)| {
+                let others: Vec<f64> = starts_by_url[&(stats.origin.as_str(), stats.url.as_str())]
+                    .iter()
+                    .filter(|(_, key)| *key != id.as_str())
+                    .map(|(t, _)| *t)
+                    .collect();
+                row(stats, &others)
+            })
+            .collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)).then_with(|| a.method.cmp(&b.method)));
+        rows
+    }
+
+    /// Findings across keys: many distinct URLs of one shape, each paying its own preflight.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut groups: BTreeMap<(String, String, String, String), (u64, u64)> = BTreeMap::new();
+        for stats in self.keys.values() {
+            let shape = url_shape(&stats.url);
+            let entry = groups
+                .entry((stats.origin.clone(), stats.method.clone(), stats.request_headers.clone(), shape))
+                .or_insert((0, 0));
+            entry.0 += 1;
+            entry.1 += stats.count;
+        }
+        groups
+            .into_iter()
+            .filter(|(_, (urls, _))| *urls as usize >= MANY_URLS)
+            .map(|((_, method, request_headers, pattern), (urls, count))| {
+                let with = if request_headers.is_empty() { String::new() } else { format!(" with {request_headers}") };
+                Finding {
+                    kind: "many_distinct_urls".to_owned(),
+                    message: format!(
+                        "{urls} different URLs of the form {pattern} each needed their own preflight ({count} OPTIONS for \
+                         {method}{with}). The browser's preflight cache is keyed by the full URL, query string included, so \
+                         Access-Control-Max-Age cannot help here. Avoid the preflight (a simple request: GET, HEAD or POST \
+                         with only CORS-safelisted headers, Content-Type text/plain, application/x-www-form-urlencoded or \
+                         multipart/form-data), or keep the URL constant and put the id in the request body, or serve the API \
+                         from the page's own origin (e.g. through a reverse proxy)."
+                    ),
+                    pattern: Some(pattern),
+                    method: Some(method),
+                    request_headers: Some(request_headers),
+                    distinct_urls: Some(urls),
+                    preflights: Some(count),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A URL with its id-like parts replaced: path segments holding a digit or a long token become
+/// `{id}`, query values become `{v}`.
+pub fn url_shape(url: &str) -> String {
+    let Ok(parsed) = ParsedUrl::parse(url) else { return url.to_owned() };
+    let origin = parsed.origin().map(|o| o.serialize()).unwrap_or_default();
+    let (path, query) = match parsed.path_and_query.split_once('?') {
+        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+        None => (parsed.path_and_query.clone(), None),
+    };
+    let path: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            let id_like = segment.bytes().any(|b| b.is_ascii_digit())
+                || (segment.len() >= 16 && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            if id_like { "{id}".to_owned() } else { segment.to_owned() }
+        })
+        .collect();
+    let mut shape = format!("{origin}{}", path.join("/"));
+    if let Some(query) = query {
+        let mut keys: Vec<String> =
+            query.split('&').filter(|p| !p.is_empty()).map(|p| format!("{}={{v}}", p.split('=').next().unwrap_or(""))).collect();
+        keys.sort();
+        keys.dedup();
+        shape.push('?');
+        shape.push_str(&keys.join("&"));
+    }
+    shape
+}
+
+/// Classifies one key. `other_starts`: when OPTIONS for the same origin and URL but another
+/// method or header set started (they may have replaced the cached entry).
+fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
+    let mut obs: Vec<&Observation> = stats.observations.iter().collect();
+    obs.sort_by(|a, b| a.began.total_cmp(&b.began));
+    let latest_ok = obs.iter().rev().find(|o| o.ok).copied();
+    let shown = latest_ok.or(obs.last().copied());
+    let header = shown.and_then(|o| o.max_age.clone());
+    let reading = max_age::chromium(header.as_deref());
+    let base = |finding: CostFinding, message: String| PreflightStat {
+        origin: stats.origin.clone(),
+        url: stats.url.clone(),
+        method: stats.method.clone(),
+        request_headers: stats.request_headers.clone(),
+        count: stats.count,
+        total_ms: stats.total_ms,
+        max_age_header: header.clone(),
+        max_age_seconds: reading.seconds,
+        finding,
+        message,
+    };
+    let count = stats.count;
+    let times = |n: u64| if n == 1 { "once".to_owned() } else { format!("{n} times") };
+    if latest_ok.is_none() {
+        return base(
+            CostFinding::Failed,
+            format!(
+                "The preflight failed ({}); browsers cache only successful preflights, so every attempt sends a new \
+                 OPTIONS. This is not a Max-Age problem: fix the preflight response first (see the failing request).",
+                times(count)
+            ),
+        );
+    }
+    if stats.url.len() >= MAX_CACHEABLE_URL && count > 1 {
+        return base(
+            CostFinding::UrlTooLong,
+            format!(
+                "The URL is {} characters long: Chromium does not cache preflights for URLs of {MAX_CACHEABLE_URL} \
+                 characters or more, so each request sends its own OPTIONS ({count} so far). Shorten the URL (move data \
+                 into the request body).",
+                stats.url.len()
+            ),
+        );
+    }
+    // Each repeat after a successful preflight: inside the window Chromium would have cached it
+    // (a bypassed cache), or after it expired (Max-Age too short to cover the page's pace).
+    let (mut within, mut after) = (0u64, 0u64);
+    let mut window_seconds = 0u32;
+    for (i, current) in obs.iter().enumerate() {
+        let Some(previous) = obs[..i].iter().rev().find(|p| p.ok && p.ended <= current.began) else { continue };
+        let granted = max_age::chromium(previous.max_age.as_deref()).seconds;
+        let gap_ms = current.began - previous.ended;
+        let replaced = other_starts.iter().any(|&t| t >= previous.began && t <= current.began);
+        if granted > 0 && gap_ms + WINDOW_SLACK_MS < f64::from(granted) * 1000.0 {
+            if !replaced {
+                within += 1;
+                window_seconds = window_seconds.max(granted);
+            }
+        } else {
+            after += 1;
+        }
+    }
+    let value = header.as_deref().unwrap_or("");
+    if within > 0 && reading.reading != MaxAgeReading::NotCached {
+        return base(
+            CostFinding::CacheDisabled,
+            format!(
+                "The same preflight was sent again {} while the browser could still have reused it (granted {window_seconds} \
+                 s): the preflight cache was bypassed. DevTools \"Disable cache\" does that (it disables the preflight cache \
+                 too), as does a hard reload. Not a Max-Age problem; with the cache enabled these OPTIONS would not be sent.",
+                times(within)
+            ),
+        );
+    }
+    let (finding, message) = match reading.reading {
+        MaxAgeReading::NotCached => (
+            CostFinding::Zero,
+            format!(
+                "Access-Control-Max-Age: {value} means the preflight is never cached: every request sends its own OPTIONS \
+                 ({count} so far). Send a positive value, e.g. Access-Control-Max-Age: 7200."
+            ),
+        ),
+        MaxAgeReading::Unparsable => (
+            CostFinding::Unparsable,
+            format!(
+                "Access-Control-Max-Age: {value} is not a whole number of seconds: Chromium and Safari fall back to 5 s, \
+                 Firefox does not cache the preflight at all. Send digits only, e.g. 7200."
+            ),
+        ),
+        MaxAgeReading::Capped => (
+            CostFinding::AboveCap,
+            format!(
+                "Access-Control-Max-Age: {value} is above Chromium's cap: Chromium caches the preflight for 7200 s (2 h), \
+                 Firefox for at most 86400 s, Safari for 600 s. {count} OPTIONS so far; 7200 says what Chromium does."
+            ),
+        ),
+        MaxAgeReading::Missing if after > 0 => (
+            CostFinding::Missing,
+            format!(
+                "No Access-Control-Max-Age: browsers cache the preflight for only 5 s, so the same OPTIONS was sent again \
+                 {} ({count} in all). Add Access-Control-Max-Age: 7200 (Chromium's cap; Firefox allows 86400).",
+                times(after)
+            ),
+        ),
+        MaxAgeReading::Parsed if reading.seconds < SHORT_MAX_AGE && after > 0 => (
+            CostFinding::TooShort,
+            format!(
+                "Access-Control-Max-Age: {value} lets the browser reuse the preflight for only {} s; the same OPTIONS was \
+                 sent again {} after it expired ({count} in all). Raise it, e.g. to 7200 (Chromium's cap; Safari caps at \
+                 600, Firefox at 86400).",
+                reading.seconds,
+                times(after)
+            ),
+        ),
+        MaxAgeReading::Missing => (
+            CostFinding::Ok,
+            format!(
+                "No Access-Control-Max-Age: browsers cache the preflight for 5 s. No repeat so far ({count} OPTIONS); \
+                 Access-Control-Max-Age: 7200 would cover repeats for 2 h."
+            ),
+        ),
+        MaxAgeReading::Parsed => (
+            CostFinding::Ok,
+            format!("Access-Control-Max-Age: {value}: Chromium reuses the preflight for {} s ({count} OPTIONS).", reading.seconds),
+        ),
+    };
+    base(finding, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_replace_ids() {
+        assert_eq!(url_shape("http://a:8002/items/17"), "http://a:8002/items/{id}");
+        assert_eq!(url_shape("http://a/items/4f9c2a6e-1b2c-4d5e-8f90-a1b2c3d4e5f6/tags"), "http://a/items/{id}/tags");
+        assert_eq!(url_shape("http://a/search?q=x&page=2"), "http://a/search?page={v}&q={v}");
+        assert_eq!(url_shape("http://a/items"), "http://a/items");
+    }
+}

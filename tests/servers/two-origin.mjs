@@ -13,6 +13,9 @@
 // In-process:  import { start } from './two-origin.mjs'; const s = await start({ appPort, apiPort, otherPort });
 //              s.app, s.api, s.other, s.log(), s.reset(), await s.close().
 //
+// Option pages (in-process: { pages: { '/demo.html': html } }; CLI: --page /demo.html=FILE, repeatable): extra
+// pages served by the app origin for GET; `{{app}}`, `{{api}}` and `{{other}}` in them become the origins.
+//
 // Every origin also answers GET /__log (JSON array of log entries, oldest first; `?since=SEQ` for newer ones
 // only) and GET|POST /__reset (clears the log). Those two and /favicon.ico are not logged.
 //
@@ -37,6 +40,7 @@
 //              kind: 'preflight'|'redirect'|'actual'|'page',
 //              response: { status, statusText, headers: [[name, value], ...] exactly as written on the wire } }
 
+import fs from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -199,6 +203,8 @@ export async function start(opts = {}) {
   const log = [];
   let seq = 0;
   const t0 = Date.now();
+  const pages = opts.pages || {};
+  const origins = {};
 
   const handler = (name) => (req, res) => {
     const chunks = [];
@@ -240,6 +246,10 @@ export async function start(opts = {}) {
       if (name === 'app' && req.method === 'GET' && (u.pathname === '/' || u.pathname === '/index.html')) {
         [status, headers, body, kind] = [200, [['Content-Type', 'text/html;charset=utf-8'],
           ['Cache-Control', 'no-store']], PAGE, 'page'];
+      } else if (name === 'app' && req.method === 'GET' && Object.hasOwn(pages, u.pathname)) {
+        const html = String(pages[u.pathname]).replace(/\{\{(app|api|other)\}\}/g, (m, k) => origins[k]);
+        [status, headers, body, kind] = [200, [['Content-Type', 'text/html;charset=utf-8'],
+          ['Cache-Control', 'no-store']], html, 'page'];
       } else {
         [status, headers, body, kind] = plan(req, u.searchParams);
       }
@@ -279,6 +289,7 @@ export async function start(opts = {}) {
   servers.api = await listen('api', opts.apiPort);
   servers.other = await listen('other', opts.otherPort);
   const url = (s) => `http://${HOST}:${s.address().port}`;
+  for (const k of Object.keys(servers)) origins[k] = url(servers[k]);
   return {
     app: url(servers.app),
     api: url(servers.api),
@@ -305,12 +316,25 @@ function argValue(args, name) {
   return eq ? eq.slice(name.length + 1) : undefined;
 }
 
+// --page /path=FILE (repeatable) -> { '/path': contents of FILE }
+function pageArgs(args) {
+  const pages = {};
+  args.forEach((a, i) => {
+    const v = a === '--page' ? args[i + 1] : a.startsWith('--page=') ? a.slice(7) : null;
+    if (!v) return;
+    const eq = v.indexOf('=');
+    if (eq > 0) pages[v.slice(0, eq)] = fs.readFileSync(v.slice(eq + 1), 'utf8');
+  });
+  return pages;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const s = await start({
     appPort: argValue(args, '--app-port') ?? process.env.APP_PORT,
     apiPort: argValue(args, '--api-port') ?? process.env.API_PORT,
     otherPort: argValue(args, '--other-port') ?? process.env.OTHER_PORT,
+    pages: pageArgs(args),
   });
   process.stdout.write(`${JSON.stringify({ app: s.app, api: s.api, other: s.other, pid: process.pid })}\n`);
   const stop = async () => { await s.close(); process.exit(0); };

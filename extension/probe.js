@@ -1,0 +1,132 @@
+// "Send a live preflight": one OPTIONS from the extension with the page's Origin, Access-Control-Request-Method
+// and -Headers, set by a declarativeNetRequest session rule scoped to this extension's own request
+// (see shared reference live-probe.md §3 and §6). No actual request is ever sent. The raw response is read
+// from webRequest (tabId -1: the extension's own request; covers redirects, which fetch hides) with the fetch
+// response as the fallback. The verdict comes from the engine, not from here.
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+const PROBE_IDS = [900000, 901000]; // session-rule ids reserved for probes
+let seq = 0;
+const nextId = () => PROBE_IDS[0] + (seq++ % (PROBE_IDS[1] - PROBE_IDS[0]));
+
+// url -> { requestHeaders, status, statusLine, responseHeaders, location } for an in-flight probe
+const watching = new Map();
+// Probes to the same URL run one after another (live-probe.md §7).
+const chains = new Map();
+
+/** Drop probe rules a previous service-worker instance left behind (session rules outlive the worker). */
+export async function sweepProbeRules() {
+  if (!api.declarativeNetRequest?.getSessionRules) return;
+  try {
+    const rules = await api.declarativeNetRequest.getSessionRules();
+    const stale = rules.map((r) => r.id).filter((id) => id >= PROBE_IDS[0] && id < PROBE_IDS[1]);
+    if (stale.length) await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: stale });
+  } catch (e) {
+    console.warn('CORS Lens: could not sweep probe rules', e);
+  }
+}
+
+/** Called by background.js for every webRequest event of the extension's own requests (tabId -1). */
+export function observeOwnRequest(event, d) {
+  if (d.method !== 'OPTIONS') return;
+  const w = watching.get(d.url);
+  if (!w || w.done) return;
+  if (event === 'onSendHeaders' && d.requestHeaders) w.requestHeaders = d.requestHeaders;
+  if (event === 'onBeforeSendHeaders' && d.requestHeaders && !w.requestHeaders) w.requestHeaders = d.requestHeaders;
+  if ((event === 'onHeadersReceived' || event === 'onBeforeRedirect') && d.statusCode) {
+    w.status = d.statusCode;
+    w.statusLine = d.statusLine;
+    if (d.responseHeaders) w.responseHeaders = d.responseHeaders;
+    if (event === 'onBeforeRedirect') { w.location = d.redirectUrl; w.done = true; }
+  }
+  if (event === 'onCompleted' || event === 'onErrorOccurred') {
+    if (d.error) w.error = d.error;
+    w.done = true;
+  }
+}
+
+const exactFilter = (url) => `|${url}|`;
+
+/**
+ * { url, origin, method, headers: "content-type,x-test" | "" } ->
+ * { url, request_headers: [[n, v]], status, status_line, headers: [[n, v]], redirected, location, error,
+ *   duration_ms, source: 'webRequest'|'fetch' }
+ */
+export function livePreflight(opts) {
+  const prev = chains.get(opts.url) || Promise.resolve();
+  const run = prev.catch(() => {}).then(() => probeOnce(opts));
+  chains.set(opts.url, run);
+  run.finally(() => { if (chains.get(opts.url) === run) chains.delete(opts.url); });
+  return run;
+}
+
+async function probeOnce({ url, origin, method, headers }) {
+  const href = new URL(url).href;
+  if (!/^https?:$/.test(new URL(href).protocol)) throw new Error('Only http(s) URLs can be probed.');
+  const id = nextId();
+  const requestHeaders = [
+    { header: 'origin', operation: 'set', value: origin },
+    { header: 'access-control-request-method', operation: 'set', value: method },
+  ];
+  if (headers) requestHeaders.push({ header: 'access-control-request-headers', operation: 'set', value: headers });
+  await api.declarativeNetRequest.updateSessionRules({
+    removeRuleIds: [id],
+    addRules: [{
+      id,
+      priority: 1,
+      action: { type: 'modifyHeaders', requestHeaders },
+      condition: {
+        urlFilter: exactFilter(href),
+        requestMethods: ['options'],
+        initiatorDomains: [api.runtime.id],
+        resourceTypes: ['xmlhttprequest'],
+      },
+    }],
+  });
+  const w = {};
+  watching.set(href, w);
+  const t0 = performance.now();
+  const out = { url: href, request_headers: null, status: null, status_line: null, headers: [], redirected: false,
+    location: null, error: null, duration_ms: null, source: null };
+  try {
+    let resp = null;
+    try {
+      // credentials omitted and default cache mode: a real preflight has no cookies and no cache headers.
+      resp = await fetch(href, { method: 'OPTIONS', credentials: 'omit', redirect: 'manual' });
+      await resp.arrayBuffer().catch(() => {});
+    } catch (e) {
+      out.error = String(e && e.message ? e.message : e);
+    }
+    out.duration_ms = Math.round((performance.now() - t0) * 10) / 10;
+    // webRequest's onCompleted may trail the fetch promise by a tick.
+    for (let i = 0; i < 20 && !w.done && w.status == null && !w.error; i++) await new Promise((r) => setTimeout(r, 10));
+    if (w.status != null) {
+      out.source = 'webRequest';
+      out.status = w.status;
+      out.status_line = w.statusLine || null;
+      out.headers = (w.responseHeaders || []).map((h) => [h.name, h.value ?? latin1(h.binaryValue)]);
+      out.location = w.location || null;
+      out.redirected = !!w.location || (w.status >= 300 && w.status < 400);
+    } else if (resp) {
+      out.source = 'fetch';
+      out.status = resp.type === 'opaqueredirect' ? null : resp.status;
+      out.redirected = resp.type === 'opaqueredirect';
+      out.headers = [...resp.headers];
+    }
+    if (w.error && !out.error) out.error = w.error;
+    if (w.requestHeaders) out.request_headers = w.requestHeaders.map((h) => [h.name, h.value ?? latin1(h.binaryValue)]);
+    else {
+      out.request_headers = [['Origin', origin], ['Access-Control-Request-Method', method]];
+      if (headers) out.request_headers.push(['Access-Control-Request-Headers', headers]);
+    }
+    return out;
+  } finally {
+    watching.delete(href);
+    await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] }).catch(() => {});
+  }
+}
+
+function latin1(bytes) {
+  return bytes ? String.fromCharCode(...bytes) : '';
+}

@@ -1,0 +1,67 @@
+//! Native verdicts/second over the whole corpus (crate/tests/corpus/*.json), for `./build.sh bench`,
+//! which runs tests/bench/wasm.mjs on the same corpus and prints the ratio.
+//!
+//! Two figures: `check` alone on exchanges parsed beforehand (the engine), and JSON text in → verdict JSON
+//! text out (the CLI's path). The closing `RESULT` lines are read by build.sh.
+//! `CORS_LENS_BENCH_SECS` sets the time per figure (default 3).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cors_lens::{check, Exchange};
+
+fn corpus() -> Vec<serde_json::Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        out.extend(cases.into_iter().map(|mut c| c["exchange"].take()));
+    }
+    assert!(!out.is_empty(), "no exchanges in {}", dir.display());
+    out
+}
+
+/// Runs `one` over all items, round after round, for at least `secs`; returns verdicts per second.
+fn rate<T>(items: &[T], secs: f64, mut one: impl FnMut(&T)) -> f64 {
+    for item in items {
+        one(item); // warm-up round
+    }
+    let budget = Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let mut done = 0u64;
+    while start.elapsed() < budget {
+        for item in items {
+            one(item);
+        }
+        done += items.len() as u64;
+    }
+    done as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; this harness takes no options.
+    let secs: f64 = std::env::var("CORS_LENS_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let values = corpus();
+    let exchanges: Vec<Exchange> = values.iter().map(|v| serde_json::from_value(v.clone()).unwrap()).collect();
+    let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+    let invalid = exchanges.iter().filter(|e| check(e).is_err()).count();
+
+    let engine = rate(&exchanges, secs, |e| {
+        black_box(check(black_box(e)).ok());
+    });
+    let json = rate(&texts, secs, |t| {
+        let exchange: Exchange = serde_json::from_str(black_box(t)).unwrap();
+        black_box(check(&exchange).ok().map(|v| serde_json::to_string(&v).unwrap()));
+    });
+    println!("native: {} exchanges ({invalid} rejected as input errors), {secs} s per figure", exchanges.len());
+    println!("RESULT native_check_per_sec {engine:.0}");
+    println!("RESULT native_json_per_sec {json:.0}");
+}

@@ -1,0 +1,181 @@
+//! The WebAssembly binding: plain JS objects in, plain JS objects out (serde-wasm-bindgen, JSON-compatible:
+//! maps become objects, `None` becomes `null`), so a verdict from here equals `cors-lens check` as JSON.
+//! Nothing CORS lives here; errors on bad input are thrown as JS `Error`s naming the field, as the CLI does.
+//!
+//! Measured (./build.sh bench): serde-wasm-bindgen crosses faster than JSON text both ways (JSON.stringify
+//! + serde_json in wasm), and serde_path_to_error costs ~15%, so it only runs again on input already rejected.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Exchange, Verdict};
+
+/// Re-runs the browser's CORS checks on one exchange (crate/src/exchange.rs as a plain object) and returns
+/// the verdict as a plain object. Throws an `Error` naming the field when the exchange is unusable.
+#[wasm_bindgen]
+pub fn check(exchange: JsValue) -> Result<JsValue, JsError> {
+    let verdict = verdict_for(exchange).map_err(|e| JsError::new(&e))?;
+    to_js(&verdict)
+}
+
+/// `check` for an array of exchanges in one call: an array of verdicts, in order. Throws on the first
+/// unusable exchange, prefixed with its index (`exchanges[3]: invalid exchange at request.url: ...`).
+#[wasm_bindgen(js_name = checkMany)]
+pub fn check_many(exchanges: js_sys::Array) -> Result<js_sys::Array, JsError> {
+    let out = js_sys::Array::new_with_length(exchanges.length());
+    for (i, exchange) in exchanges.iter().enumerate() {
+        let verdict = verdict_for(exchange).map_err(|e| JsError::new(&format!("exchanges[{i}]: {e}")))?;
+        out.set(i as u32, to_js(&verdict)?);
+    }
+    Ok(out)
+}
+
+/// The server fix for one exchange: `fix(exchange, "nginx")` → `{framework, framework_name,
+/// verified_live, language, placement, snippet, notes}`. Throws when the framework is unknown or an
+/// observed value cannot be written into a configuration safely.
+#[wasm_bindgen]
+pub fn fix(exchange: JsValue, framework: &str) -> Result<JsValue, JsError> {
+    let (exchange, verdict) = checked(exchange).map_err(|e| JsError::new(&e))?;
+    let fix = crate::fixes::fix(&exchange, &verdict, framework).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&fix)
+}
+
+/// The frameworks `fix` knows: `[{id, name, verified_live}]`.
+#[wasm_bindgen]
+pub fn frameworks() -> Result<JsValue, JsError> {
+    to_js(&crate::fixes::frameworks())
+}
+
+/// The engine's version (the crate's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+fn verdict_for(exchange: JsValue) -> Result<Verdict, String> {
+    checked(exchange).map(|(_, verdict)| verdict)
+}
+
+/// Same messages as the CLI's `parse` (src/bin/cors-lens.rs): the field path, then serde's words.
+fn checked(exchange: JsValue) -> Result<(Exchange, Verdict), String> {
+    let exchange: Exchange = match serde_wasm_bindgen::from_value(exchange.clone()) {
+        Ok(exchange) => exchange,
+        // Rejected: deserialise again, tracking the path, for the message.
+        Err(plain) => {
+            let error = match serde_path_to_error::deserialize::<_, Exchange>(serde_wasm_bindgen::Deserializer::from(exchange)) {
+                Err(e) => e,
+                Ok(_) => return Err(format!("invalid exchange: {plain}")),
+            };
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            return Err(if path == "." {
+                format!("invalid exchange: {inner}")
+            } else {
+                format!("invalid exchange at {path}: {inner}")
+            });
+        }
+    };
+    let verdict = crate::check(&exchange).map_err(|e| format!("invalid exchange at {e}"))?;
+    Ok((exchange, verdict))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot return the result: {e}")))
+}
+
+// -------------------------------------------------------------------------------------------------
+// Session: the capture side's model (crate/src/session/, contract in docs/session-api.md). The service
+// worker forwards every webRequest event to one `Session` and asks it for reports.
+
+/// A capture session: webRequest events in, per-tab reports out.
+#[wasm_bindgen(js_name = Session)]
+pub struct WasmSession {
+    inner: crate::session::Session,
+}
+
+fn tab(tab_id: f64) -> Result<i64, JsError> {
+    if tab_id.is_finite() && tab_id.fract() == 0.0 && tab_id.abs() < 9.0e15 {
+        Ok(tab_id as i64)
+    } else {
+        Err(JsError::new(&format!("tab id must be an integer, got {tab_id}")))
+    }
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl WasmSession {
+    /// `new Session()` or `new Session({max_exchanges_per_tab: 500})`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<WasmSession, JsError> {
+        let config = if options.is_undefined() || options.is_null() {
+            crate::session::SessionConfig::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("invalid session options: {e}")))?
+        };
+        Ok(WasmSession { inner: crate::session::Session::new(config) })
+    }
+
+    /// One webRequest `details` object plus `event` (the event name). Returns `{tab_id, changed}`;
+    /// throws on a malformed event, which changes nothing.
+    pub fn ingest(&mut self, event: JsValue) -> Result<JsValue, JsError> {
+        let raw: crate::session::RawEvent =
+            serde_wasm_bindgen::from_value(event).map_err(|e| JsError::new(&format!("rejected webRequest event: {e}")))?;
+        let result = self.inner.ingest(raw).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&result)
+    }
+
+    /// One HAR entry summary from the devtools page. Returns `{tab_id, changed}`.
+    pub fn ingest_har(&mut self, tab_id: f64, entry: JsValue) -> Result<JsValue, JsError> {
+        let entry: crate::session::HarEntry =
+            serde_wasm_bindgen::from_value(entry).map_err(|e| JsError::new(&format!("rejected HAR entry: {e}")))?;
+        let result = self.inner.ingest_har(tab(tab_id)?, entry).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&result)
+    }
+
+    /// The tab's report (docs/session-api.md), unredacted, as a plain object.
+    pub fn report(&self, tab_id: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.report(tab(tab_id)?))
+    }
+
+    /// The report redacted, as a string: `format` is "json" or "markdown"; `ids` an array of exchange
+    /// ids, or null for all.
+    pub fn export(&self, tab_id: f64, ids: JsValue, format: &str) -> Result<String, JsError> {
+        let format = crate::session::ExportFormat::parse(format)
+            .ok_or_else(|| JsError::new(&format!("unknown export format '{format}' (json or markdown)")))?;
+        let ids: Option<Vec<String>> = if ids.is_undefined() || ids.is_null() {
+            None
+        } else {
+            Some(serde_wasm_bindgen::from_value(ids).map_err(|e| JsError::new(&format!("exchange ids: {e}")))?)
+        };
+        Ok(self.inner.export(tab(tab_id)?, ids.as_deref(), format))
+    }
+
+    /// A top-frame navigation: the tab's history is dropped unless `preserve_log`.
+    pub fn navigated(&mut self, tab_id: f64, preserve_log: bool) -> Result<(), JsError> {
+        self.inner.navigated(tab(tab_id)?, preserve_log);
+        Ok(())
+    }
+
+    pub fn clear(&mut self, tab_id: f64) -> Result<(), JsError> {
+        self.inner.clear(tab(tab_id)?);
+        Ok(())
+    }
+
+    pub fn forget_tab(&mut self, tab_id: f64) -> Result<(), JsError> {
+        self.inner.forget_tab(tab(tab_id)?);
+        Ok(())
+    }
+
+    /// Everything needed to resume (in-flight requests included), as a JSON string.
+    pub fn snapshot(&self) -> String {
+        self.inner.snapshot()
+    }
+
+    /// `Session.restore(json)`: the session a `snapshot()` came from.
+    pub fn restore(json: &str) -> Result<WasmSession, JsError> {
+        crate::session::Session::restore(json)
+            .map(|inner| WasmSession { inner })
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+}

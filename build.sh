@@ -15,7 +15,7 @@
 # wasm-bindgen's externref table export.
 #
 # Env: CARGO_BUILD_JOBS (default 2), WASM_OPT (a wasm-opt binary to use instead),
-#      WASM_OPT_LEVEL (default -O3), CORS_LENS_BENCH_SECS (bench time per figure, default 3).
+#      WASM_OPT_LEVEL (default -Oz), CORS_LENS_BENCH_SECS (bench time per figure, default 3).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -26,7 +26,7 @@ WASM_PROFILE=wasm           # Cargo.toml: release, keeping the target_features s
 WASM_TEST_PROFILE=wasm-test # Cargo.toml: quick to compile, for crate/tests/wasm_parity.rs
 PKG=$ROOT/extension/pkg
 BINARYEN=binaryen@132.0.0
-WASM_OPT_LEVEL=${WASM_OPT_LEVEL:--O3}
+WASM_OPT_LEVEL=${WASM_OPT_LEVEL:--Oz}
 export CARGO_TARGET_DIR=$ROOT/target # the e2e tests look for target/debug/cors-lens
 export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
 

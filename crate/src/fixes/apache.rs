@@ -41,18 +41,14 @@ fn render(plan: &FixPlan) -> Rendered {
         .map(str::to_owned),
     );
     let snippet = lines.join("\n") + "\n";
-    let mut notes = vec![
+    let notes = vec![
         "Inside <Directory>, <Location> or .htaccess, mod_rewrite runs only after authentication (fixup phase): \
          keep the rewrite lines in the <VirtualHost> itself."
             .to_owned(),
         "If the proxied application also sends Access-Control-* headers, remove them there: Header always set does not \
          replace headers the backend sent, and two Access-Control-Allow-Origin headers fail."
             .to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: format!(
             "In the <VirtualHost> that serves {} (server context, not <Directory>, <Location> or .htaccess), \
@@ -89,7 +85,7 @@ RewriteRule ^ - [R=204,L]
 "#
         );
         assert!(r.placement.starts_with("In the <VirtualHost> that serves /api/submit"));
-        assert_eq!(r.notes.len(), 3);
+        assert_eq!(r.notes.len(), 2, "the Max-Age note is added by the registry");
     }
 
     #[test]

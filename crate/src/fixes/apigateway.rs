@@ -20,10 +20,6 @@ pub(crate) const REST_API: Framework = Framework {
     render: render_rest,
 };
 
-fn max_age_note(plan: &FixPlan) -> String {
-    format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age)
-}
-
 fn render_http(plan: &FixPlan) -> Rendered {
     let origin = plan.origin.clone().unwrap_or_else(|| "null".to_owned());
     let mut fields = vec![format!("  \"AllowOrigins\": {}", quoted_list(&[origin]))];
@@ -41,17 +37,13 @@ fn render_http(plan: &FixPlan) -> Rendered {
     }
     fields.push(format!("  \"MaxAge\": {}", plan.max_age));
     let snippet = format!("{{\n{}\n}}\n", fields.join(",\n"));
-    let mut notes = vec![
+    let notes = vec![
         "API Gateway then answers preflights itself and ignores CORS headers from the integration: remove them there.".to_owned(),
         "An ANY or $default route with an authorizer also catches the preflight (401): add an `OPTIONS /{proxy+}` route \
          without authorizer, or declare explicit methods on the authorized routes."
             .to_owned(),
         "The same fields go in CloudFormation/SAM (CorsConfiguration) or the console's CORS page.".to_owned(),
-        max_age_note(plan),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "Save as cors.json and apply it: `aws apigatewayv2 update-api --api-id YOUR_API_ID --cors-configuration \
                     file://cors.json` (it replaces the API's whole CORS configuration)."
@@ -121,11 +113,7 @@ fn render_rest(plan: &FixPlan) -> Rendered {
         "Import with `aws apigateway put-rest-api --rest-api-id YOUR_API_ID --mode merge --body fileb://cors.yaml`, then \
          deploy the stage."
             .to_owned(),
-        max_age_note(plan),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     let why = "API Gateway static values cannot hold a single quote";
     notes.extend(dropped_note("method", &dropped_methods, why));
     notes.extend(dropped_note("request header", &dropped_headers, why));

@@ -35,7 +35,7 @@ fn render(plan: &FixPlan) -> Rendered {
     lines.push("# Preflights carry no credentials: answer them before any respond-based check and the route.".to_owned());
     lines.push("respond @cors_preflight 204".to_owned());
     let snippet = lines.join("\n") + "\n";
-    let mut notes = vec![
+    let notes = vec![
         "Caddy runs basicauth and forward_auth before respond wherever they stand in the file: if one protects this \
          path, give it a matcher that skips preflights (`@authed not method OPTIONS`, then `basicauth @authed { ... }`)."
             .to_owned(),
@@ -43,11 +43,7 @@ fn render(plan: &FixPlan) -> Rendered {
         "If reverse_proxy's upstream also sends Access-Control-* headers, remove them there (or `header_down \
          -Access-Control-Allow-Origin`): two Access-Control-Allow-Origin headers fail."
             .to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: format!(
             "Inside the site block (or the `handle` block) that serves {}, above its other respond lines; remove other \
@@ -83,7 +79,7 @@ mod tests {
              respond @cors_preflight 204\n"
         );
         assert!(r.placement.contains("serves /api/submit"));
-        assert_eq!(r.notes.len(), 4);
+        assert_eq!(r.notes.len(), 3, "the Max-Age note is added by the registry");
     }
 
     #[test]

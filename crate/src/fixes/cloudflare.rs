@@ -49,14 +49,10 @@ fn render(plan: &FixPlan) -> Rendered {
         cors.join("\n"),
         preflight.join("\n")
     );
-    let mut notes = vec![
+    let notes = vec![
         "Responses your handler returns for failed auth go through withCors too, so the page can read their status."
             .to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "Replace the Worker's `export default { fetch }` with this, and rename your existing fetch function to \
                     `handleRequest(request, env, ctx)`."
@@ -107,7 +103,7 @@ export default {
 };
 "#
         );
-        assert_eq!(r.notes.len(), 2);
+        assert_eq!(r.notes.len(), 1, "the Max-Age note is added by the registry");
     }
 
     #[test]

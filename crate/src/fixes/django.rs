@@ -28,18 +28,12 @@ fn render(plan: &FixPlan) -> Rendered {
     }
     lines.push(format!("CORS_PREFLIGHT_MAX_AGE = {}", plan.max_age));
     let snippet = lines.join("\n") + "\n";
-    let mut notes = vec![
+    let notes = vec![
         "Install the package: pip install django-cors-headers.".to_owned(),
         "The lists name only what this request needs; the package's broader defaults are in corsheaders.defaults (default_methods, default_headers) if other requests need them.".to_owned(),
         "Leave CORS_ALLOW_ALL_ORIGINS unset (False): with it, every origin is allowed, credentials included.".to_owned(),
-        format!(
-            "Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s (the package's default is 86400; 0 sends no Max-Age).",
-            plan.max_age
-        ),
+        "django-cors-headers defaults to a Max-Age of 86400 s; 0 sends none.".to_owned(),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "At the end of settings.py, after INSTALLED_APPS, MIDDLEWARE and any earlier CORS_* settings, which these lines replace."
             .to_owned(),
@@ -50,19 +44,9 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    use super::super::quote::testing::sample_plan as plan;
     use super::*;
 
-    fn plan() -> FixPlan {
-        FixPlan {
-            origin: Some("http://127.0.0.1:8001".to_owned()),
-            methods: vec!["PUT".to_owned()],
-            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
-            credentials: true,
-            max_age: 7200,
-            expose_headers: vec!["X-Request-Id".to_owned()],
-            path: "/api/submit".to_owned(),
-        }
-    }
 
     #[test]
     fn full_plan() {
@@ -73,7 +57,7 @@ mod tests {
              # authentication middleware sees them (preflights never carry credentials).\n\
              INSTALLED_APPS = [app for app in INSTALLED_APPS if app != \"corsheaders\"] + [\"corsheaders\"]\n\
              MIDDLEWARE = [\"corsheaders.middleware.CorsMiddleware\"] + [m for m in MIDDLEWARE if m != \"corsheaders.middleware.CorsMiddleware\"]\n\
-             CORS_ALLOWED_ORIGINS = [\"http://127.0.0.1:8001\"]\n\
+             CORS_ALLOWED_ORIGINS = [\"https://app.example.com\"]\n\
              CORS_ALLOW_METHODS = [\"PUT\"]\n\
              CORS_ALLOW_HEADERS = [\"Content-Type\", \"X-Api-Key\"]\n\
              CORS_ALLOW_CREDENTIALS = True\n\

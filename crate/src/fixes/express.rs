@@ -39,13 +39,9 @@ fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
          app.use(cors(corsOptions));\n",
         options.join("\n")
     );
-    let mut notes = vec![
+    let notes = vec![
         "The cors package echoes the allowed origin and adds Vary: Origin.".to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "Right after `const app = express();`, before any authentication middleware and routes.".to_owned(),
         snippet,

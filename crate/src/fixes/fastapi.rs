@@ -35,17 +35,11 @@ fn render(plan: &FixPlan) -> Rendered {
          app.add_middleware(\n{}\n)\n",
         args.join("\n")
     );
-    let mut notes = vec![
+    let notes = vec![
         "Remove any other CORS middleware or hand-written Access-Control-* headers, so each response carries one set.".to_owned(),
         "Starlette answers a preflight it does not allow with 400 and the reason in the body (\"Disallowed CORS method\"); the Access-Control-Allow-Headers it sends always includes the CORS-safelisted names.".to_owned(),
-        format!(
-            "Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s (Starlette's default is 600).",
-            plan.max_age
-        ),
+        "Starlette's default Max-Age is 600 s.".to_owned(),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "After `app = FastAPI()` and after every other `app.add_middleware(...)` or `@app.middleware(\"http\")` (authentication included), so CORS is the outermost middleware."
             .to_owned(),
@@ -56,19 +50,9 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    use super::super::quote::testing::sample_plan as plan;
     use super::*;
 
-    fn plan() -> FixPlan {
-        FixPlan {
-            origin: Some("http://127.0.0.1:8001".to_owned()),
-            methods: vec!["PUT".to_owned()],
-            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
-            credentials: true,
-            max_age: 7200,
-            expose_headers: vec!["X-Request-Id".to_owned()],
-            path: "/api/submit".to_owned(),
-        }
-    }
 
     #[test]
     fn full_plan() {
@@ -81,7 +65,7 @@ mod tests {
              # preflights are answered before any authentication, since they never carry credentials.\n\
              app.add_middleware(\n    \
              CORSMiddleware,\n    \
-             allow_origins=[\"http://127.0.0.1:8001\"],\n    \
+             allow_origins=[\"https://app.example.com\"],\n    \
              allow_methods=[\"PUT\"],\n    \
              allow_headers=[\"Content-Type\", \"X-Api-Key\"],\n    \
              allow_credentials=True,\n    \

@@ -28,14 +28,10 @@ fn render(plan: &FixPlan) -> Rendered {
          fastify.register(cors, {{\n{}\n}});\n",
         options.join("\n")
     );
-    let mut notes = vec![
+    let notes = vec![
         "In an ES module, write `import cors from '@fastify/cors'` instead of the require line.".to_owned(),
         "With a single origin string the plugin always sends that origin; to allow several, pass an array and it echoes the matching one with Vary: Origin.".to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "Right after `const fastify = Fastify()`, before any authentication hook or plugin is added and before the routes."
             .to_owned(),
@@ -46,19 +42,9 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    use super::super::quote::testing::sample_plan as plan;
     use super::*;
 
-    fn plan() -> FixPlan {
-        FixPlan {
-            origin: Some("http://127.0.0.1:8001".to_owned()),
-            methods: vec!["PUT".to_owned()],
-            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
-            credentials: true,
-            max_age: 7200,
-            expose_headers: vec!["X-Request-Id".to_owned()],
-            path: "/api/submit".to_owned(),
-        }
-    }
 
     #[test]
     fn full_plan() {
@@ -69,7 +55,7 @@ mod tests {
              // Register before any authentication hook: the plugin answers preflights in its onRequest hook,\n\
              // and preflights never carry credentials.\n\
              fastify.register(cors, {\n  \
-             origin: \"http://127.0.0.1:8001\",\n  \
+             origin: \"https://app.example.com\",\n  \
              methods: [\"PUT\"],\n  \
              allowedHeaders: [\"Content-Type\", \"X-Api-Key\"],\n  \
              credentials: true,\n  \
@@ -99,6 +85,5 @@ mod tests {
         p.origin = None;
         let r = render(&p);
         assert!(r.snippet.contains("  origin: \"null\",\n"));
-        assert!(r.notes.iter().any(|n| n.contains("opaque origin")));
     }
 }

@@ -68,14 +68,11 @@ fn render(plan: &FixPlan) -> Rendered {
          return app.make_default_options_response()\n",
         args.join("\n")
     );
-    let mut notes = vec![
+    let notes = vec![
         "Install the package: pip install flask-cors.".to_owned(),
         "Flask runs before_request hooks in the order they are registered, so this one must come before any authentication hook; flask-cors adds the Access-Control-* headers to its response.".to_owned(),
-        format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s (flask-cors sends none by default).", plan.max_age),
+        "flask-cors sends no Max-Age by default.".to_owned(),
     ];
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     Rendered {
         placement: "Right after `app = Flask(__name__)`, before any `@app.before_request` authentication hook and before the routes."
             .to_owned(),
@@ -86,19 +83,9 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    use super::super::quote::testing::sample_plan as plan;
     use super::*;
 
-    fn plan() -> FixPlan {
-        FixPlan {
-            origin: Some("http://127.0.0.1:8001".to_owned()),
-            methods: vec!["PUT".to_owned()],
-            headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
-            credentials: true,
-            max_age: 7200,
-            expose_headers: vec!["X-Request-Id".to_owned()],
-            path: "/api/submit".to_owned(),
-        }
-    }
 
     #[test]
     fn full_plan() {
@@ -110,7 +97,7 @@ mod tests {
              \n\
              CORS(\n    \
              app,\n    \
-             origins=[\"http://127.0.0.1:8001\"],\n    \
+             origins=[\"https://app.example.com\"],\n    \
              methods=[\"PUT\"],\n    \
              allow_headers=[\"Content-Type\", \"X-Api-Key\"],\n    \
              supports_credentials=True,\n    \

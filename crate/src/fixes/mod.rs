@@ -153,6 +153,11 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
         .ok_or_else(|| FixError::UnknownFramework(framework.to_owned()))?;
     let plan = plan(exchange, verdict)?;
     let rendered = (template.render)(&plan);
+    let mut notes = rendered.notes;
+    notes.push(format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age));
+    if plan.origin.is_none() {
+        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
+    }
     Ok(Fix {
         framework: template.id.to_owned(),
         framework_name: template.name.to_owned(),
@@ -160,7 +165,7 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
         language: template.language.to_owned(),
         placement: rendered.placement,
         snippet: rendered.snippet,
-        notes: rendered.notes,
+        notes,
     })
 }
 
@@ -280,6 +285,21 @@ mod tests {
         assert!(!is_plain_path("/api/$(rm -rf)"));
         assert!(!is_plain_path("/a/../b"));
         assert!(!is_plain_path("/a;b"));
+    }
+
+    #[test]
+    fn every_fix_gets_the_max_age_and_opaque_origin_notes() {
+        let exchange: Exchange = serde_json::from_str(
+            r#"{"request": {"method": "PUT", "url": "https://api.example.com/x", "origin": "null", "credentials_mode": "omit"},
+                "preflight": {"request_headers": [], "response": {"status": 404, "headers": []}}, "outcome": "failed"}"#,
+        )
+        .unwrap();
+        let verdict = crate::check(&exchange).unwrap();
+        for framework in frameworks() {
+            let fix = fix(&exchange, &verdict, &framework.id).unwrap();
+            assert!(fix.notes.iter().any(|n| n.starts_with("Max-Age 7200 s")), "{}", framework.id);
+            assert!(fix.notes.iter().any(|n| n.contains("opaque origin")), "{}", framework.id);
+        }
     }
 
     #[test]

@@ -59,10 +59,6 @@ fn render(plan: &FixPlan) -> Rendered {
          two Access-Control-Allow-Origin headers fail."
             .to_owned(),
     );
-    notes.push(format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age));
-    if plan.origin.is_none() {
-        notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
-    }
     let why = "nginx has no escape for $ in a string";
     notes.extend(dropped_note("method", &dropped_methods, why));
     notes.extend(dropped_note("request header", &dropped_headers, why));
@@ -102,7 +98,7 @@ if ($request_method = OPTIONS) {
 "#
         );
         assert_eq!(r.placement, "At the top of the `location` block that serves /api/submit, replacing any Access-Control-* add_header lines there.");
-        assert_eq!(r.notes.len(), 4);
+        assert_eq!(r.notes.len(), 3, "the Max-Age note is added by the registry");
     }
 
     #[test]
@@ -117,7 +113,6 @@ if ($request_method = OPTIONS) {
         assert!(!r.snippet.contains("Expose-Headers"));
         assert!(!r.snippet.contains("Credentials"));
         assert!(r.snippet.contains("add_header Access-Control-Allow-Origin \"null\" always;"));
-        assert!(r.notes.iter().any(|n| n.contains("opaque origin")));
     }
 
     #[test]

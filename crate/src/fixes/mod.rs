@@ -243,20 +243,7 @@ fn is_plain_path(path: &str) -> bool {
 /// escapes and do not interpolate (JavaScript, Python, Rust, Go, JSON, YAML; Ruby and PHP use
 /// `quote::single_quoted`). Validation already excludes quotes and backslashes; this is the second fence.
 pub(crate) fn quoted(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quote::escaped(value, '"', |_| None)
 }
 
 /// `["a", "b"]`-style list of quoted values.

@@ -38,79 +38,48 @@ pub(crate) fn summary(plan: &super::FixPlan) -> String {
     text
 }
 
+/// `value` between `quote`s: the quote and backslashes are backslash-escaped, control characters
+/// dropped, and `special` may rewrite (or drop, with "") the characters a language gives meaning to.
+pub(crate) fn escaped(value: &str, quote: char, special: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push(quote);
+    for c in value.chars() {
+        match special(c) {
+            Some(rewritten) => out.push_str(rewritten),
+            None if c == quote || c == '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            None if c.is_control() => {}
+            None => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// An nginx double-quoted string. nginx has no escape for `$` (it would start a variable), so
 /// `$` is removed here; templates drop values with `$` before they get this far.
 pub(crate) fn nginx(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '$' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    escaped(value, '"', |c| (c == '$').then_some(""))
 }
 
 /// An Apache httpd double-quoted argument to `Header set`: `%` is a mod_headers format character
-/// and is doubled; quotes and backslashes are escaped.
+/// and is doubled.
 pub(crate) fn apache(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '%' => out.push_str("%%"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    escaped(value, '"', |c| (c == '%').then_some("%%"))
 }
 
 /// A Caddyfile double-quoted token. Braces would start a placeholder and are removed (no valid
-/// plan value has them); quotes and backslashes are escaped.
+/// plan value has them).
 pub(crate) fn caddy(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '{' | '}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    escaped(value, '"', |c| matches!(c, '{' | '}').then_some(""))
 }
 
 /// A single-quoted literal for Ruby and PHP, where double quotes would interpolate (`#$x`, `$x`).
 /// Inside single quotes only `\'` and `\\` are escapes in both languages.
 pub(crate) fn single_quoted(value: &str) -> String {
-    let mut out = String::from("'");
-    for c in value.chars() {
-        match c {
-            '\'' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    escaped(value, '\'', |_| None)
 }
 
 /// `['a', 'b']` with [`single_quoted`] items.

@@ -672,7 +672,7 @@ fn har_supplies_a_preflight_webrequest_could_not_see() {
 #[test]
 fn history_is_bounded_per_tab() {
     let s = Events::default();
-    let mut session = Session::new(SessionConfig { max_exchanges_per_tab: 3 });
+    let mut session = Session::new(SessionConfig { max_exchanges_per_tab: 3, ..SessionConfig::default() });
     for i in 0..5u32 {
         let url = format!("{API}/n{i}");
         let id = (100 + i).to_string();
@@ -684,6 +684,28 @@ fn history_is_bounded_per_tab() {
     assert_eq!(report.evicted, 2);
     let urls: Vec<&str> = report.exchanges.iter().map(|e| e.url.as_str()).collect();
     assert_eq!(urls, vec![format!("{API}/n4"), format!("{API}/n3"), format!("{API}/n2")]);
+}
+
+#[test]
+fn history_is_bounded_across_tabs_so_snapshots_stay_persistable() {
+    let s = Events::default();
+    let mut session = Session::new(SessionConfig { max_exchanges_per_tab: 100, max_exchanges_total: 4 });
+    for i in 0..6u32 {
+        let url = format!("{API}/t{i}");
+        let id = (200 + i).to_string();
+        let tab = if i % 2 == 0 { TAB } else { TAB + 1 };
+        let mut events = vec![s.ev("onBeforeRequest", &id, "GET", &url, f64::from(i) * 10.0, json!({}))];
+        events.extend(s.sent(&id, "GET", &url, &[], f64::from(i) * 10.0 + 1.0, 200, &[], Some("net::ERR_FAILED")));
+        for mut event in events {
+            event["tabId"] = json!(tab);
+            session.ingest_value(event).unwrap();
+        }
+    }
+    let (first, second) = (session.report(TAB), session.report(TAB + 1));
+    assert_eq!(first.exchanges.len() + second.exchanges.len(), 4);
+    assert_eq!((first.evicted, second.evicted), (1, 1), "the oldest of each tab went first");
+    let kept: Vec<&str> = first.exchanges.iter().chain(&second.exchanges).map(|e| e.url.as_str()).collect();
+    assert!(!kept.iter().any(|u| u.ends_with("/t0") || u.ends_with("/t1")), "{kept:?}");
 }
 
 #[test]

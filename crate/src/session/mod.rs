@@ -40,12 +40,20 @@ const SNAPSHOT_FORMAT: u32 = 1;
 #[serde(default)]
 pub struct SessionConfig {
     pub max_exchanges_per_tab: usize,
+    /// Across all tabs: a snapshot takes about 2.7 KB per exchange and `storage.session` holds
+    /// 10 MB, so the whole session must stay well below ~3,700 exchanges to remain persistable.
+    pub max_exchanges_total: usize,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { max_exchanges_per_tab: 1000 }
+        SessionConfig { max_exchanges_per_tab: 1000, max_exchanges_total: 3000 }
     }
+}
+
+/// Record ids are "e1", "e2", ... in creation order.
+fn record_number(id: &str) -> u64 {
+    id.trim_start_matches('e').parse().unwrap_or(0)
 }
 
 /// What `ingest` tells the service worker: which tab's panel should refresh.
@@ -187,7 +195,10 @@ impl Session {
     pub fn new(config: SessionConfig) -> Session {
         Session {
             format: SNAPSHOT_FORMAT,
-            config: SessionConfig { max_exchanges_per_tab: config.max_exchanges_per_tab.max(1) },
+            config: SessionConfig {
+                max_exchanges_per_tab: config.max_exchanges_per_tab.max(1),
+                max_exchanges_total: config.max_exchanges_total.max(1),
+            },
             flights: BTreeMap::new(),
             tabs: BTreeMap::new(),
             seq: 0,
@@ -399,6 +410,25 @@ impl Session {
             tab.evicted += 1;
         }
         tab.version += 1;
+        self.bound_total();
+    }
+
+    /// Evicts the oldest exchanges across all tabs beyond `max_exchanges_total`.
+    fn bound_total(&mut self) {
+        let mut total: usize = self.tabs.values().map(|t| t.records.len()).sum();
+        while total > self.config.max_exchanges_total {
+            let oldest = self
+                .tabs
+                .iter()
+                .filter_map(|(id, t)| t.records.front().map(|r| (record_number(&r.id), *id)))
+                .min()
+                .map(|(_, id)| id);
+            let Some(tab) = oldest.and_then(|id| self.tabs.get_mut(&id)) else { break };
+            tab.records.pop_front();
+            tab.evicted += 1;
+            tab.version += 1;
+            total -= 1;
+        }
     }
 
     fn mark_done(&mut self, id: &str) {

@@ -530,7 +530,7 @@ function renderExplanation(ex) {
   if (ex.summary) parts.push(el('p', { class: 'summary', text: ex.summary }));
   for (const p of [ex.details, ex.paragraph].filter(Boolean)) parts.push(el('p', { text: p }));
   for (const f of ex.findings || []) {
-    parts.push(el('p', { class: 'finding-line' }, el('span', { class: 'finding warn', text: f.kind || 'note' }), ' ', el('span', { text: f.message || String(f) })));
+    parts.push(el('p', { class: 'finding-line' }, el('span', { class: 'finding warn', text: (f.kind || 'note').replaceAll('_', ' ') }), ' ', el('span', { text: f.message || String(f) })));
   }
   if (ex.client_fix) parts.push(el('p', null, el('strong', { text: 'On the client: ' }), el('span', { text: ex.client_fix })));
   const diffs = ex.browser_differences || [];

@@ -53,7 +53,6 @@ mod tests {
     use super::super::quote::testing::sample_plan as plan;
     use super::*;
 
-
     #[test]
     fn full_plan() {
         let r = render(&plan());

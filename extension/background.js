@@ -203,7 +203,7 @@ async function handle(msg) {
       return { ok: true, changed: !!(r && r.changed) };
     }
     case 'probe':
-      return probe(msg);
+      return probe(msg, tabId);
     case 'fix':
       return fixes(engine, msg.exchange, msg.framework ?? null);
     case 'state':
@@ -215,8 +215,9 @@ async function handle(msg) {
 }
 
 // The live preflight: DNR-rewritten OPTIONS, then the engine's verdict on an exchange built from it.
-async function probe(msg) {
-  const ex = msg.exchange || null;
+async function probe(msg, tabId) {
+  // The exchange as captured when the panel names one: its copy is redacted (secret query values masked).
+  const ex = (msg.id != null && tabId != null ? session.exchange(tabId, String(msg.id)) : null) || msg.exchange || null;
   const url = msg.url || ex?.request?.url;
   const origin = msg.origin || ex?.request?.origin;
   const method = msg.method || ex?.request?.method;

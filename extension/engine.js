@@ -71,7 +71,11 @@ export class EngineSession {
 
   ingestHar(tabId, entry) { return this.inner.ingest_har(tabId, entry); }
 
+  /** The tab's report, redacted (what the panel shows and tests read). */
   report(tabId) { return this.inner.report(tabId); }
+
+  /** One exchange as captured, unredacted, or null. */
+  exchange(tabId, id) { return this.inner.exchange(tabId, id) ?? null; }
 
   export(tabId, ids, format) { return this.inner.export(tabId, ids ?? null, format); }
 

@@ -711,7 +711,8 @@ async function liveProbe(x, box, button) {
   button.disabled = true;
   fill(box, el('p', { class: 'note', text: `Sending OPTIONS ${x.url} …` }));
   try {
-    const r = await send({ type: 'probe', exchange: x.exchange, unsafe_header_names: x.verdict?.unsafe_header_names || [] });
+    // The id lets the background re-send to the URL as captured (the panel's copy is redacted).
+    const r = await send({ type: 'probe', id: x.id, exchange: x.exchange, unsafe_header_names: x.verdict?.unsafe_header_names || [] });
     state.lastProbe = { id: x.id, ...r };
     renderProbe(r, box);
   } catch (e) {

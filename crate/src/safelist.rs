@@ -218,7 +218,7 @@ pub fn unsafe_headers(headers: &HeaderList) -> (Vec<UnsafeHeader>, Vec<String>) 
         }
     }
     let mut names: Vec<String> = unsafe_list.iter().map(|h| h.name.to_ascii_lowercase()).collect();
-    names.sort();
+    names.sort_unstable();
     names.dedup();
     (unsafe_list, names)
 }

@@ -133,12 +133,12 @@ impl WasmSession {
         to_js(&result)
     }
 
-    /// The tab's report (docs/session-api.md), unredacted, as a plain object.
+    /// The tab's report (docs/session-api.md) as a plain object, redacted: what the panel shows.
     pub fn report(&self, tab_id: f64) -> Result<JsValue, JsError> {
-        to_js(&self.inner.report(tab(tab_id)?))
+        to_js(&self.inner.redacted_report(tab(tab_id)?, None))
     }
 
-    /// The report redacted, as a string: `format` is "json" or "markdown"; `ids` an array of exchange
+    /// The redacted report as text: `format` is "json" or "markdown"; `ids` an array of exchange
     /// ids, or null for all.
     pub fn export(&self, tab_id: f64, ids: JsValue, format: &str) -> Result<String, JsError> {
         let format = crate::session::ExportFormat::parse(format)
@@ -148,7 +148,19 @@ impl WasmSession {
         } else {
             Some(serde_wasm_bindgen::from_value(ids).map_err(|e| JsError::new(&format!("exchange ids: {e}")))?)
         };
-        Ok(self.inner.export(tab(tab_id)?, ids.as_deref(), format))
+        let report = self.inner.redacted_report(tab(tab_id)?, ids.as_deref());
+        match format {
+            crate::session::ExportFormat::Markdown => Ok(crate::session::report::markdown(&report)),
+            // JSON text from the JS object: the browser's own JSON.stringify, no second serde format in wasm.
+            crate::session::ExportFormat::Json => js_sys::JSON::stringify_with_replacer_and_space(&to_js(&report)?, &JsValue::NULL, &JsValue::from(2))
+                .map(String::from)
+                .map_err(|_| JsError::new("cannot write the report as JSON")),
+        }
+    }
+
+    /// One exchange exactly as captured (unredacted), for the live re-probe; `null` when unknown.
+    pub fn exchange(&self, tab_id: f64, id: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.exchange(tab(tab_id)?, id))
     }
 
     /// A top-frame navigation: the tab's history is dropped unless `preserve_log`.
@@ -167,15 +179,16 @@ impl WasmSession {
         Ok(())
     }
 
-    /// Everything needed to resume (in-flight requests included), as a JSON string.
-    pub fn snapshot(&self) -> String {
-        self.inner.snapshot()
+    /// Everything needed to resume (in-flight requests included), as a plain object that
+    /// `storage.session` can keep.
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner)
     }
 
-    /// `Session.restore(json)`: the session a `snapshot()` came from.
-    pub fn restore(json: &str) -> Result<WasmSession, JsError> {
-        crate::session::Session::restore(json)
-            .map(|inner| WasmSession { inner })
-            .map_err(|e| JsError::new(&e.to_string()))
+    /// `Session.restore(snapshot)`: the session a `snapshot()` came from.
+    pub fn restore(snapshot: JsValue) -> Result<WasmSession, JsError> {
+        let session: crate::session::Session =
+            serde_wasm_bindgen::from_value(snapshot).map_err(|e| JsError::new(&format!("unusable snapshot: {e}")))?;
+        session.resume().map(|inner| WasmSession { inner }).map_err(|e| JsError::new(&e.to_string()))
     }
 }

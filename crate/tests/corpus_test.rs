@@ -226,3 +226,28 @@ fn corpus_verdicts_are_deterministic() {
         "verdicts differ between two runs for: {differing:?}"
     );
 }
+
+/// Exports recompute each verdict from the exchange with its secrets masked (crate/src/redact.rs):
+/// that must never change what the engine decides. The corpus is full of token-looking values in
+/// protocol headers (MIME types, Max-Age, origins), the cases where a careless mask would bite.
+#[test]
+fn masking_secrets_never_changes_a_verdict() {
+    let mut changed = Vec::new();
+    let mut masked_any = 0;
+    for case in load_corpus() {
+        let Ok(exchange) = serde_json::from_value::<cors_lens::Exchange>(case.exchange.clone()) else {
+            continue;
+        };
+        let mut masked = exchange.clone();
+        cors_lens::redact::Secrets::default().mask_exchange(&mut masked);
+        masked_any += usize::from(masked != exchange);
+        let decided = |e: &cors_lens::Exchange| {
+            cors_lens::check(e).map(|v| (v.allowed, v.error, v.stage, v.preflight_required, v.failed_parameter)).map_err(|e| e.to_string())
+        };
+        if decided(&exchange) != decided(&masked) {
+            changed.push(case.name);
+        }
+    }
+    assert!(masked_any > 0, "no corpus exchange carries a secret: the test would prove nothing");
+    assert!(changed.is_empty(), "masking secrets changed the verdict of: {changed:?}");
+}

@@ -4,8 +4,36 @@
 #![allow(clippy::too_many_arguments)]
 
 use cors_lens::error::CorsError;
-use cors_lens::session::{CostFinding, ExportFormat, HarEntry, Report, Session, SessionConfig};
+use cors_lens::session::{report, CostFinding, EventError, ExportFormat, HarEntry, IngestResult, RawEvent, Report, Session, SessionConfig};
 use serde_json::{json, Value};
+
+/// The JSON ends of the session, as the extension's JavaScript uses them through wasm.
+trait Json {
+    fn ingest_value(&mut self, event: Value) -> Result<IngestResult, EventError>;
+    fn ingest_json(&mut self, text: &str) -> Result<IngestResult, EventError>;
+    /// The Export button: the redacted report as JSON or Markdown.
+    fn export(&self, tab_id: i64, ids: Option<&[String]>, format: ExportFormat) -> String;
+}
+
+impl Json for Session {
+    fn ingest_value(&mut self, event: Value) -> Result<IngestResult, EventError> {
+        let raw: RawEvent = serde_json::from_value(event).map_err(|e| EventError(e.to_string()))?;
+        self.ingest(raw)
+    }
+
+    fn ingest_json(&mut self, text: &str) -> Result<IngestResult, EventError> {
+        let raw: RawEvent = serde_json::from_str(text).map_err(|e| EventError(e.to_string()))?;
+        self.ingest(raw)
+    }
+
+    fn export(&self, tab_id: i64, ids: Option<&[String]>, format: ExportFormat) -> String {
+        let redacted = self.redacted_report(tab_id, ids);
+        match format {
+            ExportFormat::Json => serde_json::to_string_pretty(&redacted).unwrap(),
+            ExportFormat::Markdown => report::markdown(&redacted),
+        }
+    }
+}
 
 const TAB: i64 = 7;
 const PAGE: &str = "http://127.0.0.1:8001";
@@ -452,7 +480,7 @@ fn twenty_interleaved_concurrent_requests_each_get_their_own_preflight() {
 }
 
 fn find_id(session: &Session, record_id: &str) -> String {
-    session.tabs[&TAB].records.iter().find(|r| r.id == record_id).unwrap().flight.request_id.clone()
+    session.tabs.get(&TAB).unwrap().records.iter().find(|r| r.id == record_id).unwrap().flight.request_id.clone()
 }
 
 #[test]
@@ -478,7 +506,7 @@ fn different_header_sets_go_to_the_right_request() {
     events.push(s.ev("onCompleted", "1", "PUT", &url, 9.0, json!({"statusCode": 200, "responseHeaders": hdrs(&[("Access-Control-Allow-Origin", PAGE)])})));
     events.push(s.ev("onCompleted", "2", "PUT", &url, 9.0, json!({"statusCode": 200, "responseHeaders": hdrs(&[("Access-Control-Allow-Origin", PAGE)])})));
     feed(&mut session, events);
-    let tab = &session.tabs[&TAB];
+    let tab = &session.tabs.get(&TAB).unwrap();
     let by_id = |id: &str| tab.records.iter().find(|r| r.flight.request_id == id).unwrap();
     assert_eq!(by_id("1").preflights[0].as_ref().unwrap().request_id, "10");
     assert_eq!(by_id("2").preflights[0].as_ref().unwrap().request_id, "20");
@@ -535,7 +563,7 @@ fn other_frames_and_documents_do_not_match() {
     events.push(s.ev("onErrorOccurred", "2", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
     events.push(other.ev("onErrorOccurred", "1", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
     feed(&mut session, events);
-    let tab = &session.tabs[&TAB];
+    let tab = &session.tabs.get(&TAB).unwrap();
     let record = |id: &str| tab.records.iter().find(|r| r.flight.request_id == id).unwrap();
     assert_eq!(record("2").preflights[0].as_ref().unwrap().request_id, "3");
     assert!(record("1").preflights[0].is_none());

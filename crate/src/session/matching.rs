@@ -109,7 +109,8 @@ pub fn rematch(session: &mut Session, tab_id: i64) {
     if waiting.is_empty() {
         return;
     }
-    waiting.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // seq is unique: a total order, so the unstable sort (less wasm) gives one answer.
+    waiting.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for (_, _, pf_id) in waiting {
         let Some(pf) = session.preflight(tab_id, &pf_id).cloned() else { continue };
         if waits_for_older_options(session, &pf) {
@@ -212,7 +213,7 @@ fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
     let mut names = headers::get(request_headers, "access-control-request-headers")
         .map(|v| headers::parse_name_list(&v).unwrap_or_default())
         .unwrap_or_default();
-    names.sort();
+    names.sort_unstable();
     names.dedup();
     (method, names)
 }
@@ -307,7 +308,7 @@ pub fn ingest_har(session: &mut Session, tab_id: i64, entry: HarEntry) -> Result
         .filter(|a| a.role == Role::Actual && a.tab_id == tab_id)
         .filter_map(|a| fits(a).map(|(hop, d)| (d, a.request_id.clone(), hop)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
-    let tab = session.tabs.entry(tab_id).or_default();
+    let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
     let recorded = tab
         .records
         .iter()

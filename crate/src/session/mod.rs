@@ -11,8 +11,9 @@ pub mod event;
 pub mod matching;
 pub mod preflight_cost;
 pub mod report;
+pub mod sorted_map;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ pub use assemble::{Flight, MatchVia, Role};
 pub use event::{EventError, EventKind, RawEvent};
 pub use matching::HarEntry;
 pub use preflight_cost::{CostFinding, Finding, PreflightStat};
+pub use sorted_map::SortedMap;
 pub use report::{ExchangeReport, ExportFormat, PreflightSummary, Report, Timings};
 
 /// Requests in flight across all tabs; beyond this the oldest are dropped (their terminal
@@ -34,7 +36,8 @@ const MAX_IN_FLIGHT: usize = 4096;
 const MAX_FINISHED_PREFLIGHTS: usize = 256;
 /// Ids of requests that finished recently: a stray event after the terminal one is ignored.
 const MAX_DONE: usize = 1024;
-const SNAPSHOT_FORMAT: u32 = 1;
+/// 2: maps as lists of `[key, value]` pairs (sorted_map.rs).
+const SNAPSHOT_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -126,7 +129,7 @@ pub struct TabState {
     pub records: VecDeque<Record>,
     pub evicted: u64,
     /// Finished preflight OPTIONS, matched or waiting for their request.
-    pub preflights: BTreeMap<String, Flight>,
+    pub preflights: SortedMap<String, Flight>,
     pub cost: preflight_cost::PreflightCost,
     /// Bumped whenever the tab's report changes.
     pub version: u64,
@@ -171,8 +174,8 @@ pub struct Session {
     format: u32,
     pub config: SessionConfig,
     /// Requests in flight (and OPTIONS not yet finished), by webRequest id.
-    pub flights: BTreeMap<String, Flight>,
-    pub tabs: BTreeMap<i64, TabState>,
+    pub flights: SortedMap<String, Flight>,
+    pub tabs: SortedMap<i64, TabState>,
     /// Events accepted so far (arrival order).
     seq: u64,
     next_record: u64,
@@ -182,7 +185,7 @@ pub struct Session {
     done: VecDeque<String>,
     /// The same ids, for lookup (rebuilt on restore).
     #[serde(skip)]
-    done_set: BTreeSet<String>,
+    done_set: SortedMap<String, ()>,
 }
 
 impl Default for Session {
@@ -199,27 +202,15 @@ impl Session {
                 max_exchanges_per_tab: config.max_exchanges_per_tab.max(1),
                 max_exchanges_total: config.max_exchanges_total.max(1),
             },
-            flights: BTreeMap::new(),
-            tabs: BTreeMap::new(),
+            flights: SortedMap::new(),
+            tabs: SortedMap::new(),
             seq: 0,
             next_record: 0,
             next_har: 0,
             clock: 0.0,
             done: VecDeque::new(),
-            done_set: BTreeSet::new(),
+            done_set: SortedMap::new(),
         }
-    }
-
-    /// Ingests one event given as JSON text.
-    pub fn ingest_json(&mut self, json: &str) -> Result<IngestResult, EventError> {
-        let raw: RawEvent = serde_json::from_str(json).map_err(|e| EventError(e.to_string()))?;
-        self.ingest(raw)
-    }
-
-    /// Ingests one event given as a JSON value.
-    pub fn ingest_value(&mut self, value: serde_json::Value) -> Result<IngestResult, EventError> {
-        let raw: RawEvent = serde_json::from_value(value).map_err(|e| EventError(e.to_string()))?;
-        self.ingest(raw)
     }
 
     /// Ingests one webRequest event. A malformed one is rejected and changes nothing.
@@ -230,7 +221,7 @@ impl Session {
         }
         let tab_id = event.tab_id;
         let id = event.request_id.clone();
-        let finished = self.done_set.contains(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id));
+        let finished = self.done_set.contains_key(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id));
         if finished || (!self.flights.contains_key(&id) && assemble::is_untracked_type(event.resource_type.as_deref())) {
             return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
         }
@@ -239,7 +230,7 @@ impl Session {
         self.seq += 1;
         let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         let seq = self.seq;
-        let flight = self.flights.entry(id.clone()).or_insert_with(|| Flight::new(&event, seq, time));
+        let flight = self.flights.get_or_insert_with(id.clone(), || Flight::new(&event, seq, time));
         if flight.finished() {
             // Nothing follows a terminal event; a stray one is ignored.
             return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
@@ -271,21 +262,20 @@ impl Session {
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
     }
 
-    /// Ingests a HAR entry summary given as a JSON value.
-    pub fn ingest_har_value(&mut self, tab_id: i64, value: serde_json::Value) -> Result<IngestResult, EventError> {
-        let entry: HarEntry = serde_json::from_value(value).map_err(|e| EventError(format!("HAR entry: {e}")))?;
-        self.ingest_har(tab_id, entry)
-    }
-
     /// The report for one tab (newest exchange first).
     pub fn report(&self, tab_id: i64) -> Report {
         report::build(tab_id, self.tabs.get(&tab_id), None)
     }
 
-    /// The report, redacted, as JSON or Markdown; `ids` limits it to those exchanges.
-    pub fn export(&self, tab_id: i64, ids: Option<&[String]>, format: ExportFormat) -> String {
-        let report = report::build(tab_id, self.tabs.get(&tab_id), ids);
-        report::export(&report, format)
+    /// The report as it may be shown or exported (secrets masked, see [`report::redacted`]);
+    /// `ids` limits it to those exchanges.
+    pub fn redacted_report(&self, tab_id: i64, ids: Option<&[String]>) -> Report {
+        report::redacted(report::build(tab_id, self.tabs.get(&tab_id), ids))
+    }
+
+    /// One exchange as captured, unredacted: what a live re-probe must send again.
+    pub fn exchange(&self, tab_id: i64, id: &str) -> Option<&Exchange> {
+        self.tabs.get(&tab_id)?.records.iter().find(|r| r.id == id)?.built.exchange.as_ref()
     }
 
     /// A top-frame navigation in `tab_id`: drops its history unless the log is preserved.
@@ -318,24 +308,32 @@ impl Session {
         ids
     }
 
-    /// Everything needed to resume, in-flight requests included, as JSON. Verdicts are not
-    /// stored: `restore` recomputes them from the captured data.
+    /// The session, serialised (in any serde format: JSON natively, a JS object in wasm), is its
+    /// snapshot: everything needed to resume, in-flight requests included. Verdicts are not
+    /// stored; `resume` recomputes them from the captured data.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn snapshot(&self) -> String {
         serde_json::to_string(self).expect("a session always serialises")
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn restore(json: &str) -> Result<Session, RestoreError> {
-        let mut session: Session = serde_json::from_str(json).map_err(|e| RestoreError(e.to_string()))?;
-        if session.format != SNAPSHOT_FORMAT {
-            return Err(RestoreError(format!("snapshot format {} is not {SNAPSHOT_FORMAT}", session.format)));
+        let session: Session = serde_json::from_str(json).map_err(|e| RestoreError(e.to_string()))?;
+        session.resume()
+    }
+
+    /// A deserialised snapshot made live again: its format checked, its verdicts recomputed.
+    pub fn resume(mut self) -> Result<Session, RestoreError> {
+        if self.format != SNAPSHOT_FORMAT {
+            return Err(RestoreError(format!("snapshot format {} is not {SNAPSHOT_FORMAT}", self.format)));
         }
-        for tab in session.tabs.values_mut() {
+        for tab in self.tabs.values_mut() {
             for record in tab.records.iter_mut() {
                 record.rebuild();
             }
         }
-        session.done_set = session.done.iter().cloned().collect();
-        Ok(session)
+        self.done_set = self.done.iter().map(|id| (id.clone(), ())).collect::<Vec<_>>().into();
+        Ok(self)
     }
 
     /// A preflight OPTIONS finished: keep it in its tab, count it, and update its request's
@@ -343,7 +341,7 @@ impl Session {
     fn finish_preflight(&mut self, id: &str) {
         let Some(pf) = self.flights.remove(id) else { return };
         self.mark_done(id);
-        let tab = self.tabs.entry(pf.tab_id).or_default();
+        let tab = self.tabs.get_or_insert_with(pf.tab_id, TabState::default);
         let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
         tab.cost.observe(&pf, &origin);
         tab.version += 1;
@@ -402,7 +400,7 @@ impl Session {
         let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, built: Built::default() };
         let outcomes = record.rebuild();
         let limit = self.config.max_exchanges_per_tab;
-        let tab = self.tabs.entry(tab_id).or_default();
+        let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
         record_outcomes(&mut tab.cost, &record, outcomes);
         tab.records.push_back(record);
         while tab.records.len() > limit {
@@ -432,7 +430,7 @@ impl Session {
     }
 
     fn mark_done(&mut self, id: &str) {
-        if self.done_set.insert(id.to_owned()) {
+        if self.done_set.insert(id.to_owned(), ()).is_none() {
             self.done.push_back(id.to_owned());
         }
         if self.done.len() > MAX_DONE {

@@ -4,7 +4,7 @@
 //! Max-Age, a cache bypassed by DevTools "Disable cache", or many distinct URLs (the preflight
 //! cache is keyed by the full URL, so Max-Age cannot help).
 
-use std::collections::BTreeMap;
+use super::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ pub struct KeyStats {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PreflightCost {
-    keys: BTreeMap<String, KeyStats>,
+    keys: SortedMap<String, KeyStats>,
     tick: u64,
 }
 
@@ -157,7 +157,7 @@ impl PreflightCost {
         };
         self.tick += 1;
         let tick = self.tick;
-        let stats = self.keys.entry(id).or_insert_with(|| KeyStats {
+        let stats = self.keys.get_or_insert_with(id, || KeyStats {
             origin,
             url,
             method,
@@ -198,35 +198,38 @@ impl PreflightCost {
     pub fn stats(&self) -> Vec<PreflightStat> {
         // Every OPTIONS start per (origin, URL), to tell a bypassed cache from an entry that a
         // preflight for another method or header set replaced (Chromium keeps one per URL).
-        let mut starts_by_url: BTreeMap<(&str, &str), Vec<(f64, &str)>> = BTreeMap::new();
-        for (id, stats) in &self.keys {
-            let list = starts_by_url.entry((stats.origin.as_str(), stats.url.as_str())).or_default();
+        let mut starts_by_url: SortedMap<(&str, &str), Vec<(f64, &str)>> = SortedMap::new();
+        for (id, stats) in self.keys.iter() {
+            let list = starts_by_url.get_or_insert_with((stats.origin.as_str(), stats.url.as_str()), Vec::new);
             list.extend(stats.observations.iter().map(|o| (o.began, id.as_str())));
         }
         let mut rows: Vec<PreflightStat> = self
             .keys
             .iter()
             .map(|(id, stats)| {
-                let others: Vec<f64> = starts_by_url[&(stats.origin.as_str(), stats.url.as_str())]
-                    .iter()
+                let others: Vec<f64> = starts_by_url
+                    .get(&(stats.origin.as_str(), stats.url.as_str()))
+                    .into_iter()
+                    .flatten()
                     .filter(|(_, key)| *key != id.as_str())
                     .map(|(t, _)| *t)
                     .collect();
                 row(stats, &others)
             })
             .collect();
-        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)).then_with(|| a.method.cmp(&b.method)));
+        // A total order (keys are unique by origin, URL, method and headers), so unstable is exact.
+        rows.sort_unstable_by(|a, b| {
+            (b.count, &a.url, &a.method, &a.request_headers, &a.origin).cmp(&(a.count, &b.url, &b.method, &b.request_headers, &b.origin))
+        });
         rows
     }
 
     /// Findings across keys: many distinct URLs of one shape, each paying its own preflight.
     pub fn findings(&self) -> Vec<Finding> {
-        let mut groups: BTreeMap<(String, String, String, String), (u64, u64)> = BTreeMap::new();
+        let mut groups: SortedMap<(String, String, String, String), (u64, u64)> = SortedMap::new();
         for stats in self.keys.values() {
             let shape = url_shape(&stats.url);
-            let entry = groups
-                .entry((stats.origin.clone(), stats.method.clone(), stats.request_headers.clone(), shape))
-                .or_insert((0, 0));
+            let entry = groups.get_or_insert_with((stats.origin.clone(), stats.method.clone(), stats.request_headers.clone(), shape), || (0, 0));
             entry.0 += 1;
             entry.1 += stats.count;
         }
@@ -277,7 +280,7 @@ pub fn url_shape(url: &str) -> String {
     if let Some(query) = query {
         let mut keys: Vec<String> =
             query.split('&').filter(|p| !p.is_empty()).map(|p| format!("{}={{v}}", p.split('=').next().unwrap_or(""))).collect();
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         shape.push('?');
         shape.push_str(&keys.join("&"));
@@ -288,8 +291,10 @@ pub fn url_shape(url: &str) -> String {
 /// Classifies one key. `other_starts`: when OPTIONS for the same origin and URL but another
 /// method or header set started (they may have replaced the cached entry).
 fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
-    let mut obs: Vec<&Observation> = stats.observations.iter().collect();
-    obs.sort_by(|a, b| a.began.total_cmp(&b.began));
+    // By start time, ties in the order observed (the index makes the unstable sort exact).
+    let mut obs: Vec<(usize, &Observation)> = stats.observations.iter().enumerate().collect();
+    obs.sort_unstable_by(|(i, a), (j, b)| a.began.total_cmp(&b.began).then(i.cmp(j)));
+    let obs: Vec<&Observation> = obs.into_iter().map(|(_, o)| o).collect();
     let latest_ok = obs.iter().rev().find(|o| o.ok).copied();
     let shown = latest_ok.or(obs.last().copied());
     let header = shown.and_then(|o| o.max_age.clone());

@@ -1,15 +1,11 @@
-//! The report a panel shows and a user exports (shape: docs/session-api.md), and its redacted
-//! exports: JSON, and Markdown with a short summary per failure.
-//!
-//! Redaction masks `Cookie`, `Authorization`, `Set-Cookie`, `Proxy-Authorization` and every
-//! header whose name or value looks like a credential, wherever it appears: header lists, the
-//! embedded exchange, URLs' query strings, and any text that repeats a masked value.
+//! The report a panel shows and a user exports (shape: docs/session-api.md): built from a tab's
+//! records, redacted before it leaves the engine, and rendered as Markdown with a short summary
+//! per failure (JSON is the report itself).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::exchange::{Exchange, Outcome};
-use crate::redact::{is_sensitive_header, MASK};
+use crate::redact::Secrets;
 use crate::verdict::Verdict;
 
 use super::assemble::MatchVia;
@@ -153,146 +149,31 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
     Report { tab_id, evicted: tab.evicted, exchanges, preflight_stats: tab.cost.stats(), findings: tab.cost.findings() }
 }
 
-pub fn export(report: &Report, format: ExportFormat) -> String {
-    let redacted = redact(report);
-    match format {
-        ExportFormat::Json => serde_json::to_string_pretty(&redacted).unwrap_or_default(),
-        ExportFormat::Markdown => match serde_json::from_value::<Report>(redacted) {
-            Ok(report) => markdown(&report),
-            Err(e) => format!("# CORS Lens report\n\n(could not render: {e})\n"),
-        },
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Redaction
-
-/// A value that looks like a credential whatever its header's name: an auth scheme with a
-/// token, a JWT, or one long word mixing letters and digits.
-pub fn looks_like_token(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    if ["bearer ", "basic ", "token ", "digest ", "negotiate ", "hoba "].iter().any(|p| lower.starts_with(p)) {
-        return true;
-    }
-    let token_chars = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_+/=.~".contains(&b));
-    if v.starts_with("eyJ") && v.matches('.').count() == 2 && token_chars(v) {
-        return true;
-    }
-    v.len() >= 24
-        && token_chars(v)
-        && v.bytes().any(|b| b.is_ascii_digit())
-        && v.bytes().any(|b| b.is_ascii_alphabetic())
-        && !v.contains("..")
-}
-
-fn is_sensitive_param(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    is_sensitive_header(&lower)
-        || matches!(lower.as_str(), "key" | "sig" | "signature" | "code" | "jwt" | "pass" | "pwd" | "credential" | "credentials")
-        || lower.ends_with("_key")
-        || lower.ends_with("token")
-}
-
-/// The URL with sensitive or token-looking query values masked; masked values go to `secrets`.
-fn redact_url(url: &str, secrets: &mut Vec<String>) -> String {
-    let Some((head, rest)) = url.split_once('?') else { return url.to_owned() };
-    let (query, fragment) = match rest.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (rest, None),
-    };
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|part| match part.split_once('=') {
-            Some((k, v)) if !v.is_empty() && (is_sensitive_param(k) || looks_like_token(v)) => {
-                secrets.push(v.to_owned());
-                format!("{k}={MASK}")
+/// The report as it may leave the engine (the panel, exports). Each exchange is masked at its
+/// source and its verdict computed again from the masked exchange (crate/src/redact.rs), so no text
+/// derived from it repeats a secret; URLs lose secret query values; the messages not derived from
+/// an exchange have every secret met replaced.
+pub fn redacted(mut out: Report) -> Report {
+    let mut secrets = Secrets::default();
+    for e in &mut out.exchanges {
+        if let Some(exchange) = &mut e.exchange {
+            secrets.mask_exchange(exchange);
+            if e.verdict.is_some() {
+                e.verdict = crate::check(exchange).ok();
             }
-            _ => part.to_owned(),
-        })
-        .collect();
-    let mut out = format!("{head}?{}", parts.join("&"));
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
+        }
+        e.url = secrets.mask_url(&e.url);
+    }
+    for stat in &mut out.preflight_stats {
+        stat.url = secrets.mask_url(&stat.url);
+    }
+    let messages = out.exchanges.iter_mut().flat_map(|e| [e.check_error.as_mut(), e.net_error.as_mut()]).flatten();
+    let stats = out.preflight_stats.iter_mut().map(|s| &mut s.message);
+    let findings = out.findings.iter_mut().flat_map(|f| [Some(&mut f.message), f.pattern.as_mut()]).flatten();
+    for text in messages.chain(stats).chain(findings) {
+        secrets.scrub(text);
     }
     out
-}
-
-fn is_header_pair(items: &[Value]) -> bool {
-    items.len() == 2 && items.iter().all(Value::is_string)
-}
-
-/// Pass 1: mask header values and URL queries in place, collecting the masked values.
-fn mask_structure(value: &mut Value, secrets: &mut Vec<String>) {
-    match value {
-        Value::Array(items) => {
-            let pairs = !items.is_empty() && items.iter().all(|i| matches!(i, Value::Array(p) if is_header_pair(p)));
-            if pairs {
-                for item in items.iter_mut() {
-                    let Value::Array(pair) = item else { continue };
-                    let name = pair[0].as_str().unwrap_or("").to_owned();
-                    let text = pair[1].as_str().unwrap_or("").to_owned();
-                    if text != MASK && (is_sensitive_header(&name) || looks_like_token(&text)) {
-                        secrets.push(text.clone());
-                        // The token part of "Bearer xyz" may be quoted elsewhere on its own.
-                        if let Some((_, token)) = text.trim().split_once(' ') {
-                            secrets.push(token.trim().to_owned());
-                        }
-                        for cookie in text.split(';') {
-                            if let Some((_, v)) = cookie.split_once('=') {
-                                secrets.push(v.trim().to_owned());
-                            }
-                        }
-                        pair[1] = Value::String(MASK.to_owned());
-                    }
-                }
-            } else {
-                for item in items.iter_mut() {
-                    mask_structure(item, secrets);
-                }
-            }
-        }
-        Value::Object(map) => {
-            for item in map.values_mut() {
-                mask_structure(item, secrets);
-            }
-        }
-        Value::String(text) if text.starts_with("http://") || text.starts_with("https://") => {
-            let redacted = redact_url(text, secrets);
-            *text = redacted;
-        }
-        _ => {}
-    }
-}
-
-/// Pass 2: replace every masked value wherever else it appears (console lines, messages, URLs
-/// embedded in text). Values shorter than 4 characters are too common to replace blindly.
-fn replace_secrets(value: &mut Value, secrets: &[String]) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(|i| replace_secrets(i, secrets)),
-        Value::Object(map) => map.values_mut().for_each(|i| replace_secrets(i, secrets)),
-        Value::String(text) => {
-            for secret in secrets {
-                if text.contains(secret.as_str()) {
-                    *text = text.replace(secret.as_str(), MASK);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The report as JSON with every secret masked.
-pub fn redact(report: &Report) -> Value {
-    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
-    let mut secrets = Vec::new();
-    mask_structure(&mut value, &mut secrets);
-    secrets.retain(|s| s.len() >= 4 && s != MASK);
-    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    secrets.dedup();
-    replace_secrets(&mut value, &secrets);
-    value
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,31 +294,4 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_recognised() {
-        assert!(looks_like_token("Bearer abc"));
-        assert!(looks_like_token("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"));
-        assert!(looks_like_token("a1b2c3d4e5f6a7b8c9d0e1f2a3"));
-        assert!(!looks_like_token("application/json"));
-        assert!(!looks_like_token("http://127.0.0.1:8001"));
-        assert!(!looks_like_token("content-type,x-api-key"));
-        assert!(!looks_like_token("Mon, 27 Nov 2026 06:51:16 GMT"));
-        assert!(!looks_like_token("1732690000000"));
-    }
-
-    #[test]
-    fn urls_lose_secret_parameters() {
-        let mut secrets = Vec::new();
-        assert_eq!(
-            redact_url("https://api/x?id=3&access_token=abcd1234&api_key=zz#f", &mut secrets),
-            format!("https://api/x?id=3&access_token={MASK}&api_key={MASK}#f")
-        );
-        assert_eq!(secrets, vec!["abcd1234", "zz"]);
-    }
 }

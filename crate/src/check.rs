@@ -101,7 +101,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         location: blocked.and_then(|b| b.location.as_deref()),
         origin_sent: blocked.map(|b| b.origin_sent.as_str()),
     };
-    verdict.explanation = explain(exchange, &verdict, &failed_at);
+    verdict.explanation = explain(exchange, &request.url, &verdict, &failed_at);
     Ok(verdict)
 }
 

@@ -56,9 +56,11 @@ pub struct FailedAt<'a> {
     pub origin_sent: Option<&'a str>,
 }
 
-pub fn explain(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Explanation {
+/// `url` is the request's URL as the engine parsed it (parsed once per verdict: it is the costliest
+/// step of a check in the size-optimised wasm build).
+pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: &FailedAt) -> Explanation {
     let request = &exchange.request;
-    let path = ParsedUrl::parse(&request.url).map(|u| u.path_and_query).unwrap_or_else(|_| request.url.clone());
+    let path = &url.path_and_query;
     let method = crate::method::normalize(&request.method);
     let status_of = |r: Option<&Response>| r.map(|r| format!("{} {}", r.status, reason_phrase(r.status)));
     let header_of = |name: &str| failed.response.and_then(|r| headers::get(&r.headers, name));
@@ -78,7 +80,7 @@ pub fn explain(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Exp
         (Some(error), _) => describe(error, verdict, failed, &Describe { method: &method, path: &path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
-    explanation.preflight_http = preflight_text(exchange, &method);
+    explanation.preflight_http = preflight_text(exchange, url, &method);
     if verdict.preflight_required {
         explanation.why_preflight = verdict.preflight_reasons.clone();
         explanation.avoid_preflight = avoid_preflight(exchange, verdict, &method);
@@ -275,9 +277,8 @@ fn redirect_kind(location: &str) -> &'static str {
 }
 
 /// The preflight as HTTP text: observed when it was captured, reconstructed otherwise.
-fn preflight_text(exchange: &Exchange, method: &str) -> Option<HttpText> {
+fn preflight_text(exchange: &Exchange, url: &ParsedUrl, method: &str) -> Option<HttpText> {
     let request = &exchange.request;
-    let url = ParsedUrl::parse(&request.url).ok()?;
     let observed = exchange.preflight.as_ref();
     let acrh = observed
         .and_then(|p| headers::get(&p.request_headers, "access-control-request-headers"))

@@ -6,8 +6,13 @@ use crate::exchange::HeaderList;
 
 /// HTTP whitespace around a field value (fetch spec §HTTP whitespace byte: tab, space; CR and LF
 /// cannot survive a parsed response but may appear in hand-written input).
-fn trim_http_whitespace(value: &str) -> &str {
-    value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+/// Byte scans: char-based trimming is several times slower in the size-optimised wasm build.
+pub fn trim_http_whitespace(value: &str) -> &str {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = value.as_bytes();
+    let start = bytes.iter().position(|b| !is_space(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !is_space(b)).map_or(start, |i| i + 1);
+    &value[start..end]
 }
 
 /// The values of every line named `name` (ASCII case-insensitive), trimmed, in order.
@@ -41,7 +46,7 @@ pub fn count(headers: &HeaderList, name: &str) -> usize {
 
 /// RFC 9110 `tchar`.
 pub fn is_tchar(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+    byte.is_ascii_alphanumeric() || matches!(byte, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
 /// RFC 9110 `token`: one or more tchars.

@@ -77,7 +77,7 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
              an ad blocker; or repeat the request with the preflight cache empty so the preflight is captured."
                 .to_owned(),
         ),
-        (Some(error), _) => describe(error, verdict, failed, &Describe { method: &method, path: &path, origin, status: status_of(failed.response), header_of: &header_of }),
+        (Some(error), _) => describe(error, verdict, failed, &Describe { method: &method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
     explanation.preflight_http = preflight_text(exchange, url, &method);

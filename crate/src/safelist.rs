@@ -132,7 +132,7 @@ fn mime_essence(value: &str) -> Option<String> {
     let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
     let (essence, _parameters) = value.split_once(';').unwrap_or((value, ""));
     let (kind, subtype) = essence.split_once('/')?;
-    let subtype = subtype.trim_end_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let subtype = subtype.trim_end_matches([' ', '\t', '\r', '\n']);
     if !crate::headers::is_token(kind) || !crate::headers::is_token(subtype) {
         return None;
     }

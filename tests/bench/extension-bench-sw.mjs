@@ -76,7 +76,8 @@ export function swHelpers() {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    const bytes = new TextEncoder().encode(snap).length;
+    // The snapshot is a plain object; storage.session's quota counts its JSON.
+    const bytes = new TextEncoder().encode(JSON.stringify(snap)).length;
     let setMs = null;
     let saveError = null;
     const t = performance.now();

@@ -13,6 +13,7 @@ import { startServerProcess } from './lib/server-process.mjs';
 const skip = missingBuild() || false;
 const EVIL = '<img src=x onerror="window.__pwned=1">';
 const SECRET = 'sekrit-token-0123456789abcdef';
+const QUERY_SECRET = 'qs-4f9c2a6e1b2c'; // an access_token in the URL's query
 
 describe('extension: panel', { skip }, () => {
   let server;
@@ -50,7 +51,7 @@ describe('extension: panel', { skip }, () => {
     // line, the explanation and the header table) and an extra header.
     await app.run({ url: u(base.evil, '', [['acao', EVIL], ['hdr', `X-Evil: ${EVIL}`]]) });
     await app.run({ method: 'PUT', headers: [['Authorization', `Bearer ${SECRET}`]], credentials: 'include',
-      url: u(base.secret, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-other'], ['maxage', '0']]) });
+      url: u(base.secret, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-other'], ['maxage', '0'], ['access_token', QUERY_SECRET]]) });
     await app.run({ url: u(base.missing, '', []) });
     await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url.includes('/panel/') && x.verdict).length === 4, { what: '4 failures' });
     await panel.waitForFunction(() => window.__corsLens.state().shown >= 4);
@@ -118,6 +119,20 @@ describe('extension: panel', { skip }, () => {
     assert.equal(r.imgs, 0, 'no <img> element was created');
     assert.equal(r.pwned, null, 'no script ran');
     assert.ok(r.text.includes(EVIL), 'the markup is shown as text');
+  });
+
+  it('secrets are masked in the panel; the live preflight still goes to the URL as captured', async () => {
+    const id = await selectByPath('/panel/secret/');
+    const shown = await panel.evaluate(() => document.getElementById('detail').textContent + document.getElementById('viewport').textContent);
+    assert.ok(!shown.includes(SECRET), 'the bearer token is not shown');
+    assert.ok(!shown.includes(QUERY_SECRET), 'the access_token query value is not shown');
+    assert.ok(shown.includes('[redacted]'), 'masked values say so');
+    const since = (await server.log()).at(-1)?.seq ?? 0;
+    await panel.click('#probe');
+    await panel.waitForFunction((i) => window.__corsLens.state().lastProbe?.id === i, id);
+    const log = (await server.log(since)).filter((e) => e.url.startsWith(`/panel/secret/${tag}`));
+    assert.deepEqual(log.map((e) => e.method), ['OPTIONS'], 'only the OPTIONS was sent');
+    assert.ok(log[0].url.includes(`access_token=${QUERY_SECRET}`), `the probe used the captured URL: ${log[0].url}`);
   });
 
   it('live preflight: one OPTIONS with the page\'s Origin, method and headers, and the engine\'s verdict', async () => {

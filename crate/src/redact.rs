@@ -75,7 +75,9 @@ pub struct Secrets {
 
 impl Secrets {
     /// Masks, in place, every secret-looking header value and URL query value of the exchange.
-    pub fn mask_exchange(&mut self, exchange: &mut Exchange) {
+    /// Returns whether anything was masked (most exchanges carry no secret).
+    pub fn mask_exchange(&mut self, exchange: &mut Exchange) -> bool {
+        let found_before = self.found.len();
         let request = &mut exchange.request;
         request.url = self.mask_url(&request.url);
         if let Some(document) = &mut request.document_url {
@@ -98,6 +100,7 @@ impl Secrets {
         if let Some(response) = &mut exchange.response {
             self.mask_headers(&mut response.headers);
         }
+        self.found.len() > found_before
     }
 
     fn mask_preflight(&mut self, preflight: &mut crate::exchange::Preflight) {

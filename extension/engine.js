@@ -58,7 +58,7 @@ export class EngineSession {
     this.inner = null;
     if (snapshot) {
       try {
-        this.inner = mod.Session.restore(snapshot);
+        this.inner = mod.Session.restore(JSON.parse(snapshot));
         this.restored = true;
       } catch (e) {
         console.warn('CORS Lens: could not restore the saved session, starting afresh', e);
@@ -85,5 +85,9 @@ export class EngineSession {
 
   forgetTab(tabId) { this.inner.forget_tab(tabId); }
 
-  snapshot() { return this.inner.snapshot(); }
+  /**
+   * The session as JSON text, for storage.session: stored as one string it fits the 10 MB quota that the
+   * same data as an object tree exceeds, and it is saved several times faster.
+   */
+  snapshot() { return JSON.stringify(this.inner.snapshot()); }
 }

@@ -76,8 +76,7 @@ export function swHelpers() {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    // The snapshot is a plain object; storage.session's quota counts its JSON.
-    const bytes = new TextEncoder().encode(JSON.stringify(snap)).length;
+    const bytes = new TextEncoder().encode(snap).length;
     let setMs = null;
     let saveError = null;
     const t = performance.now();

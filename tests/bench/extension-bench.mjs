@@ -45,6 +45,7 @@ const TARGET_VS_FLOOR = 1.01; // b/c: under 1 % above Chromium's own webRequest 
 const BENCH_TAB = 2_000_000_000; // synthetic tab ids for replayed events (far from Chromium's)
 const ROLES = ['browser', 'network', 'renderer', 'extension', 'gpu', 'other', 'total', 'server']; // process kinds, /proc
 const TICK_MS = 10; // 100 clock ticks per second (getconf CLK_TCK) on Linux
+const DISTURBED = 0.1; // a load is run again when other work used more CPU than 10 % of its time
 const started = Date.now();
 
 const missing = missingBuild();
@@ -356,14 +357,15 @@ try {
   const evCount = { lens: [], floor: [] };
   const cpu = { none: [], lens: [], floor: [] }; // per load: CPU ms of each of the browser's process kinds
   const saves = []; // per CORS Lens load: the worker's saves (session.snapshot timed in the worker)
+  const otherCpu = { none: [], lens: [], floor: [] }; // per load: CPU ms the rest of the machine used meanwhile
+  const disturbed = { retried: 0, kept: [] };
   await lens.sw.evaluate(() => {
     const s = globalThis.__corsLens.session;
     const snapshot = s.snapshot;
-    const st = { n: 0, ms: 0, last: null };
-    // The last snapshot's JSON size (what storage.session counts), measured when asked, after the load.
+    const st = { n: 0, ms: 0, last: '' };
     globalThis.__benchSaves = () => {
-      const r = { n: st.n, ms: st.ms, bytes: st.last ? JSON.stringify(st.last).length : 0 };
-      st.n = 0; st.ms = 0; st.last = null;
+      const r = { n: st.n, ms: st.ms, bytes: st.last.length };
+      st.n = 0; st.ms = 0; st.last = '';
       return r;
     };
     s.snapshot = function timed() {
@@ -378,10 +380,27 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const turn = [...order.slice(i % 3), ...order.slice(0, i % 3)];
     for (const b of turn) {
-      const before = await countEvents(b);
-      if (b === lens) await lens.sw.evaluate(() => globalThis.__benchSaves());
-      const cpu0 = cpuByRole(b.udd, server.pid);
-      const r = await loadOnce(b, `${b.name}-${i}`);
+      // A load during which other work on the machine took CPU is run again (at most twice): the extension's
+      // cost shows as extra CPU on a 2-core machine, so a busy neighbour inflates (b) and (c) far more than (a).
+      let r;
+      let cpu0;
+      let other;
+      for (let attempt = 0; ; attempt++) {
+        const before = await countEvents(b);
+        if (b === lens) await lens.sw.evaluate(() => globalThis.__benchSaves());
+        cpu0 = cpuByRole(b.udd, server.pid);
+        const ours0 = ourCpuMs(order, server.pid);
+        const busy0 = machineBusyMs();
+        r = await loadOnce(b, `${b.name}-${i}`);
+        other = Math.max(0, machineBusyMs() - busy0 - (ourCpuMs(order, server.pid) - ours0));
+        r.before = before;
+        if (other <= DISTURBED * r.ms || attempt === 2) break;
+        disturbed.retried++;
+        await sleep(1000);
+      }
+      if (other > DISTURBED * r.ms) disturbed.kept.push(`${b.name}-${i}`);
+      otherCpu[b.name].push(Math.round(other));
+      const before = r.before;
       loads[b.name].push(r.ms);
       await sleep(400); // the worker's debounced save (300 ms) runs between loads, not in the next one
       cpu[b.name].push(cpuDelta(cpu0, cpuByRole(b.udd, server.pid)));
@@ -408,6 +427,8 @@ try {
     cpu_ratio_lens_vs_none: r3(cpuMed.lens.total / cpuMed.none.total),
     cpu_ratio_lens_vs_floor: r3(cpuMed.lens.total / cpuMed.floor.total),
     cpu_ms_per_load_runs: cpu,
+    other_cpu_ms_per_load: otherCpu,
+    disturbed_loads: { threshold: `other work above ${DISTURBED * 100} % of the load's time`, retried: disturbed.retried, kept: disturbed.kept },
   };
   // The live path, from those same loads: the rate webRequest events reach the worker, and the CPU of the
   // extension's process (its service worker) per event, CORS Lens against the do-nothing floor.
@@ -471,7 +492,7 @@ const lines = [
   `   persistence (debounced, ≤ every 2 s under traffic): snapshot of ${pe.persistence.kept} exchanges ${pe.persistence.snapshot_ms} ms, ${MB(pe.persistence.snapshot_bytes)}, storage.session.set ${pe.persistence.set_ms} ms`,
   `   live (the page loads of 3.): ${out.live.events_per_load} events per load, ${out.live.events_per_s} events/s reach the worker; capacity at the replayed cost ≈ ${Math.round(1e6 / pe.listener_path_us)} events/s`,
   `   extension process CPU per event, live: CORS Lens ${out.live.extension_process_us_per_event.lens} µs, do-nothing floor ${out.live.extension_process_us_per_event.floor} µs (Chromium's dispatch), difference ${out.live.extension_process_us_per_event.lens_minus_floor} µs`,
-  `   saves per load: ${out.live.saves_per_load} snapshots, ${out.live.snapshot_ms_per_load} ms of session.snapshot, the last one ${MB(out.live.snapshot_bytes_per_load)} of JSON in storage.session`,
+  `   saves per load: ${out.live.saves_per_load} snapshots, ${out.live.snapshot_ms_per_load} ms of session.snapshot, the last one ${MB(out.live.snapshot_bytes_per_load)} of JSON handed to storage.session`,
   ...(out.live.profile ? [`   profiled load (${out.live.profile.events} events, 1 ms sampling): ${shares(out.live.profile)}; top: ${out.live.profile.top_self_ms.slice(0, 8).map(([k, v]) => `${k} ${v} ms`).join(', ')}`] : []),
   '',
   '2. service worker memory                   JS heap (after GC)   wasm after ingest   wasm after snapshot    kept   snapshot',
@@ -489,7 +510,8 @@ const lines = [
   }),
   `   b/a = ${pl.ratio_lens_vs_none.toFixed(3)}  (${pct(pl.ratio_lens_vs_none)}; target < +5 %)  ${verdict(pl.ratio_lens_vs_none, TARGET_VS_NONE)}`,
   `   b/c = ${pl.ratio_lens_vs_floor.toFixed(3)}  (${pct(pl.ratio_lens_vs_floor)}; target < +1 %)  ${verdict(pl.ratio_lens_vs_floor, TARGET_VS_FLOOR)}`,
-  `   c/a = ${pl.ratio_floor_vs_none.toFixed(3)}  (Chromium's own webRequest cost); webRequest events per load: CORS Lens ${pl.webrequest_events_per_load.lens}, floor ${pl.webrequest_events_per_load.floor}`,
+  `   c/a = ${pl.ratio_floor_vs_none.toFixed(3)}  (Chromium's own webRequest cost: with extraHeaders each request waits on the browser process, and this page's fetches share 6 connections in ~${Math.ceil(FETCHES / 6)} rounds, so that wait adds up); webRequest events per load: CORS Lens ${pl.webrequest_events_per_load.lens}, floor ${pl.webrequest_events_per_load.floor}`,
+  `   loads disturbed by other work on the machine (> ${DISTURBED * 100} % of a load's time in other CPU): ${pl.disturbed_loads.retried} run again, ${pl.disturbed_loads.kept.length} kept after 3 tries${pl.disturbed_loads.kept.length ? ` (${pl.disturbed_loads.kept.join(', ')}): the ratios are not trustworthy` : ''}`,
   `   CPU of the browser's processes per load: b/a = ${pl.cpu_ratio_lens_vs_none.toFixed(3)}, b/c = ${pl.cpu_ratio_lens_vs_floor.toFixed(3)}; CORS Lens's extension process: +${Math.round((pl.cpu_ms_per_load_median.lens.extension ?? 0) - (pl.cpu_ms_per_load_median.floor.extension ?? 0))} ms over the floor's`,
   `   CPU ms per load (median)                   ${ROLES.map((r) => r.padStart(9)).join(' ')}`,
   ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
@@ -499,6 +521,22 @@ const lines = [
 console.log(lines.join('\n'));
 
 // ---- helpers -------------------------------------------------------------------------------------------
+
+/** CPU ms the whole machine has spent busy since boot (/proc/stat: user, nice, system, irq, softirq, steal). */
+function machineBusyMs() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) * TICK_MS;
+}
+
+/** CPU ms of everything this bench runs: the three browsers, the API server and this process. */
+function ourCpuMs(browsers, serverPid) {
+  const own = process.cpuUsage();
+  let ms = (own.user + own.system) / 1000;
+  for (const b of browsers) ms += cpuDelta({}, cpuByRole(b.udd, serverPid)).total;
+  const server = cpuByRole(browsers[0].udd, serverPid);
+  for (const { role, ms: x } of Object.values(server)) if (role === 'server') ms += x;
+  return ms;
+}
 
 // CPU time per process kind of one browser (found by its --user-data-dir), from /proc: utime + stime.
 function cpuByRole(udd, serverPid) {

@@ -4,6 +4,7 @@
 // No CORS logic lives here.
 import { check, EngineSession, fixes, hasSession, loadEngine, wasmMemoryBytes } from './engine.js';
 import { livePreflight, observeOwnRequest, sweepProbeRules } from './probe.js';
+import { verifyWithChrome } from './verify.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -204,6 +205,8 @@ async function handle(msg) {
     }
     case 'probe':
       return probe(msg, tabId);
+    case 'verify':
+      return verify(msg, tabId);
     case 'fix':
       return fixes(engine, msg.exchange, msg.framework ?? null);
     case 'state':
@@ -241,6 +244,25 @@ async function probe(msg, tabId) {
     verdictError = String(e && e.message ? e.message : e);
   }
   return { raw, exchange, verdict, verdict_error: verdictError };
+}
+
+// "Verify with Chrome": the captured request issued again by the page under chrome.debugger (verify.js), only
+// its preflight reaching the server; Chrome's corsErrorStatus beside the engine's verdict on the capture.
+async function verify(msg, tabId) {
+  if (!(await api.permissions.contains({ permissions: ['debugger'] }))) {
+    throw new Error('Verify with Chrome needs the debugger permission (asked for when you click it)');
+  }
+  const ex = tabId != null && msg.id != null ? session.exchange(tabId, String(msg.id)) : null;
+  if (!ex) throw new Error('that request is no longer in the session');
+  const verdict = check(engine, ex);
+  const mode = ex.request.credentials_mode;
+  const credentials = mode && mode !== 'unknown' ? mode : verdict.inferred?.credentials_mode ?? 'same-origin';
+  // A request blocked at its preflight never sent its headers: only their names are known (from the OPTIONS).
+  // Each gets a value no safelist accepts (over 128 bytes), so Chrome announces exactly those names again.
+  const headers = ex.request.headers.length ? ex.request.headers : (verdict.unsafe_header_names || []).map((n) => [n, 'x'.repeat(129)]);
+  const byChrome = await verifyWithChrome(tabId, { url: ex.request.url, method: ex.request.method, origin: ex.request.origin,
+    headers, credentials });
+  return { chrome: byChrome, engine: { allowed: verdict.allowed, error: verdict.error, failed_parameter: verdict.failed_parameter ?? '' } };
 }
 
 api.runtime.onMessage.addListener((msg, sender, reply) => {

@@ -23,6 +23,7 @@ const state = {
   refreshes: 0,
   lastExport: null,
   lastProbe: null,
+  lastVerify: null,
   lastCopied: null,
 };
 
@@ -723,6 +724,50 @@ async function liveProbe(x, box, button) {
   }
 }
 
+// "Verify with Chrome": the optional debugger permission is asked for here, in the click's user gesture.
+async function verifyWithChrome(x, box, button) {
+  button.disabled = true;
+  try {
+    const granted = await api.permissions.request({ permissions: ['debugger'] });
+    if (!granted) {
+      fill(box, el('p', { class: 'note', text: 'Not verified: the debugger permission was declined.' }));
+      return;
+    }
+    fill(box, el('p', { class: 'note', text: `Chrome is sending ${x.method} ${x.url} from the page (only its preflight can reach the server) …` }));
+    const r = await send({ type: 'verify', id: x.id }, { timeout: 30000 });
+    state.lastVerify = { id: x.id, ...r };
+    renderVerify(r, box);
+  } catch (e) {
+    state.lastVerify = { id: x.id, error: String(e.message || e) };
+    fill(box, el('p', { class: 'verdict bad', text: `Could not verify: ${e.message || e}` }));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const VERIFY_OUTCOMES = {
+  passed: 'Chrome now lets this request through CORS (the actual request was stopped before it was sent).',
+  network_error: 'Chrome got no usable answer (a network error, not CORS).',
+  page_moved: 'The tab has left the page this request came from: reload it, then verify again.',
+  not_sent: 'Chrome did not send the request (a Content Security Policy or mixed-content block?).',
+};
+
+function renderVerify(r, box) {
+  const c = r.chrome || {};
+  const e = r.engine || {};
+  const blocked = c.outcome === 'blocked';
+  const chromeSays = blocked ? `${c.cors_error}${c.failed_parameter ? ` (${c.failed_parameter})` : ''}` : null;
+  const engineSays = e.error ? `${e.error}${e.failed_parameter ? ` (${e.failed_parameter})` : ''}` : 'allowed';
+  fill(box,
+    el('div', { class: `verdict ${blocked ? 'bad' : c.outcome === 'passed' ? 'good' : 'unknown'}`, dataset: { verifyOutcome: c.outcome || '' } },
+      blocked ? `Chrome blocks it now: ${REASONS[c.cors_error] || c.cors_error}${c.failed_parameter ? ` (${c.failed_parameter})` : ''}` : VERIFY_OUTCOMES[c.outcome] || c.outcome),
+    c.console ? el('pre', { class: 'console', text: c.console }) : null,
+    el('p', { class: 'note', text: `Chrome's corsErrorStatus: ${chromeSays ?? 'none'}${c.preflight_status != null ? `; its preflight got ${c.preflight_status}` : ''}. `
+      + `The engine on the captured exchange: ${engineSays}${chromeSays != null && chromeSays === engineSays ? ' (they agree).' : '.'}` }),
+    el('p', { class: 'note', text: 'Chrome shows a "started debugging this browser" bar while it verifies; close it when you like.' }),
+  );
+}
+
 function renderProbe(r, box) {
   const raw = r.raw || {};
   const v = r.verdict;
@@ -753,6 +798,10 @@ function renderDetail(x, { keepProbe }) {
   const probeBtn = el('button', { type: 'button', id: 'probe', text: 'Send a live preflight', disabled: !v.preflight_required,
     title: v.preflight_required ? 'Send one OPTIONS with this page\u2019s Origin, method and headers (not the actual request) and check the answer' : 'This request needs no preflight' });
   probeBtn.addEventListener('click', () => liveProbe(x, probeBox, probeBtn));
+  // Chromium only: Firefox has no debugger API (runtime.getBrowserInfo is Firefox's own).
+  const verifyBtn = el('button', { type: 'button', id: 'verify', text: 'Verify with Chrome', hidden: !api.permissions || !!api.runtime.getBrowserInfo,
+    title: 'Chrome itself sends this request from the page under its debugger, stopping the actual request before it leaves: its own CORS verdict, no side effect. Asks for the debugger permission.' });
+  verifyBtn.addEventListener('click', () => verifyWithChrome(x, probeBox, verifyBtn));
   const fixBox = el('div', { class: 'fix' });
   const verdictText = v.allowed ? 'Allowed by CORS' : v.error ? reasonOf(x) : v.undetermined ? 'Failed; the capture lacks what is needed to decide why' : 'Failed';
 
@@ -780,6 +829,7 @@ function renderDetail(x, { keepProbe }) {
         el('button', { type: 'button', id: 'curl-preflight', text: 'Copy preflight as curl', disabled: !v.preflight_required && !x.preflight, onclick: () => copyCurl(x, 'preflight') }),
         el('button', { type: 'button', id: 'curl-actual', text: 'Copy request as curl', onclick: () => copyCurl(x, 'request') }),
         probeBtn,
+        verifyBtn,
         el('button', { type: 'button', text: 'Export JSON', onclick: () => exportReport('json', [x.id]) }),
         el('button', { type: 'button', text: 'Export Markdown', onclick: () => exportReport('markdown', [x.id]) })),
       probeBox),
@@ -821,6 +871,7 @@ window.__corsLens = {
       theme: document.documentElement.dataset.theme || null,
       lastExport: state.lastExport,
       lastProbe: state.lastProbe,
+      lastVerify: state.lastVerify,
       lastCopied: state.lastCopied,
     };
   },

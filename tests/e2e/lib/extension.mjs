@@ -41,15 +41,18 @@ export async function waitFor(fn, { timeout = 10000, interval = 25, what = 'cond
 
 /**
  * Options: { devtools: open DevTools for every tab, undocked (raw CDP needed to reach it: cdpPort is set),
- *            windowSize: "1400,900", headless: true, extraArgs: [] }.
+ *            windowSize: "1400,900", headless: true, extraArgs: [],
+ *            grantOptional: load a copy whose optional permissions are granted up front (a headless browser
+ *            cannot answer the permission prompt) }.
  * Resolves to { ctx, extensionId, sw, udd, cdpPort (devtools only), close() }.
  */
-export async function launchExtension({ devtools = false, windowSize = '1400,900', extraArgs = [], headless = true } = {}) {
+export async function launchExtension({ devtools = false, windowSize = '1400,900', extraArgs = [], headless = true, grantOptional = false } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-ext-'));
   const udd = path.join(tmp, 'profile');
   const tmpdir = path.join(tmp, 'tmp');
   fs.mkdirSync(tmpdir, { recursive: true });
-  const args = [...FLAGS, `--disable-extensions-except=${REPO}`, `--load-extension=${REPO}`, `--window-size=${windowSize}`, ...extraArgs];
+  const root = grantOptional ? copyWithOptionalGranted(path.join(tmp, 'extension-root')) : REPO;
+  const args = [...FLAGS, `--disable-extensions-except=${root}`, `--load-extension=${root}`, `--window-size=${windowSize}`, ...extraArgs];
   if (devtools) {
     // Undocked DevTools: docked-right puts the extension tab in the overflow menu (extension-testing.md pitfall 11).
     fs.mkdirSync(path.join(udd, 'Default'), { recursive: true });
@@ -85,6 +88,17 @@ export async function launchExtension({ devtools = false, windowSize = '1400,900
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** The extension's runtime files (manifest.json and extension/) copied to `dir`, optional permissions made required. */
+function copyWithOptionalGranted(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(REPO, 'extension'), path.join(dir, 'extension'), { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'manifest.json'), 'utf8'));
+  manifest.permissions = [...manifest.permissions, ...(manifest.optional_permissions ?? [])];
+  delete manifest.optional_permissions;
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
 }
 
 /** The app page: navigates to `${appUrl}/` and records Chromium's CORS console lines. */

@@ -2,6 +2,7 @@
 //! §HTTP-redirect fetch; Chromium `CorsURLLoader`) and stops at the first check that fails:
 //! request mode and scheme → Local Network Access → preflight → each redirect → final response.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::access_check::check_access;
@@ -109,6 +110,8 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
 pub(crate) struct Parsed {
     url: ParsedUrl,
     page_origin: Option<Origin>,
+    /// The page's origin as the `Origin` header carries it ("null" when opaque).
+    serialized_origin: String,
     method: String,
     /// The script's headers, or names recovered from the observed preflight when they were not captured.
     headers: HeaderList,
@@ -139,15 +142,12 @@ impl Parsed {
             Some(names) if request.headers.is_empty() => (names.into_iter().map(|n| (n, String::new())).collect(), true),
             _ => (request.headers.clone(), false),
         };
-        Ok(Parsed { url, page_origin, method: method::normalize(&request.method), headers, headers_from_preflight })
-    }
-
-    fn serialized_origin(&self) -> String {
-        self.page_origin.as_ref().map_or_else(|| "null".to_owned(), Origin::serialize)
+        let serialized_origin = page_origin.as_ref().map_or_else(|| "null".to_owned(), Origin::serialize);
+        Ok(Parsed { url, page_origin, serialized_origin, method: method::normalize(&request.method), headers, headers_from_preflight })
     }
 
     fn same_origin(&self, url: &ParsedUrl) -> bool {
-        self.page_origin.is_some() && url.origin() == self.page_origin
+        self.page_origin.as_ref().is_some_and(|origin| url.has_origin(origin))
     }
 }
 
@@ -198,15 +198,17 @@ impl Evaluation {
     }
 }
 
-/// The current position in the redirect chain.
+/// The current position in the redirect chain. Borrowed from the request until a redirect
+/// changes a part: a check runs once per assumed credentials mode, and copies are the largest
+/// cost of a check in the size-optimised wasm build.
 struct Hop<'a> {
-    url: ParsedUrl,
+    url: Cow<'a, ParsedUrl>,
     url_text: &'a str,
     initial_text: &'a str,
     /// `Origin` as sent on this hop: the page's origin, or "null" once tainted.
-    origin_header: String,
-    method: String,
-    headers: HeaderList,
+    origin_header: Cow<'a, str>,
+    method: Cow<'a, str>,
+    headers: Cow<'a, HeaderList>,
 }
 
 impl Hop<'_> {
@@ -219,7 +221,7 @@ impl Hop<'_> {
             response: response.cloned(),
             location: None,
             header_as_written: None,
-            origin_sent: self.origin_header.clone(),
+            origin_sent: self.origin_header.clone().into_owned(),
         }
     }
 }
@@ -228,12 +230,12 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
     let request = &exchange.request;
     let mut eval = Evaluation::new();
     let mut hop = Hop {
-        url: parsed.url.clone(),
+        url: Cow::Borrowed(&parsed.url),
         url_text: &request.url,
         initial_text: &request.url,
-        origin_header: parsed.serialized_origin(),
-        method: parsed.method.clone(),
-        headers: parsed.headers.clone(),
+        origin_header: Cow::Borrowed(&parsed.serialized_origin),
+        method: Cow::Borrowed(&parsed.method),
+        headers: Cow::Borrowed(&parsed.headers),
     };
     if let Some(failure) = request_stage_failure(exchange, parsed) {
         eval.blocked = Some(hop.blocked(failure, Stage::Request, None));
@@ -256,8 +258,10 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
         );
     }
     let mut cors_flag = !parsed.same_origin(&parsed.url);
-    eval.need = preflight::need(&hop.method, &hop.headers, request.mode);
-    if cors_flag && !run_preflight(exchange.preflight.as_ref(), &hop, &eval.need.clone(), Stage::Preflight, request, credentials, &mut eval) {
+    let need = preflight::need(&hop.method, &hop.headers, request.mode);
+    let passed = !cors_flag || run_preflight(exchange.preflight.as_ref(), &hop, &need, Stage::Preflight, request, credentials, &mut eval);
+    eval.need = need;
+    if !passed {
         return eval;
     }
 
@@ -297,17 +301,17 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
             }
         };
         if redirect::taints_origin(&hop.url, &target, parsed.page_origin.as_ref()) {
-            hop.origin_header = "null".to_owned();
+            hop.origin_header = Cow::Borrowed("null");
         }
         if redirect::drops_body(redirect.status, &hop.method) {
-            hop.headers.retain(|(name, _)| !is_request_body_header(name));
+            hop.headers.to_mut().retain(|(name, _)| !is_request_body_header(name));
         }
-        if hop.url.origin() != target.origin() {
+        if !hop.url.same_origin_as(&target) {
             // Fetch deletes Authorization on a cross-origin redirect (HTTP-redirect fetch step 13).
-            hop.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+            hop.headers.to_mut().retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
         }
-        hop.method = redirect::method_after(redirect.status, &hop.method);
-        hop.url = target;
+        hop.method = Cow::Owned(redirect::method_after(redirect.status, &hop.method));
+        hop.url = Cow::Owned(target);
         hop.url_text = redirect.next.as_ref().map_or(redirect.location.as_str(), |next| next.url.as_str());
         if let Some(sent) = redirect.next.as_ref().and_then(|next| next.origin_header.as_deref()) {
             if sent != hop.origin_header {

@@ -19,7 +19,7 @@ pub fn trim_http_whitespace(value: &str) -> &str {
 pub fn values<'a>(headers: &'a HeaderList, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     headers
         .iter()
-        .filter(move |(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .filter(move |(n, _)| trim_http_whitespace(n).eq_ignore_ascii_case(name))
         .map(|(_, v)| trim_http_whitespace(v))
 }
 

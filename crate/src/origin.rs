@@ -100,6 +100,23 @@ impl ParsedUrl {
         self.scheme == "http" || self.scheme == "https"
     }
 
+    /// The tuple origin's parts, borrowed (no allocation), or `None` when opaque.
+    fn origin_parts(&self) -> Option<(&str, &str, Option<u16>)> {
+        default_port(&self.scheme)?;
+        Some((&self.scheme, &self.host, self.port))
+    }
+
+    /// Whether two URLs have the same origin (two opaque origins compare equal here, as two
+    /// `None`s from [`ParsedUrl::origin`] do).
+    pub fn same_origin_as(&self, other: &ParsedUrl) -> bool {
+        self.origin_parts() == other.origin_parts()
+    }
+
+    /// Whether this URL's origin is `origin` (an opaque origin never is).
+    pub fn has_origin(&self, origin: &Origin) -> bool {
+        self.origin_parts() == Some((&origin.scheme, &origin.host, origin.port))
+    }
+
     /// The tuple origin, or `None` for URLs whose origin is opaque (data:, file:, ...).
     pub fn origin(&self) -> Option<Origin> {
         default_port(&self.scheme)?;

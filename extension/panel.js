@@ -130,14 +130,19 @@ function scheduleRefresh(delay = Math.max(120, 2 * lastRefreshMs)) {
   refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, delay);
 }
 
+// Bumped by each click on "Preserve log": a report asked for before the click must not undo it.
+let preserveClicks = 0;
+
 async function refresh() {
   if (refreshing) { scheduleRefresh(); return refreshing; }
   refreshing = (async () => {
     const t0 = performance.now();
     try {
+      const clicks = preserveClicks;
       const r = await send({ type: 'report' });
       lastRefreshMs = Math.min(2000, performance.now() - t0);
       state.error = null;
+      if (clicks !== preserveClicks && r) delete r.preserve_log;
       setReport(r);
     } catch (e) {
       state.error = String(e.message || e);
@@ -420,6 +425,7 @@ $('search').addEventListener('input', (e) => {
   searchTimer = setTimeout(() => { state.search = e.target.value; applyFilter(); viewport.scrollTop = 0; renderAll(); }, 80);
 });
 $('preserve').addEventListener('change', async (e) => {
+  preserveClicks++;
   state.preserve = e.target.checked;
   await send({ type: 'preserve', value: state.preserve }).catch((err) => toast(String(err.message || err)));
 });

@@ -44,7 +44,7 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::sample_plan as plan;
+    use super::super::quote::testing::{minimal_plan, sample_plan as plan};
     use super::*;
 
     #[test]
@@ -68,12 +68,7 @@ mod tests {
 
     #[test]
     fn minimal_plan_omits_credentials_and_expose() {
-        let mut p = plan();
-        p.credentials = false;
-        p.expose_headers.clear();
-        p.headers.clear();
-        p.methods = vec!["GET".to_owned()];
-        let r = render(&p);
+        let r = render(&minimal_plan("GET"));
         assert!(r.snippet.ends_with("CORS_ALLOW_METHODS = [\"GET\"]\nCORS_ALLOW_HEADERS = []\nCORS_PREFLIGHT_MAX_AGE = 7200\n"), "{}", r.snippet);
         assert!(!r.snippet.contains("CORS_ALLOW_CREDENTIALS"));
         assert!(!r.snippet.contains("CORS_EXPOSE_HEADERS"));

@@ -50,7 +50,7 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::sample_plan as plan;
+    use super::super::quote::testing::{minimal_plan, sample_plan as plan};
     use super::*;
 
     #[test]
@@ -77,12 +77,7 @@ mod tests {
 
     #[test]
     fn minimal_plan_omits_credentials_and_expose() {
-        let mut p = plan();
-        p.credentials = false;
-        p.expose_headers.clear();
-        p.headers.clear();
-        p.methods = vec!["DELETE".to_owned()];
-        let r = render(&p);
+        let r = render(&minimal_plan("DELETE"));
         assert!(r.snippet.contains("    allow_methods=[\"DELETE\"],\n    allow_headers=[],\n    max_age=7200,\n)"), "{}", r.snippet);
         assert!(!r.snippet.contains("allow_credentials"));
         assert!(!r.snippet.contains("expose_headers"));

@@ -83,7 +83,7 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::sample_plan as plan;
+    use super::super::quote::testing::{minimal_plan, sample_plan as plan};
     use super::*;
 
     #[test]
@@ -116,12 +116,7 @@ mod tests {
 
     #[test]
     fn minimal_plan_omits_credentials_and_expose() {
-        let mut p = plan();
-        p.credentials = false;
-        p.expose_headers.clear();
-        p.headers.clear();
-        p.methods = vec!["GET".to_owned()];
-        let r = render(&p);
+        let r = render(&minimal_plan("GET"));
         assert!(r.snippet.contains("    methods=[\"GET\"],\n    allow_headers=[],\n    max_age=7200,\n)"), "{}", r.snippet);
         assert!(!r.snippet.contains("supports_credentials"));
         assert!(!r.snippet.contains("expose_headers"));

@@ -106,6 +106,17 @@ pub(crate) mod testing {
         }
     }
 
+    /// The smallest plan: one method, no headers, no credentials, nothing exposed.
+    pub(crate) fn minimal_plan(method: &str) -> FixPlan {
+        FixPlan {
+            methods: vec![method.to_owned()],
+            headers: Vec::new(),
+            credentials: false,
+            expose_headers: Vec::new(),
+            ..sample_plan()
+        }
+    }
+
     /// Each value ends its string, then writes `pwned`: a correct template keeps every `pwned`
     /// inside a string literal.
     pub(crate) fn hostile_plan() -> FixPlan {

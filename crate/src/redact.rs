@@ -80,6 +80,9 @@ fn is_sensitive_param(key: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Secrets {
     found: Vec<String>,
+    /// What `scrub` replaces: `found` without short values, longest first; rebuilt when it grew.
+    replaced: Vec<String>,
+    replaced_from: usize,
 }
 
 impl Secrets {
@@ -171,13 +174,14 @@ impl Secrets {
     /// Replaces every secret met so far wherever it appears in `text`. Values shorter than 4
     /// characters are too common to replace blindly (they are masked where they were found).
     pub fn scrub(&mut self, text: &mut String) {
-        if self.found.iter().any(|s| s.len() < 4 || s == MASK) {
-            self.found.retain(|s| s.len() >= 4 && s != MASK);
+        if self.replaced_from != self.found.len() {
+            self.replaced = self.found.iter().filter(|s| s.len() >= 4 && *s != MASK).cloned().collect();
             // Longest first, so a value is replaced before any secret it contains.
-            self.found.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-            self.found.dedup();
+            self.replaced.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            self.replaced.dedup();
+            self.replaced_from = self.found.len();
         }
-        for secret in &self.found {
+        for secret in &self.replaced {
             if text.contains(secret.as_str()) {
                 *text = text.replace(secret.as_str(), MASK);
             }
@@ -235,5 +239,11 @@ mod tests {
         let mut text = "GET /?t=sk-1234 cookie-two a1b2c3d4e5f6a7b8c9d0e1f2a3b4".to_owned();
         secrets.scrub(&mut text);
         assert_eq!(text, format!("GET /?t={MASK} {MASK} {MASK}"));
+        // A secret containing another is replaced whole, whatever order they were met in.
+        let mut secrets = Secrets::default();
+        secrets.mask_url("https://api/x?code=abcd&token=abcdefgh");
+        let mut text = "abcdefgh".to_owned();
+        secrets.scrub(&mut text);
+        assert_eq!(text, MASK);
     }
 }

@@ -217,10 +217,15 @@ async function handle(msg) {
   }
 }
 
+/** The exchange the panel names by id, exactly as captured (the panel's own copy is redacted), or null. */
+function capturedExchange(msg, tabId) {
+  return msg.id != null && tabId != null ? session.exchange(tabId, String(msg.id)) : null;
+}
+
 // The live preflight: DNR-rewritten OPTIONS, then the engine's verdict on an exchange built from it.
 async function probe(msg, tabId) {
   // The exchange as captured when the panel names one: its copy is redacted (secret query values masked).
-  const ex = (msg.id != null && tabId != null ? session.exchange(tabId, String(msg.id)) : null) || msg.exchange || null;
+  const ex = capturedExchange(msg, tabId) || msg.exchange || null;
   const url = msg.url || ex?.request?.url;
   const origin = msg.origin || ex?.request?.origin;
   const method = msg.method || ex?.request?.method;
@@ -252,7 +257,7 @@ async function verify(msg, tabId) {
   if (!(await api.permissions.contains({ permissions: ['debugger'] }))) {
     throw new Error('Verify with Chrome needs the debugger permission (asked for when you click it)');
   }
-  const ex = tabId != null && msg.id != null ? session.exchange(tabId, String(msg.id)) : null;
+  const ex = capturedExchange(msg, tabId);
   if (!ex) throw new Error('that request is no longer in the session');
   const verdict = check(engine, ex);
   const mode = ex.request.credentials_mode;

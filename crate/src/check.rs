@@ -57,18 +57,17 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         ),
         _ => {}
     }
-    let document_url = exchange.request.document_url.clone().unwrap_or_else(|| format!("{}/", exchange.request.origin));
     let console = evaluation.blocked.as_ref().map(|b| {
         console::render(&Blocked {
             failure: &b.failure,
             stage: b.stage,
             client: client.value,
-            url: &b.url,
-            redirected_from: b.redirected_from.as_deref(),
-            document_url: &document_url,
+            url: b.url,
+            redirected_from: b.redirected_from,
+            document_url: exchange.request.document_url.as_deref(),
             page_origin: &exchange.request.origin,
-            response: b.response.as_ref(),
-            location: b.location.as_deref(),
+            response: b.response.as_deref(),
+            location: b.location,
             header_as_written: b.header_as_written.as_deref(),
         })
     });
@@ -98,28 +97,28 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     };
     let blocked = evaluation.blocked.as_ref();
     let failed_at = FailedAt {
-        response: blocked.and_then(|b| b.response.as_ref()),
-        location: blocked.and_then(|b| b.location.as_deref()),
-        origin_sent: blocked.map(|b| b.origin_sent.as_str()),
+        response: blocked.and_then(|b| b.response.as_deref()),
+        location: blocked.and_then(|b| b.location),
+        origin_sent: blocked.map(|b| &*b.origin_sent),
     };
     verdict.explanation = explain(exchange, &request.url, &verdict, &failed_at);
     Ok(verdict)
 }
 
 /// The parts of the request that must parse before anything can be said.
-pub(crate) struct Parsed {
-    url: ParsedUrl,
-    page_origin: Option<Origin>,
+pub(crate) struct Parsed<'a> {
+    url: ParsedUrl<'a>,
+    page_origin: Option<Origin<'a>>,
     /// The page's origin as the `Origin` header carries it ("null" when opaque).
-    serialized_origin: String,
-    method: String,
+    serialized_origin: Cow<'a, str>,
+    method: &'a str,
     /// The script's headers, or names recovered from the observed preflight when they were not captured.
-    headers: HeaderList,
+    headers: Cow<'a, HeaderList>,
     headers_from_preflight: bool,
 }
 
-impl Parsed {
-    fn new(exchange: &Exchange) -> Result<Parsed, InputError> {
+impl<'a> Parsed<'a> {
+    fn new(exchange: &'a Exchange) -> Result<Parsed<'a>, InputError> {
         let request = &exchange.request;
         let field_error = |field: &str, message: String| InputError { field: field.to_owned(), message };
         let url = ParsedUrl::parse(&request.url).map_err(|m| field_error("request.url", format!("'{}' is not a valid URL: {m}", request.url)))?;
@@ -139,10 +138,14 @@ impl Parsed {
             .and_then(|value| headers::parse_name_list(&value).ok())
             .filter(|names| !names.is_empty());
         let (headers, headers_from_preflight) = match announced {
-            Some(names) if request.headers.is_empty() => (names.into_iter().map(|n| (n, String::new())).collect(), true),
-            _ => (request.headers.clone(), false),
+            Some(names) if request.headers.is_empty() => (Cow::Owned(names.into_iter().map(|n| (n, String::new())).collect()), true),
+            _ => (Cow::Borrowed(&request.headers), false),
         };
-        let serialized_origin = page_origin.as_ref().map_or_else(|| "null".to_owned(), Origin::serialize);
+        let serialized_origin = match &page_origin {
+            None => Cow::Borrowed("null"),
+            Some(origin) if origin.is_serialized_as(&request.origin) => Cow::Borrowed(request.origin.as_str()),
+            Some(origin) => Cow::Owned(origin.serialize()),
+        };
         Ok(Parsed { url, page_origin, serialized_origin, method: method::normalize(&request.method), headers, headers_from_preflight })
     }
 
@@ -152,23 +155,25 @@ impl Parsed {
 }
 
 /// Where the walk stopped and what a browser message needs to describe it.
-pub(crate) struct BlockedAt {
+/// Borrows from the exchange: built for every blocked step of every assumption tried.
+pub(crate) struct BlockedAt<'a> {
     pub(crate) failure: Failure,
     stage: Stage,
-    url: String,
-    redirected_from: Option<String>,
-    response: Option<Response>,
-    location: Option<String>,
+    url: &'a str,
+    redirected_from: Option<&'a str>,
+    /// Owned only for a redirect response, which the exchange does not hold as a `Response`.
+    response: Option<Cow<'a, Response>>,
+    location: Option<&'a str>,
     header_as_written: Option<String>,
-    origin_sent: String,
+    origin_sent: Cow<'a, str>,
 }
 
 /// One run of the algorithm under one assumption about the credentials mode.
-pub(crate) struct Evaluation {
+pub(crate) struct Evaluation<'a> {
     cors_applies: bool,
     need: PreflightNeed,
     preflight_observed: bool,
-    pub(crate) blocked: Option<BlockedAt>,
+    pub(crate) blocked: Option<BlockedAt<'a>>,
     undetermined: bool,
     warnings: Vec<String>,
     max_age: Option<MaxAgeByBrowser>,
@@ -176,7 +181,7 @@ pub(crate) struct Evaluation {
     missing_headers: Vec<String>,
 }
 
-impl Evaluation {
+impl Evaluation<'_> {
     fn new() -> Self {
         Evaluation {
             cors_applies: true,
@@ -202,7 +207,7 @@ impl Evaluation {
 /// changes a part: a check runs once per assumed credentials mode, and copies are the largest
 /// cost of a check in the size-optimised wasm build.
 struct Hop<'a> {
-    url: Cow<'a, ParsedUrl>,
+    url: Cow<'a, ParsedUrl<'a>>,
     url_text: &'a str,
     initial_text: &'a str,
     /// `Origin` as sent on this hop: the page's origin, or "null" once tainted.
@@ -211,31 +216,31 @@ struct Hop<'a> {
     headers: Cow<'a, HeaderList>,
 }
 
-impl Hop<'_> {
-    fn blocked(&self, failure: Failure, stage: Stage, response: Option<&Response>) -> BlockedAt {
+impl<'a> Hop<'a> {
+    fn blocked(&self, failure: Failure, stage: Stage, response: Option<Cow<'a, Response>>) -> BlockedAt<'a> {
         BlockedAt {
             failure,
             stage,
-            url: self.url_text.to_owned(),
-            redirected_from: (self.url_text != self.initial_text).then(|| self.initial_text.to_owned()),
-            response: response.cloned(),
+            url: self.url_text,
+            redirected_from: (self.url_text != self.initial_text).then_some(self.initial_text),
+            response,
             location: None,
             header_as_written: None,
-            origin_sent: self.origin_header.clone().into_owned(),
+            origin_sent: self.origin_header.clone(),
         }
     }
 }
 
-pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) -> Evaluation {
+pub(crate) fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -> Evaluation<'a> {
     let request = &exchange.request;
     let mut eval = Evaluation::new();
     let mut hop = Hop {
         url: Cow::Borrowed(&parsed.url),
         url_text: &request.url,
         initial_text: &request.url,
-        origin_header: Cow::Borrowed(&parsed.serialized_origin),
-        method: Cow::Borrowed(&parsed.method),
-        headers: Cow::Borrowed(&parsed.headers),
+        origin_header: Cow::Borrowed(&*parsed.serialized_origin),
+        method: Cow::Borrowed(parsed.method),
+        headers: Cow::Borrowed(&*parsed.headers),
     };
     if let Some(failure) = request_stage_failure(exchange, parsed) {
         eval.blocked = Some(hop.blocked(failure, Stage::Request, None));
@@ -268,8 +273,8 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
     for (index, redirect) in exchange.redirects.iter().enumerate() {
         if cors_flag {
             if let Err(access) = check_access(&redirect.headers, &hop.origin_header, credentials) {
-                let mut blocked = hop.blocked(access.on_response(), Stage::Redirect, Some(&as_response(redirect.status, &redirect.headers)));
-                blocked.location = Some(redirect.location.clone());
+                let mut blocked = hop.blocked(access.on_response(), Stage::Redirect, Some(Cow::Owned(as_response(redirect.status, &redirect.headers))));
+                blocked.location = Some(&redirect.location);
                 eval.blocked = Some(blocked);
                 return eval;
             }
@@ -288,14 +293,14 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
         let target = match redirect::follow_location(&redirect.location, index + 1, parsed.page_origin.as_ref(), cors_flag) {
             Ok(target) if request.mode == RequestMode::SameOrigin && !parsed.same_origin(&target) => {
                 let mut blocked = hop.blocked(Failure::new(CorsError::DisallowedByMode, ""), Stage::Redirect, None);
-                blocked.location = Some(redirect.location.clone());
+                blocked.location = Some(&redirect.location);
                 eval.blocked = Some(blocked);
                 return eval;
             }
             Ok(target) => target,
             Err(failure) => {
-                let mut blocked = hop.blocked(failure, Stage::Redirect, Some(&as_response(redirect.status, &redirect.headers)));
-                blocked.location = Some(redirect.location.clone());
+                let mut blocked = hop.blocked(failure, Stage::Redirect, Some(Cow::Owned(as_response(redirect.status, &redirect.headers))));
+                blocked.location = Some(&redirect.location);
                 eval.blocked = Some(blocked);
                 return eval;
             }
@@ -348,7 +353,7 @@ pub(crate) fn evaluate(exchange: &Exchange, parsed: &Parsed, credentials: bool) 
         return eval;
     };
     if let Err(access) = check_access(&response.headers, &hop.origin_header, credentials) {
-        eval.blocked = Some(hop.blocked(access.on_response(), Stage::Response, Some(response)));
+        eval.blocked = Some(hop.blocked(access.on_response(), Stage::Response, Some(Cow::Borrowed(response))));
         return eval;
     }
     eval.exposed = Some(exposed_headers(&response.headers, credentials));
@@ -361,8 +366,8 @@ fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure
     let same_origin = parsed.same_origin(&parsed.url);
     match request.mode {
         RequestMode::SameOrigin if !same_origin => return Some(Failure::new(CorsError::DisallowedByMode, "")),
-        RequestMode::NoCors if !method::is_cors_safelisted(&parsed.method) => {
-            return Some(Failure::new(CorsError::NoCorsMethodNotSafelisted, parsed.method.clone()))
+        RequestMode::NoCors if !method::is_cors_safelisted(parsed.method) => {
+            return Some(Failure::new(CorsError::NoCorsMethodNotSafelisted, parsed.method.to_owned()))
         }
         RequestMode::NoCors if request.redirect_mode != RedirectMode::Follow => {
             return Some(Failure::new(CorsError::NoCorsRedirectModeNotFollow, ""))
@@ -382,14 +387,14 @@ fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure
 }
 
 /// Runs the preflight step for one hop. Returns false when the walk must stop (the preflight failed).
-fn run_preflight(
-    observed: Option<&Preflight>,
-    hop: &Hop,
+fn run_preflight<'a>(
+    observed: Option<&'a Preflight>,
+    hop: &Hop<'a>,
     need: &PreflightNeed,
     stage: Stage,
     request: &crate::exchange::Request,
     credentials: bool,
-    eval: &mut Evaluation,
+    eval: &mut Evaluation<'a>,
 ) -> bool {
     if !need.required {
         return true;
@@ -427,7 +432,7 @@ fn run_preflight(
             true
         }
         Err(failed) => {
-            let mut blocked = hop.blocked(failed.failure, stage, Some(response));
+            let mut blocked = hop.blocked(failed.failure, stage, Some(Cow::Borrowed(response)));
             if blocked.failure.error == CorsError::HeaderDisallowedByPreflightResponse {
                 blocked.header_as_written = need
                     .unsafe_headers

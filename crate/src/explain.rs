@@ -3,6 +3,8 @@
 //! differences that matter for this exchange. Every captured value shown here is redacted where
 //! it could be a secret; the panel renders all of it as text.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::CorsError;
@@ -77,17 +79,17 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
              an ad blocker; or repeat the request with the preflight cache empty so the preflight is captured."
                 .to_owned(),
         ),
-        (Some(error), _) => describe(error, verdict, failed, &Describe { method: &method, path, origin, status: status_of(failed.response), header_of: &header_of }),
+        (Some(error), _) => describe(error, verdict, failed, &Describe { method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
-    explanation.preflight_http = preflight_text(exchange, url, &method);
+    explanation.preflight_http = preflight_text(exchange, url, method);
     if verdict.preflight_required {
         explanation.why_preflight = verdict.preflight_reasons.clone();
-        explanation.avoid_preflight = avoid_preflight(exchange, verdict, &method);
+        explanation.avoid_preflight = avoid_preflight(exchange, verdict, method);
     }
     explanation.findings = findings(exchange, verdict, failed);
     explanation.browser_differences = browser_differences(verdict, failed);
-    explanation.client_fix = client_fix(exchange, verdict, &method);
+    explanation.client_fix = client_fix(exchange, verdict, method);
     explanation
 }
 
@@ -96,7 +98,7 @@ struct Describe<'a> {
     path: &'a str,
     origin: &'a str,
     status: Option<String>,
-    header_of: &'a dyn Fn(&str) -> Option<String>,
+    header_of: &'a dyn Fn(&str) -> Option<Cow<'a, str>>,
 }
 
 fn describe(error: CorsError, verdict: &Verdict, failed: &FailedAt, d: &Describe) -> (String, String) {
@@ -284,14 +286,16 @@ fn preflight_text(exchange: &Exchange, url: &ParsedUrl, method: &str) -> Option<
         .and_then(|p| headers::get(&p.request_headers, "access-control-request-headers"))
         .or_else(|| {
             let (_, names) = crate::safelist::unsafe_headers(&request.headers);
-            (!names.is_empty()).then(|| names.join(","))
+            (!names.is_empty()).then(|| Cow::Owned(names.join(",")))
         });
     if observed.is_none() && !crate::preflight::need(method, &request.headers, request.mode).required {
         return None;
     }
     let mut text = format!("OPTIONS {} HTTP/1.1\nHost: {}\nOrigin: {}\nAccess-Control-Request-Method: {method}\n", url.path_and_query, url.host_header(), request.origin);
     if let Some(acrh) = acrh {
-        text.push_str(&format!("Access-Control-Request-Headers: {acrh}\n"));
+        text.push_str("Access-Control-Request-Headers: ");
+        text.push_str(&acrh);
+        text.push('\n');
     }
     let response = observed.and_then(|p| p.response.as_ref()).map(|r| response_text(r.status, &r.headers));
     Some(HttpText { request: text, response })
@@ -300,7 +304,10 @@ fn preflight_text(exchange: &Exchange, url: &ParsedUrl, method: &str) -> Option<
 pub fn response_text(status: u16, response_headers: &HeaderList) -> String {
     let mut text = format!("HTTP/1.1 {status} {}\n", reason_phrase(status));
     for (name, value) in response_headers {
-        text.push_str(&format!("{name}: {}\n", display_value(name, value)));
+        text.push_str(name);
+        text.push_str(": ");
+        text.push_str(display_value(name, value));
+        text.push('\n');
     }
     text
 }

@@ -2,6 +2,8 @@
 //! Fetch's "get" does (values joined with ", "), HTTP whitespace trimming, and the `#token`
 //! list syntax used by `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
 
+use std::borrow::Cow;
+
 use crate::exchange::HeaderList;
 
 /// HTTP whitespace around a field value (fetch spec §HTTP whitespace byte: tab, space; CR and LF
@@ -16,20 +18,22 @@ pub fn trim_http_whitespace(value: &str) -> &str {
 }
 
 /// The values of every line named `name` (ASCII case-insensitive), trimmed, in order.
-pub fn values<'a>(headers: &'a HeaderList, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+pub fn values<'a, 'n>(headers: &'a HeaderList, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
     headers
         .iter()
         .filter(move |(n, _)| trim_http_whitespace(n).eq_ignore_ascii_case(name))
         .map(|(_, v)| trim_http_whitespace(v))
 }
 
-/// Fetch's "get": all lines named `name` combined with ", ", or `None` when there is none.
-pub fn get(headers: &HeaderList, name: &str) -> Option<String> {
-    let mut combined: Option<String> = None;
+/// Fetch's "get": all lines named `name` combined with ", ", or `None` when there is none. Borrowed
+/// when there is one line, as there nearly always is (allocations dominate a check's cost in wasm).
+pub fn get<'a>(headers: &'a HeaderList, name: &str) -> Option<Cow<'a, str>> {
+    let mut combined: Option<Cow<'a, str>> = None;
     for value in values(headers, name) {
         match combined.as_mut() {
-            None => combined = Some(value.to_owned()),
+            None => combined = Some(Cow::Borrowed(value)),
             Some(all) => {
+                let all = all.to_mut();
                 all.push_str(", ");
                 all.push_str(value);
             }

@@ -20,14 +20,14 @@ pub fn client(exchange: &Exchange) -> ClientChoice {
     }
 }
 
-pub(crate) struct CredentialsChoice {
-    pub evaluation: Evaluation,
+pub(crate) struct CredentialsChoice<'a> {
+    pub evaluation: Evaluation<'a>,
     pub inferred: Inferred,
 }
 
 /// Runs `evaluate(credentials_included)` under the known mode, or under both modes when unknown,
 /// keeping the one consistent with the observed outcome.
-pub(crate) fn credentials(exchange: &Exchange, evaluate: impl Fn(bool) -> Evaluation) -> CredentialsChoice {
+pub(crate) fn credentials<'a>(exchange: &Exchange, evaluate: impl Fn(bool) -> Evaluation<'a>) -> CredentialsChoice<'a> {
     let mode = exchange.request.credentials_mode;
     if mode != CredentialsMode::Unknown {
         return CredentialsChoice { evaluation: evaluate(mode == CredentialsMode::Include), inferred: Inferred::default() };

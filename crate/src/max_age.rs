@@ -3,6 +3,8 @@
 //! Chromium 7200 s (`preflight_result.cc`), Firefox 86400 s (`nsCORSListenerProxy.cpp`),
 //! Safari 600 s (`CrossOriginPreflightResultCache.cpp`).
 
+use std::borrow::Cow;
+
 use crate::exchange::HeaderList;
 use crate::headers;
 use crate::verdict::{MaxAge, MaxAgeByBrowser, MaxAgeReading};
@@ -19,7 +21,7 @@ pub fn read(response_headers: &HeaderList) -> MaxAgeByBrowser {
         chromium: chromium(header.as_deref()),
         firefox: firefox(header.as_deref()),
         safari: safari(header.as_deref()),
-        header,
+        header: header.map(Cow::into_owned),
     }
 }
 

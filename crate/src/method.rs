@@ -2,12 +2,9 @@
 
 /// Fetch's "normalize a method": only these six are upper-cased, so `patch` is sent as `patch`
 /// and does not match `PATCH` in `Access-Control-Allow-Methods`.
-pub fn normalize(method: &str) -> String {
+pub fn normalize(method: &str) -> &str {
     const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-    NORMALIZED
-        .iter()
-        .find(|m| m.eq_ignore_ascii_case(method))
-        .map_or_else(|| method.to_owned(), |m| (*m).to_owned())
+    NORMALIZED.iter().find(|m| m.eq_ignore_ascii_case(method)).map_or(method, |m| m)
 }
 
 /// CORS-safelisted method: GET, HEAD or POST, byte-exact (after normalisation).

@@ -3,6 +3,8 @@
 //! origin). Written by hand rather than with the `url` crate because its IDNA tables would
 //! dominate the extension's wasm size; captured URLs come from the browser already canonical.
 
+use std::borrow::Cow;
+
 /// Schemes whose URLs have a host and a (default) port: the WHATWG "special" schemes minus file.
 fn default_port(scheme: &str) -> Option<u16> {
     match scheme {
@@ -13,21 +15,32 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
+/// Borrows from the text it was parsed from where it can (canonical URLs need no rewriting): a check
+/// parses several URLs, and allocations are most of a check's cost in the wasm build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedUrl {
-    pub scheme: String,
+pub struct ParsedUrl<'a> {
+    /// Lower-cased.
+    pub scheme: Cow<'a, str>,
     /// Lower-cased host; IPv6 literals keep their brackets.
-    pub host: String,
+    pub host: Cow<'a, str>,
     /// `None` when absent or equal to the scheme's default.
     pub port: Option<u16>,
     pub has_credentials: bool,
     /// Path and query, as written ("/" when empty).
-    pub path_and_query: String,
+    pub path_and_query: Cow<'a, str>,
 }
 
-impl ParsedUrl {
+fn ascii_lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+impl<'a> ParsedUrl<'a> {
     /// Parses an absolute URL. Errors say what is wrong in plain words.
-    pub fn parse(input: &str) -> Result<ParsedUrl, String> {
+    pub fn parse(input: &'a str) -> Result<ParsedUrl<'a>, String> {
         // Byte scans throughout (ASCII bytes never occur inside a multi-byte UTF-8 character, so
         // every slice below falls on a character boundary): char iterators are several times
         // slower in the size-optimised wasm build.
@@ -36,13 +49,10 @@ impl ParsedUrl {
         let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |i| i + 1);
         let input = &input[start..end];
         // The WHATWG parser (and GURL) drop every ASCII tab and newline anywhere in the input.
-        let stripped: String;
-        let input = if input.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-            stripped = input.replace(['\t', '\n', '\r'], "");
-            stripped.as_str()
-        } else {
-            input
-        };
+        if input.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+            let stripped = input.replace(['\t', '\n', '\r'], "");
+            return ParsedUrl::parse(&stripped).map(ParsedUrl::into_owned);
+        }
         let colon = input.find(':').ok_or("it has no scheme (expected e.g. https://host/path)")?;
         let scheme = &input[..colon];
         let valid_scheme = scheme.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
@@ -50,16 +60,16 @@ impl ParsedUrl {
         if !valid_scheme {
             return Err(format!("'{scheme}' is not a URL scheme"));
         }
-        let scheme = scheme.to_ascii_lowercase();
+        let scheme = ascii_lowercase(scheme);
         let rest = &input[colon + 1..];
         if default_port(&scheme).is_none() {
             // data:, file:, blob:, chrome-extension: ... carry no origin CORS can match.
             return Ok(ParsedUrl {
                 scheme,
-                host: String::new(),
+                host: Cow::Borrowed(""),
                 port: None,
                 has_credentials: false,
-                path_and_query: rest.to_owned(),
+                path_and_query: Cow::Borrowed(rest),
             });
         }
         let rest = &rest[rest.bytes().position(|b| !matches!(b, b'/' | b'\\')).unwrap_or(rest.len())..];
@@ -87,13 +97,24 @@ impl ParsedUrl {
         };
         let tail = tail.find('#').map_or(tail, |hash| &tail[..hash]);
         let path_and_query = if tail.is_empty() || tail.starts_with('?') {
-            format!("/{tail}")
+            Cow::Owned(format!("/{tail}"))
         } else if tail.contains('\\') {
-            tail.replace('\\', "/")
+            Cow::Owned(tail.replace('\\', "/"))
         } else {
-            tail.to_owned()
+            Cow::Borrowed(tail)
         };
-        Ok(ParsedUrl { scheme, host: host.to_ascii_lowercase(), port, has_credentials, path_and_query })
+        Ok(ParsedUrl { scheme, host: ascii_lowercase(host), port, has_credentials, path_and_query })
+    }
+
+    /// The same URL, owning its parts.
+    pub fn into_owned(self) -> ParsedUrl<'static> {
+        ParsedUrl {
+            scheme: Cow::Owned(self.scheme.into_owned()),
+            host: Cow::Owned(self.host.into_owned()),
+            port: self.port,
+            has_credentials: self.has_credentials,
+            path_and_query: Cow::Owned(self.path_and_query.into_owned()),
+        }
     }
 
     pub fn is_http(&self) -> bool {
@@ -108,7 +129,7 @@ impl ParsedUrl {
 
     /// Whether two URLs have the same origin (two opaque origins compare equal here, as two
     /// `None`s from [`ParsedUrl::origin`] do).
-    pub fn same_origin_as(&self, other: &ParsedUrl) -> bool {
+    pub fn same_origin_as(&self, other: &ParsedUrl<'_>) -> bool {
         self.origin_parts() == other.origin_parts()
     }
 
@@ -118,16 +139,22 @@ impl ParsedUrl {
     }
 
     /// The tuple origin, or `None` for URLs whose origin is opaque (data:, file:, ...).
-    pub fn origin(&self) -> Option<Origin> {
+    pub fn origin(&self) -> Option<Origin<'_>> {
         default_port(&self.scheme)?;
-        Some(Origin { scheme: self.scheme.clone(), host: self.host.clone(), port: self.port })
+        Some(Origin { scheme: Cow::Borrowed(&self.scheme), host: Cow::Borrowed(&self.host), port: self.port })
+    }
+
+    /// The tuple origin, taking this URL's parts, or `None` when opaque.
+    fn into_origin(self) -> Option<Origin<'a>> {
+        default_port(&self.scheme)?;
+        Some(Origin { scheme: self.scheme, host: self.host, port: self.port })
     }
 
     /// `host[:port]` as the Host header carries it.
     pub fn host_header(&self) -> String {
         match self.port {
             Some(port) => format!("{}:{port}", self.host),
-            None => self.host.clone(),
+            None => self.host.clone().into_owned(),
         }
     }
 }
@@ -150,13 +177,13 @@ fn split_host_port(host_port: &str) -> Result<(&str, Option<&str>), String> {
 
 /// A tuple origin. Opaque origins are represented as `None` where they can occur.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub scheme: String,
-    pub host: String,
+pub struct Origin<'a> {
+    pub scheme: Cow<'a, str>,
+    pub host: Cow<'a, str>,
     pub port: Option<u16>,
 }
 
-impl Origin {
+impl Origin<'_> {
     /// HTML's serialization: `scheme://host[:port]`, default port omitted, no trailing slash.
     pub fn serialize(&self) -> String {
         match self.port {
@@ -165,10 +192,21 @@ impl Origin {
         }
     }
 
+    /// Whether `text` is exactly this origin's serialization, as the text a browser sends is: then a
+    /// check can borrow it instead of serializing again.
+    pub fn is_serialized_as(&self, text: &str) -> bool {
+        let rest = text.strip_prefix(&*self.scheme).and_then(|r| r.strip_prefix("://")).and_then(|r| r.strip_prefix(&*self.host));
+        match (rest, self.port) {
+            (Some(rest), None) => rest.is_empty(),
+            (Some(rest), Some(port)) => rest.strip_prefix(':').is_some_and(|digits| !digits.starts_with('0') && digits.parse() == Ok(port)),
+            (None, _) => false,
+        }
+    }
+
     /// Whether a context of this origin is potentially trustworthy (a "secure context"):
     /// https/wss, or loopback hosts (Secure Contexts §3.2).
     pub fn is_potentially_trustworthy(&self) -> bool {
-        matches!(self.scheme.as_str(), "https" | "wss")
+        matches!(&*self.scheme, "https" | "wss")
             || self.host == "localhost"
             || self.host.ends_with(".localhost")
             || self.host.starts_with("127.")
@@ -178,13 +216,14 @@ impl Origin {
 
 /// The page origin as given in the exchange: a serialized origin or `"null"` (opaque).
 /// Returns `Ok(None)` for an opaque origin.
-pub fn parse_serialized_origin(text: &str) -> Result<Option<Origin>, String> {
+pub fn parse_serialized_origin(text: &str) -> Result<Option<Origin<'_>>, String> {
     if text == "null" {
         return Ok(None);
     }
     let url = ParsedUrl::parse(text)?;
-    let origin = url.origin().ok_or_else(|| format!("'{text}' has no tuple origin (use \"null\" for an opaque one)"))?;
-    if url.path_and_query != "/" {
+    let has_path = url.path_and_query != "/";
+    let origin = url.into_origin().ok_or_else(|| format!("'{text}' has no tuple origin (use \"null\" for an opaque one)"))?;
+    if has_path {
         return Err(format!("'{text}' is a URL with a path, not an origin (expected {})", origin.serialize()));
     }
     Ok(Some(origin))
@@ -249,5 +288,18 @@ mod tests {
         assert!(!is_valid_url_for_acao("https://*.example.com"));
         assert!(!is_valid_url_for_acao("*.example.com"));
         assert!(is_valid_url_for_acao("http://a\tb"), "tabs are stripped, as GURL does");
+    }
+
+    #[test]
+    fn serialized_text_is_recognised_exactly() {
+        let origin = |text| parse_serialized_origin(text).unwrap().unwrap();
+        assert!(origin("https://app.example.com").is_serialized_as("https://app.example.com"));
+        assert!(origin("http://127.0.0.1:8002").is_serialized_as("http://127.0.0.1:8002"));
+        assert!(!origin("HTTPS://App.Example.com").is_serialized_as("HTTPS://App.Example.com"));
+        assert_eq!(origin("HTTPS://App.Example.com").serialize(), "https://app.example.com");
+        assert!(!origin("https://app.example.com:443").is_serialized_as("https://app.example.com:443"));
+        assert!(!origin("http://h.example:08080").is_serialized_as("http://h.example:08080"));
+        assert!(!origin("http://h.example:8080").is_serialized_as("http://h.example:8081"));
+        assert!(!origin("http://h.example").is_serialized_as("http://h.example.evil"));
     }
 }

@@ -10,7 +10,7 @@ pub const MAX_REDIRECTS: usize = 20;
 
 /// Validates a redirect target. `hop` counts redirects so far, this one included; `cors_tainted`
 /// is true once the request has gone cross-origin (response tainting "cors").
-pub fn follow_location(location: &str, hop: usize, request_origin: Option<&Origin>, cors_tainted: bool) -> Result<ParsedUrl, Failure> {
+pub fn follow_location<'a>(location: &'a str, hop: usize, request_origin: Option<&Origin>, cors_tainted: bool) -> Result<ParsedUrl<'a>, Failure> {
     if hop > MAX_REDIRECTS {
         return Err(Failure::new(CorsError::TooManyRedirects, ""));
     }
@@ -54,13 +54,14 @@ pub fn drops_body(status: u16, method_before: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn url(s: &str) -> ParsedUrl {
+    fn url(s: &str) -> ParsedUrl<'_> {
         ParsedUrl::parse(s).unwrap()
     }
 
     #[test]
     fn taint_only_from_a_cross_origin_url() {
-        let page = url("https://app.example.com/").origin();
+        let page_url = url("https://app.example.com/");
+        let page = page_url.origin();
         let page = page.as_ref();
         assert!(!taints_origin(&url("https://app.example.com/a"), &url("https://api.example.com/b"), page));
         assert!(taints_origin(&url("https://api.example.com/a"), &url("https://cdn.example.com/b"), page));
@@ -69,7 +70,8 @@ mod tests {
 
     #[test]
     fn location_rules() {
-        let page = url("https://app.example.com/").origin();
+        let page_url = url("https://app.example.com/");
+        let page = page_url.origin();
         assert_eq!(follow_location("https://u:p@api.example.com/", 1, page.as_ref(), true).unwrap_err().error, CorsError::RedirectContainsCredentials);
         assert_eq!(follow_location("data:text/plain,hi", 1, page.as_ref(), true).unwrap_err().error, CorsError::InvalidRedirectLocation);
         assert_eq!(follow_location("https://api.example.com/", 21, page.as_ref(), true).unwrap_err().error, CorsError::TooManyRedirects);

@@ -2,6 +2,8 @@
 //! §CORS-safelisted request-header, §CORS-unsafe request-header names), forbidden request
 //! headers, and Chromium's extra safelisted names (`services/network/public/cpp/cors/cors.cc`).
 
+use std::borrow::Cow;
+
 use crate::exchange::HeaderList;
 
 /// Per-value limit for a safelisted header, in bytes.
@@ -22,12 +24,12 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         "connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive",
         "origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
     ];
-    let lower = name.to_ascii_lowercase();
-    if FORBIDDEN.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
+    let starts_with = |prefix: &str| name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix));
+    if FORBIDDEN.iter().any(|f| f.eq_ignore_ascii_case(name)) || starts_with("proxy-") || starts_with("sec-") {
         return true;
     }
     // X-HTTP-Method(-Override) naming a forbidden method is forbidden too.
-    matches!(lower.as_str(), "x-http-method" | "x-http-method-override" | "x-method-override")
+    ["x-http-method", "x-http-method-override", "x-method-override"].iter().any(|n| n.eq_ignore_ascii_case(name))
         && value.split(',').any(|m| crate::method::is_forbidden(m.trim()))
 }
 
@@ -43,17 +45,14 @@ pub enum HeaderVerdict {
 
 /// The CORS-safelisted request-header check for one (name, value).
 pub fn classify(name: &str, value: &str) -> HeaderVerdict {
-    let lower = name.to_ascii_lowercase();
-    let known = matches!(lower.as_str(), "accept" | "accept-language" | "content-language" | "content-type" | "range")
-        || is_chromium_extra_safelisted(&lower);
-    if !known {
+    let Some(lower) = safelisted_name(name) else {
         return HeaderVerdict::UnsafeName;
-    }
+    };
     if value.len() > MAX_SAFELISTED_VALUE {
         return HeaderVerdict::UnsafeValue("its value is longer than 128 bytes");
     }
     let bytes = value.as_bytes();
-    match lower.as_str() {
+    match lower {
         "accept" => {
             if bytes.iter().any(|&b| is_cors_unsafe_byte(b)) {
                 return HeaderVerdict::UnsafeValue("its value contains a CORS-unsafe byte");
@@ -90,7 +89,7 @@ pub fn classify(name: &str, value: &str) -> HeaderVerdict {
             }
         }
         _ => {
-            if !is_valid_chromium_extra_value(&lower, value) {
+            if !is_valid_chromium_extra_value(lower, value) {
                 return HeaderVerdict::UnsafeValue("its value is not one Chromium accepts for this client hint");
             }
         }
@@ -99,11 +98,14 @@ pub fn classify(name: &str, value: &str) -> HeaderVerdict {
 }
 
 /// Names Chromium treats as safelisted beyond the spec: client hints and `intervention`.
-fn is_chromium_extra_safelisted(lower: &str) -> bool {
-    // Client hints named sec-ch-* are forbidden headers, so only these need listing.
-    const EXTRA: [&str; 9] =
-        ["intervention", "device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data"];
-    EXTRA.contains(&lower)
+/// The lower-case spelling of a safelisted header name (the spec's five plus the client hints Chromium
+/// adds; sec-ch-* hints are forbidden headers, so only these need listing), or `None`.
+fn safelisted_name(name: &str) -> Option<&'static str> {
+    const SAFELISTED: [&str; 14] = [
+        "accept", "accept-language", "content-language", "content-type", "range",
+        "intervention", "device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data",
+    ];
+    SAFELISTED.into_iter().find(|known| known.eq_ignore_ascii_case(name))
 }
 
 fn is_valid_chromium_extra_value(lower: &str, value: &str) -> bool {
@@ -160,15 +162,16 @@ fn is_simple_range(value: &str) -> bool {
 
 /// A script's repeated `append` of one name reaches the network as one line, values joined with
 /// ", " (Chromium `AddHttpHeaderField`), and is judged as that one value. Names keep the first spelling.
-fn combine_repeats(headers: &HeaderList) -> HeaderList {
-    let mut combined: HeaderList = Vec::with_capacity(headers.len());
+fn combine_repeats(headers: &HeaderList) -> Vec<(&str, Cow<'_, str>)> {
+    let mut combined: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         match combined.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some((_, all)) => {
+                let all = all.to_mut();
                 all.push_str(", ");
                 all.push_str(value);
             }
-            None => combined.push((name.clone(), value.clone())),
+            None => combined.push((name, Cow::Borrowed(value))),
         }
     }
     combined
@@ -199,20 +202,20 @@ pub fn unsafe_headers(headers: &HeaderList) -> (Vec<UnsafeHeader>, Vec<String>) 
                 safelisted.push((name, value));
             }
             HeaderVerdict::UnsafeName => unsafe_list.push(UnsafeHeader {
-                name: name.clone(),
-                value: value.clone(),
+                name: (*name).to_owned(),
+                value: value.clone().into_owned(),
                 reason: "it is not a CORS-safelisted header".into(),
             }),
             HeaderVerdict::UnsafeValue(why) => {
-                unsafe_list.push(UnsafeHeader { name: name.clone(), value: value.clone(), reason: why.into() })
+                unsafe_list.push(UnsafeHeader { name: (*name).to_owned(), value: value.clone().into_owned(), reason: why.into() })
             }
         }
     }
     if safelisted_total > MAX_SAFELISTED_TOTAL {
         for (name, value) in safelisted {
             unsafe_list.push(UnsafeHeader {
-                name: name.clone(),
-                value: value.clone(),
+                name: (*name).to_owned(),
+                value: value.clone().into_owned(),
                 reason: "the safelisted headers' values add up to more than 1024 bytes".into(),
             });
         }

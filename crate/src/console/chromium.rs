@@ -44,10 +44,10 @@ pub fn line(b: &Blocked) -> String {
         match error {
             // A same-origin request redirected elsewhere is stopped by the frame's loader.
             CorsError::DisallowedByMode if b.stage == Stage::Redirect => {
+                let (document_url, slash) = b.document_url.map_or((b.page_origin, "/"), |d| (d, ""));
                 return format!(
-                    "Unsafe attempt to load URL {} from frame with URL {}. Domains, protocols and ports must match.\n",
+                    "Unsafe attempt to load URL {} from frame with URL {document_url}{slash}. Domains, protocols and ports must match.\n",
                     b.location.unwrap_or(url),
-                    b.document_url
                 )
             }
             CorsError::DisallowedByMode => {

@@ -19,8 +19,8 @@ pub struct Blocked<'a> {
     pub url: &'a str,
     /// The first URL, when the request was redirected before it failed.
     pub redirected_from: Option<&'a str>,
-    /// The URL of the document that made the request.
-    pub document_url: &'a str,
+    /// The URL of the document that made the request, when captured (else the page origin + "/").
+    pub document_url: Option<&'a str>,
     /// The page's serialized origin (Chromium prints it even when the `Origin` header was tainted to null).
     pub page_origin: &'a str,
     /// The response whose check failed (preflight, redirect or final), when there was one.

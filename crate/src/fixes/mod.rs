@@ -186,7 +186,7 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
         Ok(Some(_)) | Err(_) => return refuse(format!("'{}' is not an http(s) origin", request.origin)),
     };
     let method = crate::method::normalize(&request.method);
-    if !is_token(&method) {
+    if !is_token(method) {
         return refuse(format!("the method '{method}' is not an HTTP token"));
     }
     let mut headers: Vec<String> = Vec::new();
@@ -217,7 +217,7 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
         .ok()
         .filter(|p| is_plain_path(p))
         .unwrap_or_else(|| "/".to_owned());
-    Ok(FixPlan { origin, methods: vec![method], headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
+    Ok(FixPlan { origin, methods: vec![method.to_owned()], headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
 }
 
 /// `scheme://host[:port]` with a host of letters, digits, dots, hyphens (or a bracketed IPv6).

@@ -2,6 +2,8 @@
 //! redirects, then an outcome), and the engine's [`Exchange`] built from a finished flight and
 //! the preflights matched to its hops.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::{
@@ -107,7 +109,7 @@ pub struct Flight {
 
 impl Flight {
     pub fn new(event: &Event, seq: u64, time: f64) -> Flight {
-        let method = event.method.as_deref().map(method::normalize);
+        let method = event.method.as_deref().map(|m| method::normalize(m).to_owned());
         let role = if method.as_deref() == Some("OPTIONS") { Role::Undecided } else { Role::Actual };
         Flight {
             request_id: event.request_id.clone(),
@@ -160,7 +162,7 @@ impl Flight {
 
     /// For a preflight: `Access-Control-Request-Method`, when its headers were seen.
     pub fn announced_method(&self) -> Option<String> {
-        self.hops[0].request_headers.as_ref().and_then(|h| headers::get(h, "access-control-request-method"))
+        self.hops[0].request_headers.as_ref().and_then(|h| headers::get(h, "access-control-request-method")).map(Cow::into_owned)
     }
 
     /// For a preflight: `Access-Control-Request-Headers` as lower-cased, sorted names (`None` when
@@ -179,7 +181,7 @@ impl Flight {
 
     /// The `Origin` header of hop `index`, when its request headers were seen.
     pub fn origin_header(&self, index: usize) -> Option<String> {
-        self.hops.get(index)?.request_headers.as_ref().and_then(|h| headers::get(h, "origin"))
+        self.hops.get(index)?.request_headers.as_ref().and_then(|h| headers::get(h, "origin")).map(Cow::into_owned)
     }
 
     /// Applies one event at `time` (its timeStamp, or the session's clock when it had none).
@@ -203,7 +205,7 @@ impl Flight {
             let m = method::normalize(m);
             let hop = self.current_mut();
             if hop.method.is_none() {
-                hop.method = Some(m);
+                hop.method = Some(m.to_owned());
             }
         }
         match event.kind {
@@ -292,7 +294,7 @@ pub fn page_origin(flight: &Flight, preflight: Option<&Flight>) -> Option<String
             return Some("null".to_owned());
         }
         let url = ParsedUrl::parse(text).ok()?;
-        match url.scheme.as_str() {
+        match &*url.scheme {
             "http" | "https" => url.origin().map(|o| o.serialize()),
             "file" => Some("null".to_owned()),
             _ => None,
@@ -308,7 +310,7 @@ pub fn page_origin(flight: &Flight, preflight: Option<&Flight>) -> Option<String
 pub fn is_cross_origin(flight: &Flight, page_origin: &str) -> bool {
     page_origin == "null"
         || flight.hops.iter().any(|hop| {
-            ParsedUrl::parse(&hop.url).ok().and_then(|u| u.origin()).map(|o| o.serialize()).as_deref() != Some(page_origin)
+            ParsedUrl::parse(&hop.url).ok().and_then(|u| u.origin().map(|o| o.serialize())).as_deref() != Some(page_origin)
         })
 }
 

@@ -10,6 +10,8 @@
 //! request yet waits and is matched when the request shows up, even if that is its last event.
 //! DevTools HAR entries confirm a match, or supply a preflight webRequest could not see.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::{HeaderList, Outcome, Response};
@@ -215,7 +217,7 @@ fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
         .unwrap_or_default();
     names.sort_unstable();
     names.dedup();
-    (method, names)
+    (method.map(Cow::into_owned), names)
 }
 
 /// Confirms the webRequest OPTIONS a HAR preflight entry describes (marking its match `har`),
@@ -263,7 +265,7 @@ pub fn ingest_har(session: &mut Session, tab_id: i64, entry: HarEntry) -> Result
         tab_id,
         frame_id: None,
         document_id: None,
-        initiator: headers::get(&entry.request_headers, "origin"),
+        initiator: headers::get(&entry.request_headers, "origin").map(Cow::into_owned),
         resource_type: None,
         document_url: None,
         seq,

@@ -4,6 +4,8 @@
 //! Max-Age, a cache bypassed by DevTools "Disable cache", or many distinct URLs (the preflight
 //! cache is keyed by the full URL, so Max-Age cannot help).
 
+use std::borrow::Cow;
+
 use super::SortedMap;
 
 use serde::{Deserialize, Serialize};
@@ -120,7 +122,7 @@ fn succeeded_alone(pf: &Flight, origin: &str) -> bool {
 }
 
 fn max_age_of(response: Option<&Response>) -> Option<String> {
-    response.and_then(|r| headers::get(&r.headers, "access-control-max-age"))
+    response.and_then(|r| headers::get(&r.headers, "access-control-max-age")).map(Cow::into_owned)
 }
 
 impl PreflightCost {
@@ -266,7 +268,7 @@ pub fn url_shape(url: &str) -> String {
     let origin = parsed.origin().map(|o| o.serialize()).unwrap_or_default();
     let (path, query) = match parsed.path_and_query.split_once('?') {
         Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
-        None => (parsed.path_and_query.clone(), None),
+        None => (parsed.path_and_query.into_owned(), None),
     };
     let path: Vec<String> = path
         .split('/')

@@ -3,7 +3,8 @@
 //!
 //! Two figures: `check` alone on exchanges parsed beforehand (the engine), and JSON text in → verdict JSON
 //! text out (the CLI's path). The closing `RESULT` lines are read by build.sh.
-//! `CORS_LENS_BENCH_SECS` sets the time per figure (default 3).
+//! `CORS_LENS_BENCH_SECS` sets the time per figure (default 3), `CORS_LENS_BENCH_WARMUP_SECS` the warm-up
+//! before each (default 1).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -29,10 +30,12 @@ fn corpus() -> Vec<serde_json::Value> {
     out
 }
 
-/// Runs `one` over all items, round after round, for at least `secs`; returns verdicts per second.
-fn rate<T>(items: &[T], secs: f64, mut one: impl FnMut(&T)) -> f64 {
-    for item in items {
-        one(item); // warm-up round
+/// Runs `one` over all items, round after round, for at least `secs` after `warmup` seconds of the same
+/// (as tests/bench/wasm.mjs warms up, for V8's tier-up there); returns verdicts per second.
+fn rate<T>(items: &[T], warmup: f64, secs: f64, mut one: impl FnMut(&T)) -> f64 {
+    let warm_until = Instant::now() + Duration::from_secs_f64(warmup);
+    while Instant::now() < warm_until {
+        items.iter().for_each(&mut one);
     }
     let budget = Duration::from_secs_f64(secs);
     let start = Instant::now();
@@ -48,16 +51,18 @@ fn rate<T>(items: &[T], secs: f64, mut one: impl FnMut(&T)) -> f64 {
 
 fn main() {
     // `cargo bench` passes `--bench`; this harness takes no options.
-    let secs: f64 = std::env::var("CORS_LENS_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let seconds = |name: &str, default: f64| std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default);
+    let secs = seconds("CORS_LENS_BENCH_SECS", 3.0);
+    let warmup = seconds("CORS_LENS_BENCH_WARMUP_SECS", 1.0);
     let values = corpus();
     let exchanges: Vec<Exchange> = values.iter().map(|v| serde_json::from_value(v.clone()).unwrap()).collect();
     let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
     let invalid = exchanges.iter().filter(|e| check(e).is_err()).count();
 
-    let engine = rate(&exchanges, secs, |e| {
+    let engine = rate(&exchanges, warmup, secs, |e| {
         black_box(check(black_box(e)).ok());
     });
-    let json = rate(&texts, secs, |t| {
+    let json = rate(&texts, warmup, secs, |t| {
         let exchange: Exchange = serde_json::from_str(black_box(t)).unwrap();
         black_box(check(&exchange).ok().map(|v| serde_json::to_string(&v).unwrap()));
     });

@@ -121,24 +121,19 @@ impl<'a> ParsedUrl<'a> {
         self.scheme == "http" || self.scheme == "https"
     }
 
-    /// The tuple origin's parts, borrowed (no allocation), or `None` when opaque.
-    fn origin_parts(&self) -> Option<(&str, &str, Option<u16>)> {
-        default_port(&self.scheme)?;
-        Some((&self.scheme, &self.host, self.port))
-    }
-
     /// Whether two URLs have the same origin (two opaque origins compare equal here, as two
     /// `None`s from [`ParsedUrl::origin`] do).
     pub fn same_origin_as(&self, other: &ParsedUrl<'_>) -> bool {
-        self.origin_parts() == other.origin_parts()
+        self.origin() == other.origin()
     }
 
     /// Whether this URL's origin is `origin` (an opaque origin never is).
     pub fn has_origin(&self, origin: &Origin) -> bool {
-        self.origin_parts() == Some((&origin.scheme, &origin.host, origin.port))
+        self.origin().as_ref() == Some(origin)
     }
 
-    /// The tuple origin, or `None` for URLs whose origin is opaque (data:, file:, ...).
+    /// The tuple origin, borrowing this URL's parts, or `None` for URLs whose origin is opaque
+    /// (data:, file:, ...).
     pub fn origin(&self) -> Option<Origin<'_>> {
         default_port(&self.scheme)?;
         Some(Origin { scheme: Cow::Borrowed(&self.scheme), host: Cow::Borrowed(&self.host), port: self.port })
@@ -198,7 +193,9 @@ impl Origin<'_> {
         let rest = text.strip_prefix(&*self.scheme).and_then(|r| r.strip_prefix("://")).and_then(|r| r.strip_prefix(&*self.host));
         match (rest, self.port) {
             (Some(rest), None) => rest.is_empty(),
-            (Some(rest), Some(port)) => rest.strip_prefix(':').is_some_and(|digits| !digits.starts_with('0') && digits.parse() == Ok(port)),
+            (Some(rest), Some(port)) => rest.strip_prefix(':').is_some_and(|digits| {
+                digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') && digits.parse() == Ok(port)
+            }),
             (None, _) => false,
         }
     }
@@ -301,5 +298,6 @@ mod tests {
         assert!(!origin("http://h.example:08080").is_serialized_as("http://h.example:08080"));
         assert!(!origin("http://h.example:8080").is_serialized_as("http://h.example:8081"));
         assert!(!origin("http://h.example").is_serialized_as("http://h.example.evil"));
+        assert!(!origin("http://h.example:8080").is_serialized_as("http://h.example:+8080"));
     }
 }

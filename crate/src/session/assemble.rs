@@ -310,7 +310,7 @@ pub fn page_origin(flight: &Flight, preflight: Option<&Flight>) -> Option<String
 pub fn is_cross_origin(flight: &Flight, page_origin: &str) -> bool {
     page_origin == "null"
         || flight.hops.iter().any(|hop| {
-            ParsedUrl::parse(&hop.url).ok().and_then(|u| u.origin().map(|o| o.serialize())).as_deref() != Some(page_origin)
+            !ParsedUrl::parse(&hop.url).is_ok_and(|u| u.origin().is_some_and(|o| o.is_serialized_as(page_origin)))
         })
 }
 

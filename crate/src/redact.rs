@@ -57,14 +57,13 @@ pub fn looks_like_token(value: &str) -> bool {
 }
 
 /// Headers whose values the CORS algorithm reads (the CORS-safelisted request headers, the
-/// `Access-Control-*` family, `Origin`, `Location`, `Vary`). Their values are protocol data, and
-/// masking one would change the verdict (`application/vnd.api.v2+json` looks like a token).
-fn is_read_by_cors(lower_name: &str) -> bool {
-    lower_name.starts_with("access-control-")
-        || matches!(
-            lower_name,
-            "origin" | "location" | "vary" | "accept" | "accept-language" | "content-language" | "content-type" | "range"
-        )
+/// `Access-Control-*` family, `Origin`, `Location`, `Vary`), any case. Their values are protocol
+/// data, and masking one would change the verdict (`application/vnd.api.v2+json` looks like a token).
+fn is_read_by_cors(name: &str) -> bool {
+    const PREFIX: &str = "access-control-";
+    name.get(..PREFIX.len()).is_some_and(|start| start.eq_ignore_ascii_case(PREFIX))
+        || ["origin", "location", "vary"].iter().any(|n| n.eq_ignore_ascii_case(name))
+        || crate::safelist::safelisted_name(name).is_some()
 }
 
 fn is_sensitive_param(key: &str) -> bool {
@@ -124,8 +123,8 @@ impl Secrets {
 
     pub fn mask_headers(&mut self, headers: &mut HeaderList) {
         for (name, value) in headers.iter_mut() {
-            let lower = name.trim().to_ascii_lowercase();
-            let secret = is_sensitive_header(&lower) || (!is_read_by_cors(&lower) && looks_like_token(value));
+            let name = crate::headers::trim_http_whitespace(name);
+            let secret = is_sensitive_header(name) || (!is_read_by_cors(name) && looks_like_token(value));
             if !secret || value == MASK {
                 continue;
             }

@@ -100,7 +100,7 @@ pub fn classify(name: &str, value: &str) -> HeaderVerdict {
 /// Names Chromium treats as safelisted beyond the spec: client hints and `intervention`.
 /// The lower-case spelling of a safelisted header name (the spec's five plus the client hints Chromium
 /// adds; sec-ch-* hints are forbidden headers, so only these need listing), or `None`.
-fn safelisted_name(name: &str) -> Option<&'static str> {
+pub(crate) fn safelisted_name(name: &str) -> Option<&'static str> {
     const SAFELISTED: [&str; 14] = [
         "accept", "accept-language", "content-language", "content-type", "range",
         "intervention", "device-memory", "dpr", "width", "viewport-width", "rtt", "downlink", "ect", "save-data",

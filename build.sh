@@ -282,7 +282,7 @@ cmd_bench() {
   log "bench summary (same corpus, same machine; medians of $rounds alternating rounds)"
   # The target compares like with like: each side takes the exchange in its own data format and gives the
   # verdict back in it (native: JSON text, the CLI's path; wasm: JS objects through serde-wasm-bindgen).
-  # The engine-alone figure is printed too: the crossing by itself costs about as much as a native check.
+  # The engine-alone figure is printed too: the crossing by itself costs more than a whole native verdict.
   awk -v size="$size" -v gz="$gz" '
     function median(xs, k,   i, j, t) {
       for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (xs[j] < xs[i]) { t = xs[i]; xs[i] = xs[j]; xs[j] = t }

@@ -758,15 +758,18 @@ const VERIFY_OUTCOMES = {
   not_sent: 'Chrome did not send the request (a Content Security Policy or mixed-content block?).',
 };
 
+/** An error with its failed parameter, as both Chrome's and the engine's verdict are shown. */
+const withParameter = (text, parameter) => `${text}${parameter ? ` (${parameter})` : ''}`;
+
 function renderVerify(r, box) {
   const c = r.chrome || {};
   const e = r.engine || {};
   const blocked = c.outcome === 'blocked';
-  const chromeSays = blocked ? `${c.cors_error}${c.failed_parameter ? ` (${c.failed_parameter})` : ''}` : null;
-  const engineSays = e.error ? `${e.error}${e.failed_parameter ? ` (${e.failed_parameter})` : ''}` : 'allowed';
+  const chromeSays = blocked ? withParameter(c.cors_error, c.failed_parameter) : null;
+  const engineSays = e.error ? withParameter(e.error, e.failed_parameter) : 'allowed';
   fill(box,
     el('div', { class: `verdict ${blocked ? 'bad' : c.outcome === 'passed' ? 'good' : 'unknown'}`, dataset: { verifyOutcome: c.outcome || '' } },
-      blocked ? `Chrome blocks it now: ${REASONS[c.cors_error] || c.cors_error}${c.failed_parameter ? ` (${c.failed_parameter})` : ''}` : VERIFY_OUTCOMES[c.outcome] || c.outcome),
+      blocked ? `Chrome blocks it now: ${withParameter(REASONS[c.cors_error] || c.cors_error, c.failed_parameter)}` : VERIFY_OUTCOMES[c.outcome] || c.outcome),
     c.console ? el('pre', { class: 'console', text: c.console }) : null,
     el('p', { class: 'note', text: `Chrome's corsErrorStatus: ${chromeSays ?? 'none'}${c.preflight_status != null ? `; its preflight got ${c.preflight_status}` : ''}. `
       + `The engine on the captured exchange: ${engineSays}${chromeSays != null && chromeSays === engineSays ? ' (they agree).' : '.'}` }),

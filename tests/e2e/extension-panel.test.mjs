@@ -136,10 +136,11 @@ describe('extension: panel', { skip }, () => {
   });
 
   it('live preflight: one OPTIONS with the page\'s Origin, method and headers, and the engine\'s verdict', async () => {
-    await selectByPath('/panel/pf404/');
+    const id = await selectByPath('/panel/pf404/');
     const since = (await server.log()).at(-1)?.seq ?? 0;
     await panel.click('#probe');
-    await panel.waitForFunction(() => window.__corsLens.state().lastProbe);
+    // The previous test's probe is still in the state: wait for this one's.
+    await panel.waitForFunction((i) => window.__corsLens.state().lastProbe?.id === i, id);
     const probe = await panel.evaluate(() => window.__corsLens.state().lastProbe);
     assert.equal(probe.error, undefined, JSON.stringify(probe));
     assert.equal(probe.raw.status, 404);

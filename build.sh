@@ -263,7 +263,8 @@ cmd_test() {
 cmd_bench() {
   step "wasm for the extension" build_wasm
   # Native and wasm alternate, round after round, and the summary takes medians: on a shared 2-core
-  # machine a slow patch then lands on both sides of one ratio, not on one figure only.
+  # machine a slow patch then lands on both sides of one ratio, not on one figure only. Within a round
+  # each figure is its side's fastest 250 ms lap (crate/benches/verdicts.rs says why).
   local rounds=${CORS_LENS_BENCH_ROUNDS:-5} figures i
   figures=$(mktemp)
   run cargo bench --bench verdicts -j"$JOBS" --no-run

@@ -1,6 +1,6 @@
 //! CORS Lens core: re-runs the browser's CORS algorithm (WHATWG Fetch, as Chromium implements it)
 //! on one captured exchange and says whether CORS blocked it, at which check, and what each
-//! browser printed. Plain Rust with no browser types; `wasm.rs` is the only binding layer.
+//! browser printed. Plain Rust with no browser types; `wasm/` is the only binding layer.
 //!
 //! Data flows one way: [`Exchange`] → [`check`] → [`Verdict`] (→ explanation → fix).
 

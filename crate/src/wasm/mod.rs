@@ -5,6 +5,8 @@
 //! Measured (./build.sh bench): serde-wasm-bindgen crosses faster than JSON text both ways (JSON.stringify
 //! + serde_json in wasm), and serde_path_to_error costs ~15%, so it only runs again on input already rejected.
 
+mod strings_at_once;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -80,9 +82,7 @@ fn checked(exchange: JsValue) -> Result<(Exchange, Verdict), String> {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("cannot return the result: {e}")))
+    strings_at_once::to_js(value).map_err(|e| JsError::new(&format!("cannot return the result: {e}")))
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -118,47 +118,57 @@ fn version_is_the_crate_version() {
     assert_eq!(cors_lens::wasm::version(), env!("CARGO_PKG_VERSION"));
 }
 
-/// A session's report crosses as the same JSON whichever way its strings are decoded: the binding hands
-/// JS each ASCII string as a slice of one decoded text and decodes the others one by one
-/// (crate/src/wasm/strings_at_once.rs), so values mixing both, empty ones, and the report's maps are
-/// compared with serde_json's serialisation of the same report, made in wasm from the same events.
+/// A session's report crosses as the same JSON however its strings are decoded: the binding hands JS
+/// each ASCII string of a small value as a slice of one decoded text, and decodes the others, and every
+/// string of a value past 64 KB of them, one by one (crate/src/wasm/strings_at_once.rs). Reports mixing
+/// ASCII, non-ASCII and empty strings, with maps, of one exchange and of sixty, are compared with
+/// serde_json's serialisation of the same reports, made in wasm from the same events.
 #[wasm_bindgen_test]
-fn session_report_crosses_with_every_string_intact() {
+fn session_reports_cross_with_every_string_intact() {
     use cors_lens::session::{RawEvent, Session};
     let (page, api, tab) = ("http://127.0.0.1:8001", "http://127.0.0.1:8002/caf%C3%A9/☕", 7);
-    let event = |event: &str, id: &str, method: &str, t: f64, extra: Value| {
-        let mut v = serde_json::json!({
-            "event": event, "requestId": id, "url": api, "method": method, "tabId": tab, "frameId": 0,
-            "parentFrameId": -1, "initiator": page, "type": "xmlhttprequest", "timeStamp": 1_732_690_000_000.0 + t,
-        });
-        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        v
-    };
     let headers = |pairs: &[(&str, &str)]| Value::Array(pairs.iter().map(|(n, v)| serde_json::json!({"name": n, "value": v})).collect());
     let script = headers(&[("Origin", page), ("X-Note", "café ☕ naïve"), ("X-Empty", ""), ("X-Ascii", "plain"), ("Content-Type", "application/json")]);
     let preflight = headers(&[("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "content-type,x-ascii,x-empty,x-note"), ("Origin", page)]);
-    let events = [
-        event("onBeforeRequest", "1", "OPTIONS", 0.0, serde_json::json!({})),
-        event("onBeforeSendHeaders", "1", "OPTIONS", 0.0, serde_json::json!({"requestHeaders": preflight})),
-        event("onHeadersReceived", "1", "OPTIONS", 2.0, serde_json::json!({"statusCode": 404, "responseHeaders": headers(&[("Content-Type", "text/plain; charset=utf-8"), ("X-Reason", "")])})),
-        event("onCompleted", "1", "OPTIONS", 3.0, serde_json::json!({"statusCode": 404, "fromCache": false})),
-        event("onBeforeRequest", "2", "PUT", 0.0, serde_json::json!({})),
-        event("onBeforeSendHeaders", "2", "PUT", 0.0, serde_json::json!({"requestHeaders": script})),
-        event("onErrorOccurred", "2", "PUT", 4.0, serde_json::json!({"error": "net::ERR_FAILED", "fromCache": false})),
-    ];
+    // One failed PUT and its 404 preflight; `n` tells the copies apart.
+    let exchange = |n: usize| {
+        let t = n as f64 * 10.0;
+        let event = |event: &str, id: usize, method: &str, dt: f64, extra: Value| {
+            let mut v = serde_json::json!({
+                "event": event, "requestId": id.to_string(), "url": api, "method": method, "tabId": tab, "frameId": 0,
+                "parentFrameId": -1, "initiator": page, "type": "xmlhttprequest", "timeStamp": 1_732_690_000_000.0 + t + dt,
+            });
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            v
+        };
+        let (options, put) = (2 * n, 2 * n + 1);
+        vec![
+            event("onBeforeRequest", options, "OPTIONS", 0.0, serde_json::json!({})),
+            event("onBeforeSendHeaders", options, "OPTIONS", 0.0, serde_json::json!({"requestHeaders": preflight})),
+            event("onHeadersReceived", options, "OPTIONS", 2.0, serde_json::json!({"statusCode": 404, "responseHeaders": headers(&[("Content-Type", "text/plain; charset=utf-8"), ("X-Reason", "")])})),
+            event("onCompleted", options, "OPTIONS", 3.0, serde_json::json!({"statusCode": 404, "fromCache": false})),
+            event("onBeforeRequest", put, "PUT", 0.0, serde_json::json!({})),
+            event("onBeforeSendHeaders", put, "PUT", 0.0, serde_json::json!({"requestHeaders": script})),
+            event("onErrorOccurred", put, "PUT", 4.0, serde_json::json!({"error": "net::ERR_FAILED", "fromCache": false})),
+        ]
+    };
 
-    let mut wasm = cors_lens::wasm::WasmSession::new(JsValue::UNDEFINED).expect("a session");
-    let mut native = Session::new(Default::default());
-    for e in &events {
-        wasm.ingest(js(e)).expect("wasm ingests the event");
-        native.ingest(serde_json::from_value::<RawEvent>(e.clone()).expect("a RawEvent")).expect("native ingests the event");
-    }
-    // Through JS once, so that numbers compare as JS writes them (3, not serde_json's 3.0).
-    let expected = json(&js(&serde_json::to_value(native.redacted_report(tab, None)).expect("the report as JSON")));
-    let crossed = json(&wasm.report(tab as f64).expect("a report"));
-    assert_eq!(crossed, expected);
-    let text = expected.to_string();
-    for s in ["café ☕ naïve", "/caf%C3%A9/☕", "‘Access-Control-Allow-Origin’", "\"X-Empty\",\"\"", "PreflightMissingAllowOriginHeader"] {
-        assert!(text.contains(s), "the report should carry {s:?}, so this test covers it: {text}");
+    for copies in [1, 60] {
+        let mut wasm = cors_lens::wasm::WasmSession::new(JsValue::UNDEFINED).expect("a session");
+        let mut native = Session::new(Default::default());
+        for e in (0..copies).flat_map(exchange) {
+            wasm.ingest(js(&e)).expect("wasm ingests the event");
+            native.ingest(serde_json::from_value::<RawEvent>(e.clone()).expect("a RawEvent")).expect("native ingests the event");
+        }
+        // Through JS once, so that numbers compare as JS writes them (3, not serde_json's 3.0).
+        let expected = json(&js(&serde_json::to_value(native.redacted_report(tab, None)).expect("the report as JSON")));
+        let crossed = json(&wasm.report(tab as f64).expect("a report"));
+        assert_eq!(crossed, expected, "the report of {copies} exchange(s)");
+        let text = expected.to_string();
+        for s in ["café ☕ naïve", "/caf%C3%A9/☕", "‘Access-Control-Allow-Origin’", "\"X-Empty\",\"\"", "PreflightMissingAllowOriginHeader"] {
+            assert!(text.contains(s), "the report should carry {s:?}, so this test covers it: {text}");
+        }
+        let report_kb = text.len() / 1024;
+        assert!(if copies == 1 { report_kb < 16 } else { report_kb > 128 }, "{copies} exchange(s): a {report_kb} KB report");
     }
 }

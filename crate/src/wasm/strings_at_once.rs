@@ -7,7 +7,8 @@
 //! (`String.prototype.substring`, which V8 makes without copying the characters) and hands that JS
 //! string over with `serde_wasm_bindgen::preserve`. Measured with `./build.sh bench`: Chromium's
 //! verdicts/s +8% (faster in each of 5 alternating rounds); Node 20, whose decode calls are cheaper,
-//! unchanged; +3.2 KB gzipped.
+//! unchanged; +3.4 KB gzipped. Values with fewer than two ASCII strings, or more than `MAX_GATHERED`
+//! bytes of them, still decode each string on its own.
 //!
 //! Each slice is checked against the string being serialised, so the result is right even if the two
 //! passes ever disagreed on order: a string that does not match falls back to its own decode.
@@ -18,39 +19,55 @@ use js_sys::JsString;
 use serde::ser::{self, Serialize, Serializer};
 use wasm_bindgen::JsValue;
 
+/// Above this many bytes of ASCII strings a value crosses the plain way: the gathered copy would grow
+/// the service worker's linear memory, which never shrinks, by the size of a whole session snapshot
+/// (measured: +8 MB after a 2.7 MB snapshot). A verdict has ~1 KB.
+const MAX_GATHERED: usize = 64 * 1024;
+
 /// `value` as a plain JS object, like `serde_wasm_bindgen::Serializer::json_compatible()` makes it.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    let mut gathered = Gathered(String::new());
+    let mut gathered = Gathered { text: String::new(), strings: 0, too_many: false };
     value.serialize(&mut gathered)?;
-    let slices = Slices { all: JsString::from(gathered.0.as_str()), text: gathered.0, at: Cell::new(0) };
+    // One decode instead of one per string only pays from two strings on (`ingest` returns none).
+    let worth_it = !gathered.too_many && gathered.strings >= 2;
+    let slices = Slices {
+        all: worth_it.then(|| JsString::from(gathered.text.as_str())),
+        text: gathered.text,
+        at: Cell::new(0),
+    };
     value.serialize(Sliced { inner: &serde_wasm_bindgen::Serializer::json_compatible(), slices: &slices })
 }
 
-/// The gathered text, once in Rust and once as a JS string, and how far the second pass has read.
+/// The gathered text, once in Rust and once as a JS string (none when not worth it: every string then
+/// gets its own decode), and how far the second pass has read.
 struct Slices {
     text: String,
-    all: JsString,
+    all: Option<JsString>,
     at: Cell<usize>,
 }
 
 impl Slices {
     /// The JS string equal to `s` if the text continues with it, advancing past it.
     fn take(&self, s: &str) -> Option<JsString> {
-        let at = self.at.get();
+        let (all, at) = (self.all.as_ref()?, self.at.get());
         if !self.text.get(at..)?.starts_with(s) {
             return None;
         }
         self.at.set(at + s.len());
         // The text is ASCII, so its byte offsets are JS's UTF-16 offsets too.
-        Some(self.all.substring(at as u32, (at + s.len()) as u32))
+        Some(all.substring(at as u32, (at + s.len()) as u32))
     }
 }
 
 /// First pass: every ASCII string serde-wasm-bindgen would decode, in order. The others keep their own
 /// decode: one of them would send the whole text down TextDecoder's slower UTF-16 path, and make
 /// every slice a two-byte string. Struct keys and enum variant names are left out: serde-wasm-bindgen
-/// caches those as JS strings already.
-struct Gathered(String);
+/// caches those as JS strings already. Stops gathering past `MAX_GATHERED`.
+struct Gathered {
+    text: String,
+    strings: usize,
+    too_many: bool,
+}
 
 /// Second pass: serde-wasm-bindgen's serializer, or one of its compound serializers, with strings
 /// taken from the slices.
@@ -197,8 +214,13 @@ impl Serializer for &mut Gathered {
         serialize_char: char, serialize_bytes: &[u8]);
 
     fn serialize_str(self, v: &str) -> Result<(), Self::Error> {
-        if v.is_ascii() {
-            self.0.push_str(v);
+        if !v.is_ascii() || self.too_many {
+            return Ok(());
+        }
+        self.too_many = self.text.len() + v.len() > MAX_GATHERED;
+        if !self.too_many {
+            self.text.push_str(v);
+            self.strings += 1;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The WebAssembly binding: plain JS objects in, plain JS objects out (serde-wasm-bindgen, JSON-compatible:
 //! maps become objects, `None` becomes `null`), so a verdict from here equals `cors-lens check` as JSON.
 //! Nothing CORS lives here; errors on bad input are thrown as JS `Error`s naming the field, as the CLI does.
+//! Results cross through `strings_at_once` (serde-wasm-bindgen, with a value's ASCII strings decoded at once).
 //!
 //! Measured (./build.sh bench): serde-wasm-bindgen crosses faster than JSON text both ways (JSON.stringify
 //! + serde_json in wasm), and serde_path_to_error costs ~15%, so it only runs again on input already rejected.

@@ -529,7 +529,7 @@ function section(title, ...content) {
 }
 
 // verdict.explanation (crate/src/explain.rs): summary, details, preflight_http {request, response},
-// why_preflight, avoid_preflight, findings [{kind, message}], browser_differences, client_fix.
+// avoid_preflight, findings [{kind, message}], browser_differences, client_fix.
 function renderExplanation(ex) {
   if (!ex) return null;
   if (typeof ex === 'string') return section('Explanation', el('div', { class: 'explanation' }, el('p', { text: ex })));

@@ -22,8 +22,8 @@ pub struct Explanation {
     pub details: String,
     /// What the browser sent first: the preflight as HTTP text, and what came back.
     pub preflight_http: Option<HttpText>,
-    /// Why this request needed a preflight, and how the client could avoid it where sensible.
-    pub why_preflight: Vec<String>,
+    /// How the client could avoid the preflight where sensible (why it was needed is the verdict's
+    /// `preflight_reasons`).
     pub avoid_preflight: Option<String>,
     /// Problems that look like CORS but are not, or that CORS only reveals.
     pub findings: Vec<Finding>,
@@ -84,7 +84,6 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
     explanation.preflight_http = preflight_text(exchange, url, method);
     if verdict.preflight_required {
-        explanation.why_preflight = verdict.preflight_reasons.clone();
         explanation.avoid_preflight = avoid_preflight(exchange, verdict, method);
     }
     explanation.findings = findings(exchange, verdict, failed);

@@ -239,10 +239,10 @@ mod cli {
                 None => line("  < (no response captured)".to_owned()),
             }
         }
-        if !e.why_preflight.is_empty() {
+        if v.preflight_required && !v.preflight_reasons.is_empty() {
             line(String::new());
             line("Why this request needed a preflight:".to_owned());
-            e.why_preflight.iter().for_each(|r| line(format!("  - {r}")));
+            v.preflight_reasons.iter().for_each(|r| line(format!("  - {r}")));
             if let Some(avoid) = &e.avoid_preflight {
                 line(format!("  {avoid}"));
             }

@@ -88,6 +88,31 @@ impl<T: Serialize + ?Sized> Serialize for Each<'_, T> {
     }
 }
 
+/// The serializer methods that take a plain value: both passes leave those to serde-wasm-bindgen.
+macro_rules! for_each_scalar {
+    ($then:ident) => {
+        $then!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32,
+            serialize_f64: f64, serialize_char: char, serialize_bytes: &[u8]);
+    };
+}
+
+/// serde's compound serializers and their methods that take a part (and a field name): both passes
+/// implement all of them.
+macro_rules! for_each_compound {
+    ($then:ident) => {
+        $then! {
+            SerializeSeq { serialize_element() }
+            SerializeTuple { serialize_element() }
+            SerializeTupleStruct { serialize_field() }
+            SerializeTupleVariant { serialize_field() }
+            SerializeMap { serialize_key(), serialize_value() }
+            SerializeStruct { serialize_field(key: &'static str) }
+            SerializeStructVariant { serialize_field(key: &'static str) }
+        }
+    };
+}
+
 macro_rules! forward_scalars {
     ($($method:ident: $ty:ty),*) => {
         $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
@@ -107,9 +132,7 @@ impl<'a, S: Serializer> Serializer for Sliced<'a, S> {
     type SerializeStruct = Sliced<'a, S::SerializeStruct>;
     type SerializeStructVariant = Sliced<'a, S::SerializeStructVariant>;
 
-    forward_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32, serialize_f64: f64,
-        serialize_char: char, serialize_bytes: &[u8]);
+    for_each_scalar!(forward_scalars);
 
     fn serialize_str(self, v: &str) -> Result<S::Ok, S::Error> {
         match self.slices.take(v) {
@@ -180,15 +203,7 @@ macro_rules! sliced_compound {
     )*};
 }
 
-sliced_compound! {
-    SerializeSeq { serialize_element() }
-    SerializeTuple { serialize_element() }
-    SerializeTupleStruct { serialize_field() }
-    SerializeTupleVariant { serialize_field() }
-    SerializeMap { serialize_key(), serialize_value() }
-    SerializeStruct { serialize_field(key: &'static str) }
-    SerializeStructVariant { serialize_field(key: &'static str) }
-}
+for_each_compound!(sliced_compound);
 
 macro_rules! ignore_scalars {
     ($($method:ident: $ty:ty),*) => {
@@ -209,9 +224,7 @@ impl Serializer for &mut Gathered {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    ignore_scalars!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_f32: f32, serialize_f64: f64,
-        serialize_char: char, serialize_bytes: &[u8]);
+    for_each_scalar!(ignore_scalars);
 
     fn serialize_str(self, v: &str) -> Result<(), Self::Error> {
         if !v.is_ascii() || self.too_many {
@@ -284,12 +297,4 @@ macro_rules! gathered_compound {
     )*};
 }
 
-gathered_compound! {
-    SerializeSeq { serialize_element() }
-    SerializeTuple { serialize_element() }
-    SerializeTupleStruct { serialize_field() }
-    SerializeTupleVariant { serialize_field() }
-    SerializeMap { serialize_key(), serialize_value() }
-    SerializeStruct { serialize_field(key: &'static str) }
-    SerializeStructVariant { serialize_field(key: &'static str) }
-}
+for_each_compound!(gathered_compound);

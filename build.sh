@@ -182,8 +182,8 @@ suite() {
   printf '    (%s: %s passed, %s failed, %s skipped, exit %s, %ss)\n' "$name" "$p" "$f" "$s" "$rc" $((SECONDS - start))
 }
 
-# target/parity/{cases,native}.jsonl for crate/tests/wasm_parity.rs: every corpus exchange plus three
-# unusable ones, and the native CLI's line for each.
+# target/parity/{cases,native}.jsonl for crate/tests/wasm_parity.rs: every corpus exchange plus unusable
+# ones (wrong at the top, deep in a list, in a redirect hop), and the native CLI's line for each.
 parity_data() {
   local dir=$CARGO_TARGET_DIR/parity
   mkdir -p "$dir"
@@ -196,13 +196,23 @@ parity_data() {
     const n = cases.length;
     const base = cases[0]?.exchange ?? { request: { method: 'GET', url: 'https://a.example/', origin: 'https://b.example',
       credentials_mode: 'omit', headers: [], mode: 'cors' }, preflight: null, redirects: [], response: null, outcome: 'unknown' };
-    cases.push({ name: '(unusable) empty object', exchange: {} });
-    cases.push({ name: '(unusable) request is a number', exchange: { ...base, request: 1 } });
-    cases.push({ name: '(unusable) request.url is no URL', exchange: { ...base, request: { ...base.request, url: 'not a url' } } });
+    const request = (fields) => ({ ...base, request: { ...base.request, ...fields } });
+    const unusable = {
+      'empty object': {},
+      'request is a number': { ...base, request: 1 },
+      'request.url is no URL': request({ url: 'not a url' }),
+      'a header value is a number': request({ headers: [['X-A', 'a'], ['X-B', 5]] }),
+      'a header has three parts': request({ headers: [['X-A', 'a', 'b']] }),
+      'headers is an object': request({ headers: { 'X-A': 'a' } }),
+      'request.mode is unknown': request({ mode: 'navigate' }),
+      'a redirect hop has a numeric url': { ...base, redirects: [{ status: 302, location: 'https://c.example/', next: { url: 7 } }] },
+      'response.status is negative': { ...base, response: { status: -1, headers: [] } },
+    };
+    for (const [name, exchange] of Object.entries(unusable)) cases.push({ name: '(unusable) ' + name, exchange });
     fs.writeFileSync('$dir/cases.jsonl', cases.map((c) => JSON.stringify(c)).join('\n') + '\n');
     fs.writeFileSync('$dir/exchanges.jsonl', cases.map((c) => JSON.stringify(c.exchange)).join('\n') + '\n');
     console.log(n);")
-  # Exit 2 means some lines were unusable (the three added ones): expected, their errors are compared.
+  # Exit 2 means some lines were unusable (the added ones): expected, their errors are compared.
   local rc=0
   "$CARGO_TARGET_DIR/debug/cors-lens" check --jsonl - <"$dir/exchanges.jsonl" >"$dir/native.jsonl" 2>/dev/null || rc=$?
   ((rc == 0 || rc == 2)) || die "cors-lens check --jsonl exited $rc"
@@ -210,7 +220,7 @@ parity_data() {
   # More than 200 verdicts must be compared once the corpus exists; at least one before.
   if ((PARITY_COUNT > 0)); then PARITY_MIN=201; else PARITY_MIN=1; fi
   ((PARITY_COUNT == 0 || PARITY_COUNT >= PARITY_MIN)) || die "the corpus has only $PARITY_COUNT exchanges"
-  printf 'parity data: %s corpus exchanges + 3 unusable ones in %s\n' "$PARITY_COUNT" "${dir#"$ROOT"/}"
+  printf 'parity data: %s corpus exchanges + %s unusable ones in %s\n' "$PARITY_COUNT" $(($(wc -l <"$dir/cases.jsonl") - PARITY_COUNT)) "${dir#"$ROOT"/}"
   PARITY_DIR=$dir
 }
 

@@ -3,10 +3,16 @@
 //! Nothing CORS lives here; errors on bad input are thrown as JS `Error`s naming the field, as the CLI does.
 //! Results cross through `strings_at_once` (serde-wasm-bindgen, with a value's ASCII strings decoded at once).
 //!
+//! Values are read through `from_js` (serde-wasm-bindgen for scalars, with the field path of a problem).
+//!
 //! Measured (./build.sh bench): serde-wasm-bindgen crosses faster than JSON text both ways (JSON.stringify
-//! + serde_json in wasm), and serde_path_to_error costs ~15%, so it only runs again on input already rejected.
+//! + serde_json in wasm).
 
+mod from_js;
+mod names;
 mod strings_at_once;
+
+use from_js::from_js;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -61,23 +67,7 @@ fn verdict_for(exchange: JsValue) -> Result<Verdict, String> {
 
 /// Same messages as the CLI's `parse` (src/bin/cors-lens.rs): the field path, then serde's words.
 fn checked(exchange: JsValue) -> Result<(Exchange, Verdict), String> {
-    let exchange: Exchange = match serde_wasm_bindgen::from_value(exchange.clone()) {
-        Ok(exchange) => exchange,
-        // Rejected: deserialise again, tracking the path, for the message.
-        Err(plain) => {
-            let error = match serde_path_to_error::deserialize::<_, Exchange>(serde_wasm_bindgen::Deserializer::from(exchange)) {
-                Err(e) => e,
-                Ok(_) => return Err(format!("invalid exchange: {plain}")),
-            };
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            return Err(if path == "." {
-                format!("invalid exchange: {inner}")
-            } else {
-                format!("invalid exchange at {path}: {inner}")
-            });
-        }
-    };
+    let exchange: Exchange = from_js(exchange).map_err(|e| e.described("invalid exchange"))?;
     let verdict = crate::check(&exchange).map_err(|e| format!("invalid exchange at {e}"))?;
     Ok((exchange, verdict))
 }
@@ -112,7 +102,7 @@ impl WasmSession {
         let config = if options.is_undefined() || options.is_null() {
             crate::session::SessionConfig::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("invalid session options: {e}")))?
+            from_js(options).map_err(|e| JsError::new(&e.described("invalid session options")))?
         };
         Ok(WasmSession { inner: crate::session::Session::new(config) })
     }
@@ -121,7 +111,7 @@ impl WasmSession {
     /// throws on a malformed event, which changes nothing.
     pub fn ingest(&mut self, event: JsValue) -> Result<JsValue, JsError> {
         let raw: crate::session::RawEvent =
-            serde_wasm_bindgen::from_value(event).map_err(|e| JsError::new(&format!("rejected webRequest event: {e}")))?;
+            from_js(event).map_err(|e| JsError::new(&e.described("rejected webRequest event")))?;
         let result = self.inner.ingest(raw).map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&result)
     }
@@ -129,7 +119,7 @@ impl WasmSession {
     /// One HAR entry summary from the devtools page. Returns `{tab_id, changed}`.
     pub fn ingest_har(&mut self, tab_id: f64, entry: JsValue) -> Result<JsValue, JsError> {
         let entry: crate::session::HarEntry =
-            serde_wasm_bindgen::from_value(entry).map_err(|e| JsError::new(&format!("rejected HAR entry: {e}")))?;
+            from_js(entry).map_err(|e| JsError::new(&e.described("rejected HAR entry")))?;
         let result = self.inner.ingest_har(tab(tab_id)?, entry).map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&result)
     }
@@ -147,7 +137,7 @@ impl WasmSession {
         let ids: Option<Vec<String>> = if ids.is_undefined() || ids.is_null() {
             None
         } else {
-            Some(serde_wasm_bindgen::from_value(ids).map_err(|e| JsError::new(&format!("exchange ids: {e}")))?)
+            Some(from_js(ids).map_err(|e| JsError::new(&e.described("exchange ids")))?)
         };
         let report = self.inner.redacted_report(tab(tab_id)?, ids.as_deref());
         match format {
@@ -189,7 +179,7 @@ impl WasmSession {
     /// `Session.restore(snapshot)`: the session a `snapshot()` came from.
     pub fn restore(snapshot: JsValue) -> Result<WasmSession, JsError> {
         let session: crate::session::Session =
-            serde_wasm_bindgen::from_value(snapshot).map_err(|e| JsError::new(&format!("unusable snapshot: {e}")))?;
+            from_js(snapshot).map_err(|e| JsError::new(&e.described("unusable snapshot")))?;
         session.resume().map(|inner| WasmSession { inner }).map_err(|e| JsError::new(&e.to_string()))
     }
 }

@@ -19,6 +19,9 @@ extern "C" {
 
     #[wasm_bindgen(method, indexing_getter)]
     fn field(this: &PlainObject, name: &JsString) -> JsValue;
+
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set_field(this: &PlainObject, name: &JsString, value: JsValue);
 }
 
 /// `object[name]`: `undefined` when the object has no such field.
@@ -26,7 +29,12 @@ pub fn get(object: &Object, name: &'static str) -> JsValue {
     with_js(name, |name| object.unchecked_ref::<PlainObject>().field(name))
 }
 
-fn with_js<R>(name: &'static str, then: impl FnOnce(&JsString) -> R) -> R {
+/// `object[name] = value`.
+pub fn set(object: &Object, name: &'static str, value: JsValue) {
+    with_js(name, |name| object.unchecked_ref::<PlainObject>().set_field(name, value))
+}
+
+pub fn with_js<R>(name: &'static str, then: impl FnOnce(&JsString) -> R) -> R {
     thread_local! {
         // Cells that are only ever filled, never changed: a name lent out stays valid even if `then`
         // runs JS that comes back into this module and adds names.

@@ -15,9 +15,11 @@
 
 use std::cell::Cell;
 
-use js_sys::JsString;
+use js_sys::{JsString, Object};
 use serde::ser::{self, Serialize, Serializer};
 use wasm_bindgen::JsValue;
+
+use super::names;
 
 /// Above this many bytes of ASCII strings a value crosses the plain way: the gathered copy would grow
 /// the service worker's linear memory, which never shrinks, by the size of a whole session snapshot
@@ -34,16 +36,18 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bin
         all: worth_it.then(|| JsString::from(gathered.text.as_str())),
         text: gathered.text,
         at: Cell::new(0),
+        json: serde_wasm_bindgen::Serializer::json_compatible(),
     };
-    value.serialize(Sliced { inner: &serde_wasm_bindgen::Serializer::json_compatible(), slices: &slices })
+    value.serialize(Sliced { inner: &slices.json, slices: &slices })
 }
 
 /// The gathered text, once in Rust and once as a JS string (none when not worth it: every string then
-/// gets its own decode), and how far the second pass has read.
+/// gets its own decode), how far the second pass has read, and the serializer it runs on.
 struct Slices {
     text: String,
     all: Option<JsString>,
     at: Cell<usize>,
+    json: serde_wasm_bindgen::Serializer,
 }
 
 impl Slices {
@@ -129,7 +133,7 @@ impl<'a, S: Serializer> Serializer for Sliced<'a, S> {
     type SerializeTupleStruct = Sliced<'a, S::SerializeTupleStruct>;
     type SerializeTupleVariant = Sliced<'a, S::SerializeTupleVariant>;
     type SerializeMap = Sliced<'a, S::SerializeMap>;
-    type SerializeStruct = Sliced<'a, S::SerializeStruct>;
+    type SerializeStruct = Sliced<'a, Fields<'a, S>>;
     type SerializeStructVariant = Sliced<'a, S::SerializeStructVariant>;
 
     for_each_scalar!(forward_scalars);
@@ -152,8 +156,8 @@ impl<'a, S: Serializer> Serializer for Sliced<'a, S> {
     fn serialize_unit_struct(self, name: &'static str) -> Result<S::Ok, S::Error> {
         self.inner.serialize_unit_struct(name)
     }
-    fn serialize_unit_variant(self, name: &'static str, index: u32, variant: &'static str) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_unit_variant(name, index, variant)
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<S::Ok, S::Error> {
+        names::with_js(variant, |js| serde_wasm_bindgen::preserve::serialize(js, self.inner))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<S::Ok, S::Error> {
         self.inner.serialize_newtype_struct(name, &Each { value, slices: self.slices })
@@ -176,8 +180,9 @@ impl<'a, S: Serializer> Serializer for Sliced<'a, S> {
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
         Ok(Sliced { inner: self.inner.serialize_map(len)?, slices: self.slices })
     }
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeStruct, S::Error> {
-        Ok(Sliced { inner: self.inner.serialize_struct(name, len)?, slices: self.slices })
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, S::Error> {
+        let fields = Fields { object: Object::new(), json: &self.slices.json, inner: self.inner };
+        Ok(Sliced { inner: fields, slices: self.slices })
     }
     fn serialize_struct_variant(self, name: &'static str, index: u32, variant: &'static str, len: usize) -> Result<Self::SerializeStructVariant, S::Error> {
         Ok(Sliced { inner: self.inner.serialize_struct_variant(name, index, variant, len)?, slices: self.slices })
@@ -204,6 +209,29 @@ macro_rules! sliced_compound {
 }
 
 for_each_compound!(sliced_compound);
+
+/// A struct as a plain object, as serde-wasm-bindgen makes it, but with each field's name lent by
+/// `names` instead of cloned. `inner`, the serializer the struct was given (serde-wasm-bindgen's),
+/// only hands the finished object over.
+struct Fields<'a, S> {
+    object: Object,
+    json: &'a serde_wasm_bindgen::Serializer,
+    inner: S,
+}
+
+impl<S: Serializer> ser::SerializeStruct for Fields<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
+        let value = value.serialize(self.json).map_err(ser::Error::custom)?;
+        names::set(&self.object, name, value);
+        Ok(())
+    }
+    fn end(self) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(&self.object, self.inner)
+    }
+}
 
 macro_rules! ignore_scalars {
     ($($method:ident: $ty:ty),*) => {

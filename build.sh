@@ -231,7 +231,8 @@ wasm_parity() {
   CORS_LENS_PARITY_DIR=$PARITY_DIR CORS_LENS_PARITY_MIN=$PARITY_MIN \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$runner CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
     WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120} \
-    run "${WASM_CARGO[@]}" test --profile "$WASM_TEST_PROFILE" --target "$WASM_TARGET" --test wasm_parity -j"$JOBS" "${WASM_Z[@]}"
+    run "${WASM_CARGO[@]}" test --profile "$WASM_TEST_PROFILE" --target "$WASM_TARGET" --test wasm_parity --test wasm_allocator \
+      -j"$JOBS" "${WASM_Z[@]}"
 }
 
 # The same comparison on the optimised module that ships, in Node.

@@ -8,11 +8,17 @@
 //! Measured (./build.sh bench): serde-wasm-bindgen crosses faster than JSON text both ways (JSON.stringify
 //! + serde_json in wasm).
 
+mod allocator;
 mod from_js;
 mod names;
 mod strings_at_once;
 
 use from_js::from_js;
+
+// The free lists are unsynchronised: only for wasm without threads, which is what ships.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

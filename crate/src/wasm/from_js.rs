@@ -90,7 +90,7 @@ impl From<serde_wasm_bindgen::Error> for InputError {
 /// serde's words for a value of the wrong kind ("invalid type: string \"a\", expected struct Request").
 fn wrong_kind(value: &JsValue, expected: &dyn de::Expected) -> InputError {
     let text;
-    let unexpected = if value.is_null() || value.is_undefined() {
+    let unexpected = if value.loose_eq(&JsValue::NULL) {
         de::Unexpected::Unit
     } else if let Some(b) = value.as_bool() {
         de::Unexpected::Bool(b)

@@ -65,8 +65,8 @@ impl Slices {
 
 /// First pass: every ASCII string serde-wasm-bindgen would decode, in order. The others keep their own
 /// decode: one of them would send the whole text down TextDecoder's slower UTF-16 path, and make
-/// every slice a two-byte string. Struct keys and enum variant names are left out: serde-wasm-bindgen
-/// caches those as JS strings already. Stops gathering past `MAX_GATHERED`.
+/// every slice a two-byte string. Struct keys and enum variant names are left out: `names` lends
+/// those as JS strings made once. Stops gathering past `MAX_GATHERED`.
 struct Gathered {
     text: String,
     strings: usize,

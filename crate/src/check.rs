@@ -87,6 +87,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         stage: evaluation.blocked.as_ref().map(|b| b.stage),
         error: evaluation.blocked.as_ref().map(|b| b.failure.error),
         failed_parameter: evaluation.blocked.as_ref().map(|b| b.failure.failed_parameter.clone()),
+        summary: crate::verdict::summary(allowed, undetermined, evaluation.blocked.as_ref().map(|b| (&b.failure, b.response.as_ref().map(|r| r.status)))),
         missing_allowed_headers: evaluation.missing_headers,
         console,
         inferred,

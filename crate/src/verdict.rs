@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::CorsError;
+use crate::error::{CorsError, Failure};
 use crate::explain::Explanation;
 use crate::exchange::{Client, CredentialsMode};
 
@@ -23,6 +23,10 @@ pub struct Verdict {
     pub stage: Option<Stage>,
     pub error: Option<CorsError>,
     pub failed_parameter: Option<String>,
+    /// A short plain-English label of the outcome, with the failed method, header or preflight
+    /// status where it helps (see [`summary`]): what the panel lists.
+    #[serde(default)]
+    pub summary: String,
     /// Every header the preflight response would have to allow, when more than one is missing.
     pub missing_allowed_headers: Vec<String>,
     pub console: Option<ConsoleLines>,
@@ -33,6 +37,17 @@ pub struct Verdict {
     /// On an allowed response: which response headers script can and cannot read.
     pub exposed_headers: Option<ExposedHeaders>,
     pub explanation: Explanation,
+}
+
+/// The verdict's `summary`: the failure's label ([`CorsError::summary`], given the status of the
+/// response the failing check read), "Allowed", or why there is no error to name.
+pub fn summary(allowed: bool, undetermined: bool, blocked: Option<(&Failure, Option<u16>)>) -> String {
+    match blocked {
+        Some((failure, status)) => failure.error.summary(Some(&failure.failed_parameter), status),
+        None if allowed => "Allowed".to_owned(),
+        None if undetermined => "Failed; cause undetermined".to_owned(),
+        None => "Failed (not a CORS error)".to_owned(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -104,4 +119,21 @@ pub enum MaxAgeReading {
 pub struct ExposedHeaders {
     pub readable: Vec<String>,
     pub hidden: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_the_failure_or_the_outcome() {
+        let status = Failure::new(CorsError::PreflightInvalidStatus, "");
+        assert_eq!(summary(false, false, Some((&status, Some(404)))), "Preflight answered 404, not 2xx");
+        let header = Failure::new(CorsError::HeaderDisallowedByPreflightResponse, "x-api-key");
+        assert_eq!(summary(false, false, Some((&header, Some(204)))), "Header not allowed by Access-Control-Allow-Headers: x-api-key");
+        assert_eq!(summary(true, false, None), "Allowed");
+        assert_eq!(summary(true, true, None), "Allowed");
+        assert_eq!(summary(false, true, None), "Failed; cause undetermined");
+        assert_eq!(summary(false, false, None), "Failed (not a CORS error)");
+    }
 }

@@ -61,6 +61,15 @@ pub fn frameworks() -> Result<JsValue, JsError> {
     to_js(&crate::fixes::frameworks())
 }
 
+/// A short plain-English label for a CORS error named as Chrome's DevTools names it (CDP's
+/// `corsErrorStatus.corsError`, with its `failedParameter`): `error_summary("HeaderDisallowedByPreflightResponse",
+/// "x-api-key")` → "Header not allowed by Access-Control-Allow-Headers: x-api-key". A generic text for
+/// `null` or a name the engine does not know.
+#[wasm_bindgen]
+pub fn error_summary(error_name: Option<String>, failed_parameter: Option<String>) -> String {
+    crate::error::error_summary(error_name.as_deref(), failed_parameter.as_deref())
+}
+
 /// The engine's version (the crate's).
 #[wasm_bindgen]
 pub fn version() -> String {

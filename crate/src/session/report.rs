@@ -5,12 +5,17 @@
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::{Exchange, Outcome};
+use crate::marks::{marks, Marks};
 use crate::redact::Secrets;
+use crate::replay::{replay, Replay};
 use crate::verdict::Verdict;
 
 use super::assemble::MatchVia;
 use super::preflight_cost::{CostFinding, Finding, PreflightStat};
 use super::{Record, TabState};
+
+mod view;
+pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, Step, StepState};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -20,6 +25,12 @@ pub struct Report {
     pub exchanges: Vec<ExchangeReport>,
     pub preflight_stats: Vec<PreflightStat>,
     pub findings: Vec<Finding>,
+    /// The preflight-cache banner, when repeated preflights have a Max-Age problem.
+    #[serde(default)]
+    pub banner: Option<CostBanner>,
+    /// Fixed texts the panel shows.
+    #[serde(default)]
+    pub labels: ReportLabels,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +54,25 @@ pub struct ExchangeReport {
     pub check_error: Option<String>,
     pub exchange: Option<Exchange>,
     pub verdict: Option<Verdict>,
+    /// Which header lines and status the failing check read (crate/src/marks.rs); `null` when
+    /// nothing failed.
+    #[serde(default)]
+    pub marks: Option<Marks>,
+    /// The preflight and the actual request to send again by hand (crate/src/replay.rs).
+    #[serde(default)]
+    pub replay: Option<Replay>,
+    /// The words the panel shows for this exchange.
+    #[serde(default)]
+    pub view: ExchangeView,
+}
+
+impl ExchangeReport {
+    /// Fills in what is derived from the exchange and its verdict (again after either changed).
+    fn derive(&mut self) {
+        self.marks = self.verdict.as_ref().and_then(marks);
+        self.replay = self.exchange.as_ref().map(|x| replay(x, self.verdict.as_ref()));
+        self.view = view::exchange_view(self);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +145,7 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         });
     let response = built.exchange.as_ref().and_then(|e| e.response.as_ref());
     let failed = flight.outcome == Outcome::Failed || verdict.as_ref().is_some_and(|v| !v.allowed);
-    ExchangeReport {
+    let mut report = ExchangeReport {
         id: record.id.clone(),
         url: flight.hops[0].url.clone(),
         method: flight.first_method(),
@@ -131,13 +161,26 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         check_error: built.check_error.clone(),
         exchange: built.exchange.clone(),
         verdict,
-    }
+        marks: None,
+        replay: None,
+        view: ExchangeView::default(),
+    };
+    report.derive();
+    report
 }
 
 /// The report of one tab; `ids` keeps only those exchanges.
 pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Report {
     let Some(tab) = tab else {
-        return Report { tab_id, evicted: 0, exchanges: Vec::new(), preflight_stats: Vec::new(), findings: Vec::new() };
+        return Report {
+            tab_id,
+            evicted: 0,
+            exchanges: Vec::new(),
+            preflight_stats: Vec::new(),
+            findings: Vec::new(),
+            banner: None,
+            labels: ReportLabels::default(),
+        };
     };
     let exchanges = tab
         .records
@@ -146,7 +189,16 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
         .filter(|r| ids.is_none_or(|ids| ids.contains(&r.id)))
         .map(exchange_report)
         .collect();
-    Report { tab_id, evicted: tab.evicted, exchanges, preflight_stats: tab.cost.stats(), findings: tab.cost.findings() }
+    let preflight_stats = tab.cost.stats();
+    Report {
+        tab_id,
+        evicted: tab.evicted,
+        exchanges,
+        banner: view::cost_banner(&preflight_stats),
+        preflight_stats,
+        findings: tab.cost.findings(),
+        labels: ReportLabels::default(),
+    }
 }
 
 /// The report as it may leave the engine (the panel, exports). Each exchange is masked at its
@@ -158,8 +210,11 @@ pub fn redacted(mut out: Report) -> Report {
     for e in &mut out.exchanges {
         if let Some(exchange) = &mut e.exchange {
             // Every mask records the value it hid, so nothing masked means the verdict stands.
-            if secrets.mask_exchange(exchange) && e.verdict.is_some() {
-                e.verdict = crate::check(exchange).ok();
+            if secrets.mask_exchange(exchange) {
+                if e.verdict.is_some() {
+                    e.verdict = crate::check(exchange).ok();
+                }
+                e.derive();
             }
         }
         e.url = secrets.mask_url(&e.url);
@@ -173,6 +228,7 @@ pub fn redacted(mut out: Report) -> Report {
     for text in messages.chain(stats).chain(findings) {
         secrets.scrub(text);
     }
+    out.banner = view::cost_banner(&out.preflight_stats);
     out
 }
 
@@ -294,4 +350,70 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_of(json: &str) -> Report {
+        let mut exchange = view::tests::exchange_report(json, None, Some((true, Some(204))));
+        exchange.derive();
+        Report {
+            tab_id: 1,
+            evicted: 0,
+            exchanges: vec![exchange],
+            preflight_stats: Vec::new(),
+            findings: Vec::new(),
+            banner: None,
+            labels: ReportLabels::default(),
+        }
+    }
+
+    #[test]
+    fn the_replay_is_rebuilt_from_the_masked_exchange() {
+        const SECRET: &str = "Bearer sekrit-token-0123456789abcdef";
+        let report = report_of(&format!(
+            r#"{{"request": {{"method": "PUT", "url": "http://api.test/x?access_token=qs-4f9c2a6e1b2c", "origin": "http://app.test",
+                "headers": [["Authorization", "{SECRET}"]]}},
+                "preflight": {{"request_headers": [["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "authorization"]],
+                    "response": {{"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}}}}}}"#
+        ));
+        assert!(serde_json::to_string(&report.exchanges[0].replay).unwrap().contains(SECRET), "unredacted as built");
+        let out = redacted(report);
+        let e = &out.exchanges[0];
+        let replay = serde_json::to_string(&e.replay).unwrap();
+        assert!(!replay.contains("sekrit") && !replay.contains("qs-4f9c2a6e1b2c"), "{replay}");
+        let actual = &e.replay.as_ref().unwrap().actual;
+        assert!(actual.headers.iter().any(|(n, v)| n == "Authorization" && v.contains("[redacted]")), "{replay}");
+        assert_eq!(e.view.reason, e.verdict.as_ref().unwrap().summary);
+    }
+
+    #[test]
+    fn the_report_json_gains_the_new_fields_and_still_reads_without_them() {
+        let report = report_of(
+            r#"{"request": {"method": "PUT", "url": "http://api.test/x", "origin": "http://app.test", "headers": [["X-Test", "1"]]},
+                "preflight": {"response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}}}"#,
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        let has = |v: &serde_json::Value, keys: &[&str]| keys.iter().all(|k| v.as_object().unwrap().contains_key(*k));
+        assert!(has(&json, &["tab_id", "evicted", "exchanges", "preflight_stats", "findings", "banner", "labels"]));
+        let exchange = &json["exchanges"][0];
+        assert!(has(exchange, &["id", "url", "method", "failed", "status", "preflight", "exchange", "verdict", "marks", "replay", "view"]));
+        assert_eq!(exchange["marks"]["part"], "preflight");
+        assert_eq!(exchange["marks"]["request"][0], "access-control-request-headers");
+        assert_eq!(exchange["verdict"]["summary"], "Header not allowed by Access-Control-Allow-Headers: x-test");
+        assert_eq!(exchange["replay"]["preflight"]["method"], "OPTIONS");
+        // A report written before these fields existed still reads.
+        let mut old = json.clone();
+        for key in ["banner", "labels"] {
+            old.as_object_mut().unwrap().remove(key);
+        }
+        for key in ["marks", "replay", "view"] {
+            old["exchanges"][0].as_object_mut().unwrap().remove(key);
+        }
+        old["exchanges"][0]["verdict"].as_object_mut().unwrap().remove("summary");
+        let read: Report = serde_json::from_value(old).unwrap();
+        assert_eq!(read.labels, ReportLabels::default());
+    }
 }

@@ -1,0 +1,343 @@
+//! The words a panel shows for a report, chosen by the engine so the panel holds no CORS wording
+//! or rule: per exchange its label, headline, status, preflight badge and timeline; per report
+//! the preflight-cache banner and the fixed texts of the header tables and the cost view.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::HeaderList;
+use crate::headers;
+use crate::verdict::Stage;
+
+use super::super::preflight_cost::{CostFinding, PreflightStat};
+use super::ExchangeReport;
+
+/// What the panel shows for one exchange besides the captured data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeView {
+    /// The list's reason column: the verdict's summary, or why there is none.
+    pub reason: String,
+    /// The detail's headline.
+    pub headline: String,
+    /// The list's status column: the actual response's status, or `(failed)`.
+    pub status: String,
+    /// The list's preflight badge; `None` when no preflight was needed or seen.
+    pub badge: Option<Badge>,
+    /// The exchange in the order the browser went through it.
+    pub timeline: Vec<Step>,
+    /// Headers the browser adds to the actual request that its captured headers lack (`Origin`).
+    pub added_request_headers: HeaderList,
+    /// Why there is no response to show, when none and no redirect came back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_note: Option<String>,
+    /// Shown instead of a fix when CORS allowed the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Badge {
+    pub text: String,
+    pub title: String,
+    /// The preflight's status is not an ok status (2xx).
+    pub bad: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub what: String,
+    pub how: String,
+    pub state: StepState,
+    /// Not sent (a preflight served from the cache, or a request its preflight stopped).
+    pub skipped: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepState {
+    Good,
+    Bad,
+    Neutral,
+}
+
+/// The preflight-cache banner: repeated preflights that a better `Access-Control-Max-Age` would save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostBanner {
+    pub text: String,
+    /// The first such request shape's finding, in plain words.
+    pub note: String,
+}
+
+/// Fixed texts of the panel that speak about CORS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLabels {
+    pub preflight_request: String,
+    pub preflight_response: String,
+    pub cost_intro: String,
+    pub cost_empty: String,
+}
+
+impl Default for ReportLabels {
+    fn default() -> Self {
+        ReportLabels {
+            preflight_request: "Preflight request (OPTIONS)".to_owned(),
+            preflight_response: "Preflight response".to_owned(),
+            cost_intro: "Every OPTIONS the browser sent for this tab, grouped by what the preflight cache keys on (origin, URL, \
+                         method, request headers). The cache lifetime is what the browser reads from Access-Control-Max-Age."
+                .to_owned(),
+            cost_empty: "No preflight requests captured for this tab.".to_owned(),
+        }
+    }
+}
+
+/// Fetch §CORS-preflight fetch step 7: an ok status is 200–299.
+fn ok_status(status: u16) -> bool {
+    (200..=299).contains(&status)
+}
+
+/// Milliseconds to one decimal, as the panel prints times.
+fn ms(value: f64) -> String {
+    format!("{} ms", (value * 10.0).round() / 10.0)
+}
+
+pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
+    let verdict = e.verdict.as_ref();
+    let stage = verdict.and_then(|v| v.stage);
+    let at_preflight = matches!(stage, Some(Stage::Preflight | Stage::RedirectPreflight));
+    let reason = match verdict {
+        Some(v) => v.summary.clone(),
+        None if e.failed => "Failed (not a CORS error)".to_owned(),
+        None => String::new(),
+    };
+    let headline = match verdict {
+        Some(v) if v.allowed => "Allowed by CORS".to_owned(),
+        Some(v) if v.error.is_some() => v.summary.clone(),
+        Some(v) if v.undetermined => "Failed; the capture lacks what is needed to decide why".to_owned(),
+        _ => "Failed".to_owned(),
+    };
+    let sent = e.status.filter(|&s| s != 0);
+
+    let mut timeline = Vec::new();
+    let badge = match &e.preflight {
+        Some(p) if p.observed => {
+            let status = p.status.map_or_else(String::new, |s| s.to_string());
+            let bad = p.status.is_some_and(|s| !ok_status(s));
+            let how = [p.duration_ms.map(ms), Some(format!("matched by {}", p.matched))];
+            timeline.push(Step {
+                what: format!("OPTIONS {}", p.status.map_or_else(|| "(no response)".to_owned(), |s| s.to_string())),
+                how: how.into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                state: if bad || stage == Some(Stage::Preflight) { StepState::Bad } else { StepState::Good },
+                skipped: false,
+            });
+            Some(Badge { text: "OPTIONS".to_owned(), title: format!("Preflight OPTIONS {status} (matched by {})", p.matched), bad })
+        }
+        Some(_) => {
+            timeline.push(Step {
+                what: "OPTIONS (not seen)".to_owned(),
+                how: "needed; served from the preflight cache or hidden".to_owned(),
+                state: StepState::Neutral,
+                skipped: true,
+            });
+            Some(Badge { text: "OPT?".to_owned(), title: "Needs a preflight; none observed (cached?)".to_owned(), bad: false })
+        }
+        None => None,
+    };
+    let exchange = e.exchange.as_ref();
+    for redirect in exchange.map_or(&[][..], |x| &x.redirects) {
+        timeline.push(Step {
+            what: format!("{} redirect", redirect.status),
+            how: redirect.location.clone(),
+            state: if matches!(stage, Some(Stage::Redirect | Stage::RedirectPreflight)) { StepState::Bad } else { StepState::Neutral },
+            skipped: false,
+        });
+    }
+    let never_sent = sent.is_none() && (at_preflight || stage == Some(Stage::Request));
+    let outcome = match sent {
+        Some(status) => status.to_string(),
+        None if never_sent => "(never sent)".to_owned(),
+        None => "(failed)".to_owned(),
+    };
+    let how = [e.timings.total_ms.map(|t| format!("total {}", ms(t))), Some(if e.failed { "blocked" } else { "allowed" }.to_owned())];
+    timeline.push(Step {
+        what: format!("{} {outcome}", e.method),
+        how: how.into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        state: if e.failed { StepState::Bad } else { StepState::Good },
+        skipped: never_sent,
+    });
+
+    let request = exchange.map(|x| &x.request);
+    let added_request_headers = match request {
+        // Fetch §HTTP-network-or-cache fetch: the browser appends `Origin` to every CORS request.
+        Some(r) if headers::get(&r.headers, "origin").is_none() && !r.origin.is_empty() => vec![("Origin".to_owned(), r.origin.clone())],
+        _ => Vec::new(),
+    };
+    let nothing_back = exchange.is_none_or(|x| x.response.is_none() && x.redirects.is_empty());
+    ExchangeView {
+        reason,
+        headline,
+        status: sent.map_or_else(|| "(failed)".to_owned(), |s| s.to_string()),
+        badge,
+        timeline,
+        added_request_headers,
+        response_note: nothing_back
+            .then(|| if at_preflight { "Never sent: the preflight failed." } else { "No response captured." }.to_owned()),
+        fix_note: (!e.failed).then(|| "Nothing to fix: CORS allowed this request.".to_owned()),
+    }
+}
+
+/// How a Max-Age finding reads after "with Access-Control-Max-Age"; `None` for findings a longer
+/// Max-Age would not cure (the banner is about those that it would).
+fn max_age_words(finding: CostFinding) -> Option<&'static str> {
+    match finding {
+        CostFinding::Missing => Some("missing"),
+        CostFinding::TooShort => Some("too short"),
+        CostFinding::Zero => Some("set to 0"),
+        CostFinding::Unparsable => Some("unparsable"),
+        CostFinding::AboveCap
+        | CostFinding::Ok
+        | CostFinding::CacheDisabled
+        | CostFinding::Failed
+        | CostFinding::UrlTooLong => None,
+    }
+}
+
+pub fn cost_banner(stats: &[PreflightStat]) -> Option<CostBanner> {
+    let costly: Vec<(&PreflightStat, &str)> = stats.iter().filter_map(|s| max_age_words(s.finding).map(|w| (s, w))).collect();
+    let first = costly.first()?.0;
+    let preflights: u64 = costly.iter().map(|(s, _)| s.count).sum();
+    let mut words: Vec<&str> = Vec::new();
+    for (_, w) in &costly {
+        if !words.contains(w) {
+            words.push(w);
+        }
+    }
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    Some(CostBanner {
+        text: format!(
+            "Preflight cache: {} request shape{} sent {preflights} preflight{} with Access-Control-Max-Age {}. ",
+            costly.len(),
+            plural(costly.len() as u64),
+            plural(preflights),
+            words.join(", ")
+        ),
+        note: first.message.clone(),
+    })
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::PreflightSummary;
+    use super::*;
+
+    /// An exchange's report as the session builds it, from the exchange as JSON, before `derive`
+    /// (read from JSON, so fields other parts of the report gain later need no change here).
+    pub(in crate::session::report) fn exchange_report(json: &str, status: Option<u16>, preflight: Option<(bool, Option<u16>)>) -> ExchangeReport {
+        let exchange: crate::Exchange = serde_json::from_str(json).unwrap();
+        let verdict = crate::check(&exchange).unwrap();
+        let preflight = preflight.map(|(observed, status)| PreflightSummary {
+            observed,
+            matched: if observed { "order" } else { "none" }.to_owned(),
+            status,
+            duration_ms: observed.then_some(3.14),
+            net_error: None,
+        });
+        serde_json::from_value(serde_json::json!({
+            "id": "e1", "url": exchange.request.url, "method": exchange.request.method, "started": 0.0,
+            "cross_origin": true, "failed": !verdict.allowed, "status": status, "initiator": null, "type": null,
+            "source": "webrequest", "truncated": false, "preflight": preflight, "timings": {"total_ms": 5.0},
+            "net_error": null, "check_error": null, "exchange": exchange, "verdict": verdict,
+        }))
+        .unwrap()
+    }
+
+    const PUT_404: &str = r#"{"request": {"method": "PUT", "url": "http://api.test/x", "origin": "http://app.test", "headers": [["X-Test", "1"]]},
+        "preflight": {"response": {"status": 404, "headers": [["Access-Control-Allow-Origin", "*"]]}}}"#;
+
+    #[test]
+    fn a_failed_preflight_reads_as_a_bad_options_and_a_request_never_sent() {
+        let v = exchange_view(&exchange_report(PUT_404, None, Some((true, Some(404)))));
+        assert_eq!(v.reason, "Preflight answered 404, not 2xx");
+        assert_eq!(v.headline, v.reason);
+        assert_eq!(v.status, "(failed)");
+        assert_eq!(v.badge, Some(Badge { text: "OPTIONS".into(), title: "Preflight OPTIONS 404 (matched by order)".into(), bad: true }));
+        let steps: Vec<(&str, &str, StepState, bool)> = v.timeline.iter().map(|s| (&*s.what, &*s.how, s.state, s.skipped)).collect();
+        assert_eq!(
+            steps,
+            [
+                ("OPTIONS 404", "3.1 ms · matched by order", StepState::Bad, false),
+                ("PUT (never sent)", "total 5 ms · blocked", StepState::Bad, true),
+            ]
+        );
+        assert_eq!(v.added_request_headers, [("Origin".to_owned(), "http://app.test".to_owned())]);
+        assert_eq!(v.response_note.as_deref(), Some("Never sent: the preflight failed."));
+        assert_eq!(v.fix_note, None);
+    }
+
+    #[test]
+    fn an_allowed_request_reads_as_allowed_with_nothing_to_fix() {
+        let v = exchange_view(&exchange_report(
+            r#"{"request": {"method": "GET", "url": "http://api.test/x", "origin": "http://app.test", "headers": [["Origin", "http://app.test"]]},
+                "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}, "outcome": "succeeded"}"#,
+            Some(200),
+            None,
+        ));
+        assert_eq!((v.reason.as_str(), v.headline.as_str(), v.status.as_str()), ("Allowed", "Allowed by CORS", "200"));
+        assert_eq!(v.badge, None);
+        assert_eq!(v.timeline.len(), 1);
+        assert_eq!((v.timeline[0].what.as_str(), v.timeline[0].state), ("GET 200", StepState::Good));
+        assert!(v.added_request_headers.is_empty(), "the captured Origin is kept");
+        assert_eq!(v.response_note, None);
+        assert_eq!(v.fix_note.as_deref(), Some("Nothing to fix: CORS allowed this request."));
+    }
+
+    #[test]
+    fn a_preflight_needed_but_not_seen_is_a_skipped_step() {
+        let v = exchange_view(&exchange_report(
+            r#"{"request": {"method": "PUT", "url": "http://api.test/x", "origin": "http://app.test"},
+                "response": {"status": 200, "headers": []}, "outcome": "failed"}"#,
+            Some(200),
+            Some((false, None)),
+        ));
+        assert_eq!(v.badge.as_ref().map(|b| b.text.as_str()), Some("OPT?"));
+        assert_eq!((v.timeline[0].what.as_str(), v.timeline[0].skipped), ("OPTIONS (not seen)", true));
+        assert_eq!(v.timeline[1].what, "PUT 200");
+    }
+
+    fn stat(finding: CostFinding, count: u64, message: &str) -> PreflightStat {
+        PreflightStat {
+            origin: "http://app.test".to_owned(),
+            url: "http://api.test/x".to_owned(),
+            method: "PUT".to_owned(),
+            request_headers: String::new(),
+            count,
+            total_ms: 1.0,
+            max_age_header: None,
+            max_age_seconds: 5,
+            finding,
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_banner_counts_only_what_a_longer_max_age_would_save() {
+        assert_eq!(cost_banner(&[]), None);
+        assert_eq!(cost_banner(&[stat(CostFinding::Ok, 1, ""), stat(CostFinding::CacheDisabled, 3, "")]), None);
+        let banner = cost_banner(&[
+            stat(CostFinding::CacheDisabled, 9, "devtools"),
+            stat(CostFinding::Missing, 3, "no header"),
+            stat(CostFinding::Zero, 2, "zero"),
+            stat(CostFinding::Missing, 1, "again"),
+        ])
+        .unwrap();
+        assert_eq!(banner.text, "Preflight cache: 3 request shapes sent 6 preflights with Access-Control-Max-Age missing, set to 0. ");
+        assert_eq!(banner.note, "no header");
+        let one = cost_banner(&[stat(CostFinding::TooShort, 1, "short")]).unwrap();
+        assert_eq!(one.text, "Preflight cache: 1 request shape sent 1 preflight with Access-Control-Max-Age too short. ");
+    }
+
+    #[test]
+    fn times_print_to_one_decimal() {
+        assert_eq!(ms(3.0), "3 ms");
+        assert_eq!(ms(3.14159), "3.1 ms");
+        assert_eq!(ms(0.04), "0 ms");
+    }
+}

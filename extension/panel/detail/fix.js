@@ -1,0 +1,42 @@
+// The fix slot: the background asks the engine's `fix(exchange, framework)` (and `frameworks()` for the picker).
+// A Fix is {framework, framework_name, language, placement, snippet, notes, verified_live}.
+import { copyText, el, fill } from '../dom.js';
+import { state } from '../state.js';
+import { api, send } from '../transport.js';
+
+const fixCode = (f) => f?.snippet ?? '';
+
+function drawFix(container, { frameworks, fix, error }, onPick) {
+  const current = fix?.framework || state.framework || frameworks[0].id;
+  const select = el('select', { 'aria-label': 'Framework', id: 'framework' },
+    frameworks.map((f) => el('option', { value: f.id, text: f.name || f.id, selected: f.id === current })));
+  select.addEventListener('change', () => onPick(select.value));
+  const body = [];
+  if (error) body.push(el('p', { class: 'note', text: error }));
+  if (fix) {
+    if (fix.placement) body.push(el('p', { class: 'note', text: fix.placement }));
+    body.push(el('pre', { class: 'fix-code', dataset: { language: fix.language || '' }, text: fixCode(fix) }));
+    for (const n of fix.notes || []) body.push(el('p', { class: 'note', text: n }));
+    if (fix.verified_live === false) body.push(el('p', { class: 'note', text: 'This template is checked by snapshot tests, not against a live server.' }));
+  }
+  fill(container,
+    el('div', { class: 'actions' }, el('label', { text: 'Server: ' }), select,
+      el('button', { type: 'button', id: 'copy-fix', text: 'Copy fix', disabled: !fix, onclick: () => copyText(fixCode(fix), 'the fix') })),
+    ...body);
+}
+
+export function renderFixSlot(x, container) {
+  if (!x.failed) { fill(container, el('p', { class: 'note', text: x.view?.fix_note ?? '' })); return; }
+  const pick = (framework) => {
+    state.framework = framework;
+    api.storage.local.set({ framework }).catch?.(() => {});
+    load(framework);
+  };
+  const load = (framework) => {
+    send({ type: 'fix', exchange: x.exchange, framework })
+      .then((r) => { if (state.selectedId === x.id) drawFix(container, { frameworks: r?.frameworks || [], fix: r?.fix || null, error: r?.error || null }, pick); })
+      .catch((e) => { if (state.selectedId === x.id) fill(container, el('p', { class: 'note', text: `No fix: ${e.message || e}` })); });
+  };
+  fill(container, el('p', { class: 'note', text: 'Loading fixes…' }));
+  load(state.framework);
+}

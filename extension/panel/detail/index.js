@@ -1,0 +1,88 @@
+// The detail of one exchange: headline, console line, explanation, timeline, why a preflight, headers,
+// warnings, fix and tools. Rebuilt only when what it shows changed (keeps the scroll position and a probe result).
+import { $, copyText, el, fill, section } from '../dom.js';
+import { scheduleRows } from '../list.js';
+import { state } from '../state.js';
+import { exportReport } from '../toolbar.js';
+import { renderExplanation, renderPreflightHttp } from './explanation.js';
+import { renderFixSlot } from './fix.js';
+import { renderHeaders } from './headers.js';
+import { renderTimeline } from './timeline.js';
+import { toolButtons } from './tools.js';
+
+let shownSig = null;
+
+function detailSig(x) {
+  const v = x.verdict || {};
+  return JSON.stringify([x.id, x.status, x.failed, x.preflight, x.truncated, x.source, v.error, v.console, v.explanation,
+    x.exchange?.response, x.exchange?.preflight?.response, x.exchange?.redirects?.length]);
+}
+
+export function closeDetail() {
+  state.selectedId = null;
+  shownSig = null;
+  $('detail').hidden = true;
+  fill($('detail'));
+  $('requests-view').classList.remove('with-detail');
+  scheduleRows();
+}
+
+export function select(id) {
+  const x = (state.report?.exchanges || []).find((e) => e.id === id);
+  if (!x) return;
+  state.selectedId = id;
+  renderDetail(x, { keepProbe: false });
+  scheduleRows();
+}
+
+/** After a new report: close the detail if its exchange is gone, re-render it if it changed. */
+export function syncDetail() {
+  const sel = state.selectedId && (state.report?.exchanges || []).find((x) => x.id === state.selectedId);
+  if (!sel) closeDetail();
+  else if (detailSig(sel) !== shownSig) renderDetail(sel, { keepProbe: true });
+}
+
+/** What the capture could not keep whole, or saw only through DevTools. */
+function captureNotes(x) {
+  const notes = [];
+  if (x.truncated) notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge cut', text: 'truncated' }), ' A URL or header value was cut at 8 KiB when captured.'));
+  if (x.source === 'devtools') notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge', text: 'DevTools' }), ' Built from DevTools\u2019 network records (HAR) only: the extension did not see this request itself.'));
+  return notes;
+}
+
+function renderDetail(x, { keepProbe }) {
+  const d = $('detail');
+  const oldProbe = keepProbe ? d.querySelector('.probe-result') : null;
+  const v = x.verdict || {};
+  const chromium = v.console?.chromium;
+  const others = [['Firefox', v.console?.firefox], ['Safari', v.console?.safari]].filter(([, t]) => t);
+  const probeBox = oldProbe || el('div', { class: 'probe-result' });
+  const fixBox = el('div', { class: 'fix' });
+
+  fill(d,
+    el('div', { class: 'top' },
+      el('h2', { text: `${x.method} ${x.url}` }),
+      el('button', { type: 'button', id: 'close-detail', text: '✕', title: 'Close', onclick: () => closeDetail() })),
+    el('div', { class: 'meta', text: [x.status ? `status ${x.status}` : 'no response', x.type, x.initiator ? `from ${x.initiator}` : null, x.started ? new Date(x.started).toLocaleTimeString() : null].filter(Boolean).join(' · ') }),
+    captureNotes(x),
+    el('div', { class: `verdict ${v.allowed ? 'good' : v.error ? 'bad' : 'unknown'}`, text: x.view?.headline ?? '' }),
+    chromium ? section('Console (Chromium)', el('pre', { class: 'console', id: 'console-line', text: chromium }),
+      el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Copy', onclick: () => copyText(chromium, 'the console line') }))) : null,
+    others.length ? el('details', null, el('summary', { text: 'Other browsers' }), others.map(([b, t]) => el('div', null, el('div', { class: 'note', text: b }), el('pre', { text: t })))) : null,
+    renderExplanation(v.explanation),
+    renderTimeline(x),
+    v.preflight_required && (v.preflight_reasons || []).length
+      ? section('Why a preflight', el('ul', { class: 'reasons' }, v.preflight_reasons.map((r) => el('li', { text: r }))),
+        v.explanation?.avoid_preflight ? el('p', { class: 'note', text: v.explanation.avoid_preflight }) : null)
+      : null,
+    renderPreflightHttp(v.explanation),
+    renderHeaders(x),
+    (v.warnings || []).length ? section('Warnings', el('ul', { class: 'reasons' }, v.warnings.map((w) => el('li', { text: w })))) : null,
+    section('Fix', fixBox),
+    section('Tools', toolButtons(x, probeBox, exportReport), probeBox),
+  );
+  renderFixSlot(x, fixBox);
+  shownSig = detailSig(x);
+  d.hidden = false;
+  $('requests-view').classList.add('with-detail');
+}

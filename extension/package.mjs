@@ -13,8 +13,9 @@ const rel = (p) => path.relative(REPO, p).split(path.sep).join('/');
 function runtimeFiles() {
   const ext = path.join(REPO, 'extension');
   const files = ['manifest.json'];
-  for (const f of fs.readdirSync(ext).sort()) {
-    if (/\.(html|css|js)$/.test(f)) files.push(`extension/${f}`);
+  // Pages, scripts and styles at any depth (background/, panel/), but not the generated pkg/ or build tools.
+  for (const f of fs.readdirSync(ext, { recursive: true }).map((p) => p.split(path.sep).join('/')).sort()) {
+    if (/\.(html|css|js)$/.test(f) && !f.startsWith('pkg/') && !f.startsWith('icons/')) files.push(`extension/${f}`);
   }
   for (const f of fs.readdirSync(path.join(ext, 'icons')).sort()) {
     if (f.endsWith('.png')) files.push(`extension/icons/${f}`);

@@ -126,7 +126,8 @@ build_wasm() {
   run "${WASM_CARGO[@]}" rustc -p cors-lens --profile "$WASM_PROFILE" --lib --crate-type cdylib --target "$WASM_TARGET" -j"$JOBS" "${WASM_Z[@]}" "${WASM_SHIP[@]}"
   local raw=$WASM_OUT/$WASM_TARGET/$WASM_PROFILE/cors_lens.wasm tmp=$PKG.tmp
   rm -rf "$tmp"
-  run wasm-bindgen --target web --out-dir "$tmp" "$raw"
+  # --experimental-reset-state-function: __wbg_reset_state, which the worker calls to replace a trapped instance.
+  run wasm-bindgen --target web --experimental-reset-state-function --out-dir "$tmp" "$raw"
   echo '{ "type": "module" }' >"$tmp/package.json" # cors_lens.js is an ES module (Node loads it in tests and bench)
   run "$WASM_OPT" "$WASM_OPT_LEVEL" --strip-debug --strip-producers --strip-target-features \
     "$tmp/cors_lens_bg.wasm" -o "$tmp/cors_lens_bg.wasm"

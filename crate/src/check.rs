@@ -264,7 +264,10 @@ pub(crate) fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentia
         );
     }
     let mut cors_flag = !parsed.same_origin(&parsed.url);
-    let need = preflight::need(&hop.method, &hop.headers, request.mode);
+    let mut need = preflight::need(&hop.method, &hop.headers, request.mode);
+    if let Some(observed) = exchange.preflight.as_ref() {
+        preflight::add_announced(&mut need, observed);
+    }
     let passed = !cors_flag || run_preflight(exchange.preflight.as_ref(), &hop, &need, Stage::Preflight, request, credentials, &mut eval);
     eval.need = need;
     if !passed {
@@ -330,8 +333,11 @@ pub(crate) fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentia
         }
         cors_flag = cors_flag || !parsed.same_origin(&hop.url) || hop.origin_header == "null";
         if cors_flag {
-            let need = preflight::need(&hop.method, &hop.headers, request.mode);
+            let mut need = preflight::need(&hop.method, &hop.headers, request.mode);
             let observed = redirect.next.as_ref().and_then(|next| next.preflight.as_ref());
+            if let Some(observed) = observed {
+                preflight::add_announced(&mut need, observed);
+            }
             if !run_preflight(observed, &hop, &need, Stage::RedirectPreflight, request, credentials, &mut eval) {
                 return eval;
             }

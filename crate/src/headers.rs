@@ -1,6 +1,11 @@
 //! Raw header lists as captured: case-insensitive lookup, combining repeated lines the way
 //! Fetch's "get" does (values joined with ", "), HTTP whitespace trimming, and the `#token`
 //! list syntax used by `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`.
+//!
+//! Header values are bytes (fetch spec §header value: a byte sequence). The engine holds them as
+//! text in which each code point U+0000–U+00FF stands for one byte, as a JSON or JS string can
+//! carry them; [`bytes_of`] and [`byte_len`] read them back as bytes, and [`from_utf8_text`] turns
+//! a capture's UTF-8-decoded value (webRequest's `value`) into that form.
 
 use std::borrow::Cow;
 
@@ -46,6 +51,39 @@ pub fn get<'a>(headers: &'a HeaderList, name: &str) -> Option<Cow<'a, str>> {
 /// from one line holding a list).
 pub fn count(headers: &HeaderList, name: &str) -> usize {
     values(headers, name).count()
+}
+
+/// The bytes a header value stands for: a code point up to U+00FF is one byte; anything above
+/// (hand-written input, never a capture) is taken as its UTF-8 bytes.
+pub fn bytes_of(value: &str) -> impl Iterator<Item = u8> + '_ {
+    value.chars().flat_map(|c| {
+        let mut buf = [0u8; 4];
+        let n = match u8::try_from(u32::from(c)) {
+            Ok(byte) => {
+                buf[0] = byte;
+                1
+            }
+            Err(_) => c.encode_utf8(&mut buf).len(),
+        };
+        buf.into_iter().take(n)
+    })
+}
+
+/// How many bytes a header value stands for (see [`bytes_of`]).
+pub fn byte_len(value: &str) -> usize {
+    if value.is_ascii() {
+        return value.len();
+    }
+    value.chars().map(|c| if u32::from(c) <= 0xFF { 1 } else { c.len_utf8() }).sum()
+}
+
+/// A value a capture decoded from UTF-8 (webRequest's `value`), as the bytes it came from: one
+/// code point per byte.
+pub fn from_utf8_text(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    text.bytes().map(char::from).collect()
 }
 
 /// RFC 9110 `tchar`.

@@ -22,6 +22,7 @@ pub mod preflight;
 pub mod redact;
 pub mod redirect;
 pub mod replay;
+pub mod reprobe;
 pub mod safelist;
 pub mod session;
 pub mod verdict;

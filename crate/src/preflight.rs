@@ -5,7 +5,7 @@
 
 use crate::access_check::check_access;
 use crate::error::{CorsError, Failure};
-use crate::exchange::{HeaderList, RequestMode, Response};
+use crate::exchange::{HeaderList, Preflight, RequestMode, Response};
 use crate::headers;
 use crate::method;
 use crate::redact::display_value;
@@ -43,6 +43,41 @@ pub fn need(normalized_method: &str, request_headers: &HeaderList, mode: Request
         });
     }
     PreflightNeed { required: !reasons.is_empty(), reasons, unsafe_headers, unsafe_header_names }
+}
+
+/// An observed preflight is proof that the browser wanted one: its `Access-Control-Request-Headers`
+/// names what the browser judged CORS-unsafe, whatever the names. A safelisted name with an unsafe
+/// value (`Content-Language: @`, a 200-byte `Accept-Language`) is announced too, and a request its
+/// preflight stopped never shows its headers to webRequest, so the names alone must count.
+pub fn add_announced(need: &mut PreflightNeed, observed: &Preflight) {
+    if headers::get(&observed.request_headers, "access-control-request-method").is_none() {
+        return; // Not a CORS preflight as captured (or its headers were not seen): no evidence.
+    }
+    let announced = headers::get(&observed.request_headers, "access-control-request-headers")
+        .and_then(|value| headers::parse_name_list(&value).ok())
+        .unwrap_or_default();
+    for name in announced {
+        if need.unsafe_header_names.contains(&name) {
+            continue;
+        }
+        need.reasons.push(format!("header {name} is not CORS-safelisted (the browser's preflight announced it)"));
+        need.unsafe_headers.push(UnsafeHeader {
+            name: name.clone(),
+            value: String::new(),
+            reason: "the browser's preflight announced it".to_owned(),
+        });
+        need.unsafe_header_names.push(name);
+    }
+    need.unsafe_header_names.sort_unstable();
+    need.unsafe_header_names.dedup();
+    if need.reasons.is_empty() {
+        need.reasons.push(
+            "the browser sent a preflight although the captured method and headers are CORS-safelisted (an \
+             XMLHttpRequest with upload listeners, or a header value the capture did not see)"
+                .to_owned(),
+        );
+    }
+    need.required = true;
 }
 
 /// What the actual request asks the preflight to allow.

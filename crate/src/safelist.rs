@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::exchange::HeaderList;
+use crate::headers;
 
 /// Per-value limit for a safelisted header, in bytes.
 pub const MAX_SAFELISTED_VALUE: usize = 128;
@@ -48,7 +49,7 @@ pub fn classify(name: &str, value: &str) -> HeaderVerdict {
     let Some(lower) = safelisted_name(name) else {
         return HeaderVerdict::UnsafeName;
     };
-    if value.len() > MAX_SAFELISTED_VALUE {
+    if headers::byte_len(value) > MAX_SAFELISTED_VALUE {
         return HeaderVerdict::UnsafeValue("its value is longer than 128 bytes");
     }
     let bytes = value.as_bytes();
@@ -198,7 +199,7 @@ pub fn unsafe_headers(headers: &HeaderList) -> (Vec<UnsafeHeader>, Vec<String>) 
         }
         match classify(name, value) {
             HeaderVerdict::Safelisted => {
-                safelisted_total += value.len();
+                safelisted_total += headers::byte_len(value);
                 safelisted.push((name, value));
             }
             HeaderVerdict::UnsafeName => unsafe_list.push(UnsafeHeader {

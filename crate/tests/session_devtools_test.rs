@@ -1,9 +1,12 @@
 //! DevTools HAR entries fed to the session: a preflight's entry confirms a match or supplies one webRequest
-//! could not see; a request's own entry names the API that made it; entries CORS cannot concern change nothing.
+//! could not see; a request's own entry names the API that made it and the headers of a request its preflight
+//! stopped, or becomes an exchange of its own; entries CORS cannot concern change nothing. Also what an
+//! observed preflight proves, and header values as bytes.
 
 mod common;
 use common::*;
 use cors_lens::error::CorsError;
+use cors_lens::session::HarEntry;
 
 #[test]
 fn har_confirms_a_match() {
@@ -61,4 +64,111 @@ fn har_supplies_a_preflight_webrequest_could_not_see() {
     assert_eq!(e.preflight.as_ref().unwrap().matched, "har");
     assert_eq!(e.verdict.as_ref().unwrap().error, Some(CorsError::PreflightInvalidStatus));
     assert_eq!(after.preflight_stats[0].count, 1);
+}
+
+/// A request DevTools recorded (HAR `_resourceType` fetch or xhr), as the devtools page summarises it.
+fn har_request(url: &str, method: &str, resource_type: &str, started: f64, status: u16, headers: &[(&str, &str)], error: Option<&str>) -> HarEntry {
+    HarEntry {
+        url: url.to_owned(),
+        method: method.to_owned(),
+        resource_type: Some(resource_type.into()),
+        initiator_type: Some("script".into()),
+        initiator_url: Some(format!("{PAGE}/app.js")),
+        initiator_line: Some(41.0),
+        started: Some(T0 + started),
+        time: Some(4.0),
+        status: Some(f64::from(status)),
+        request_headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        error: error.map(str::to_owned),
+        ..HarEntry::default()
+    }
+}
+
+#[test]
+fn a_safelisted_name_with_an_unsafe_value_fails_at_its_preflight() {
+    // Content-Language: @ is a safelisted name with an unsafe value: the browser preflights it, the preflight
+    // lacks Access-Control-Allow-Origin, and the GET is never sent (webRequest never sees its headers).
+    let s = Events::default();
+    let url = format!("{API}/cl");
+    let mut session = new_session();
+    let mut events = vec![s.ev("onBeforeRequest", "20", "GET", &url, 0.0, json!({}))];
+    events.extend(s.options("21", &url, "GET", "content-language", 1.0, 204, &[("Access-Control-Allow-Headers", "x-test")]));
+    events.push(s.ev("onErrorOccurred", "20", "GET", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
+    feed(&mut session, events);
+    let v = session.report(TAB).exchanges[0].verdict.clone().unwrap();
+    assert_eq!(v.error, Some(CorsError::PreflightMissingAllowOriginHeader), "{v:?}");
+    assert!(v.preflight_observed && v.preflight_required);
+    assert_eq!(v.unsafe_header_names, ["content-language"]);
+    // DevTools recorded the value the page set: the reason names it.
+    session.ingest_har(TAB, har_request(&url, "GET", "fetch", 0.2, 0, &[("Content-Language", "@"), ("Referer", "http://127.0.0.1:8001/")], Some("net::ERR_FAILED"))).unwrap();
+    let x = &session.report(TAB).exchanges[0];
+    let v = x.verdict.as_ref().unwrap();
+    assert_eq!(v.error, Some(CorsError::PreflightMissingAllowOriginHeader));
+    assert_eq!(x.exchange.as_ref().unwrap().request.headers, [("Content-Language".to_owned(), "@".to_owned())]);
+    assert!(v.preflight_reasons.iter().any(|r| r.contains("content-language: @")), "{:?}", v.preflight_reasons);
+    assert_eq!(x.resource_type.as_deref(), Some("fetch"));
+}
+
+#[test]
+fn devtools_alone_gives_exchanges_in_either_order() {
+    // Failures from before the tab was recorded: only getHAR() has them (the PUT and its OPTIONS in either order).
+    let url = format!("{API}/before");
+    let put = har_request(&url, "PUT", "xhr", 0.0, 0, &[("X-Test", "1"), ("Referer", "http://127.0.0.1:8001/")], Some("net::ERR_FAILED"));
+    let options = har(&url, "PUT", "x-test", 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]);
+    for entries in [vec![put.clone(), options.clone()], vec![options, put]] {
+        let mut session = new_session();
+        for entry in entries {
+            session.ingest_har(TAB, entry).unwrap();
+        }
+        let report = session.report(TAB);
+        assert_eq!(report.exchanges.len(), 1);
+        let x = &report.exchanges[0];
+        assert_eq!(x.source, "devtools");
+        assert_eq!(x.preflight.as_ref().unwrap().matched, "har");
+        assert_eq!(x.verdict.as_ref().unwrap().error, Some(CorsError::PreflightInvalidStatus));
+        assert_eq!(
+            chromium_line(&report, 0),
+            format!("Access to XMLHttpRequest at '{url}' from origin '{PAGE}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status.")
+        );
+    }
+}
+
+#[test]
+fn webrequest_takes_over_an_exchange_devtools_reported_first() {
+    let s = Events::default();
+    let url = format!("{API}/late");
+    let mut session = new_session();
+    session.ingest_har(TAB, har_request(&url, "GET", "xhr", 0.5, 200, &[("Origin", PAGE)], Some("net::ERR_FAILED"))).unwrap();
+    assert_eq!(session.report(TAB).exchanges[0].source, "devtools");
+    let mut events = vec![s.ev("onBeforeRequest", "30", "GET", &url, 0.0, json!({}))];
+    events.extend(s.sent("30", "GET", &url, &[], 0.0, 200, &[], Some("net::ERR_FAILED")));
+    feed(&mut session, events);
+    let report = session.report(TAB);
+    assert_eq!(report.exchanges.len(), 1, "one request, one exchange");
+    assert_eq!(report.exchanges[0].source, "webrequest");
+    assert_eq!(report.exchanges[0].resource_type.as_deref(), Some("xhr"), "DevTools' facts stay");
+    assert!(chromium_line(&report, 0).starts_with("Access to XMLHttpRequest at"));
+}
+
+#[test]
+fn header_values_are_bytes() {
+    // webRequest gives a value that is not UTF-8 as binaryValue, and a UTF-8 one decoded: both are bytes to the
+    // console, which escapes each byte outside printable ASCII.
+    let s = Events::default();
+    let mut session = new_session();
+    for (id, path, header) in [
+        ("40", "/nbsp", json!({"name": "Access-Control-Allow-Origin", "binaryValue": [104, 116, 116, 112, 58, 47, 47, 97, 0xA0]})),
+        ("41", "/utf8", json!({"name": "Access-Control-Allow-Origin", "value": "http://a\u{A0}"})),
+    ] {
+        let url = format!("{API}{path}");
+        feed(&mut session, [
+            s.ev("onBeforeRequest", id, "GET", &url, 0.0, json!({})),
+            s.ev("onHeadersReceived", id, "GET", &url, 1.0, json!({"statusCode": 200, "responseHeaders": [header]})),
+            s.ev("onErrorOccurred", id, "GET", &url, 2.0, json!({"error": "net::ERR_FAILED"})),
+        ]);
+    }
+    let report = session.report(TAB);
+    let line = |path: &str| chromium_line(&report, report.exchanges.iter().position(|x| x.url.ends_with(path)).unwrap());
+    assert!(line("/nbsp").contains("'http://a\\u00A0'"), "{}", line("/nbsp"));
+    assert!(line("/utf8").contains("'http://a\\u00C2\\u00A0'"), "{}", line("/utf8"));
 }

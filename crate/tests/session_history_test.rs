@@ -166,3 +166,51 @@ fn odd_events_do_not_panic() {
     assert_eq!(report.exchanges.iter().filter(|e| e.url.ends_with("/z")).count(), 1, "a stray event after the end adds nothing");
     assert!(report.exchanges.iter().all(|e| !e.url.ends_with("/y") || e.initiator.as_deref() != Some("chrome-extension://abc")));
 }
+
+#[test]
+fn huge_urls_and_headers_are_cut_and_marked() {
+    let s = Events::default();
+    let mut session = new_session();
+    let url = format!("{API}/huge?{}", "q".repeat(2 << 20));
+    let huge = "v".repeat(2 << 20);
+    let many: Vec<(String, String)> = (0..2000).map(|i| (format!("X-H{i}"), "1".to_owned())).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let mut events = vec![s.ev("onBeforeRequest", "1", "GET", &url, 0.0, json!({}))];
+    events.push(s.ev("onBeforeSendHeaders", "1", "GET", &url, 0.0, json!({"requestHeaders": hdrs(&many)})));
+    events.push(s.ev("onHeadersReceived", "1", "GET", &url, 1.0, json!({"statusCode": 200, "responseHeaders": hdrs(&[("Access-Control-Allow-Origin", &huge)])})));
+    events.push(s.ev("onErrorOccurred", "1", "GET", &url, 2.0, json!({"error": "net::ERR_FAILED"})));
+    feed(&mut session, events);
+    let report = session.report(TAB);
+    let x = &report.exchanges[0];
+    assert!(x.truncated);
+    assert_eq!(x.url.len(), 8 * 1024);
+    let ex = x.exchange.as_ref().unwrap();
+    assert!(ex.response.as_ref().unwrap().headers.iter().all(|(_, v)| v.len() <= 8 * 1024));
+    assert!(ex.request.headers.len() <= 256);
+    assert!(session.snapshot().len() < 200_000, "the snapshot stays small: {}", session.snapshot().len());
+}
+
+#[test]
+fn the_byte_budget_evicts_the_oldest_and_shrink_to_fits_a_limit() {
+    let s = Events::default();
+    let mut session = Session::new(SessionConfig { max_bytes: 2 << 20, ..SessionConfig::default() });
+    let value = "v".repeat(8 * 1024);
+    for i in 0..2000u32 {
+        let url = format!("{API}/item/{i}");
+        let id = i.to_string();
+        let t = f64::from(i);
+        feed(&mut session, [
+            s.ev("onBeforeRequest", &id, "GET", &url, t, json!({})),
+            s.ev("onHeadersReceived", &id, "GET", &url, t, json!({"statusCode": 200, "responseHeaders": hdrs(&[("X-Big", &value)])})),
+            s.ev("onErrorOccurred", &id, "GET", &url, t, json!({"error": "net::ERR_FAILED"})),
+        ]);
+    }
+    let report = session.report(TAB);
+    assert!(report.evicted > 1000, "evicted {}", report.evicted);
+    assert!(report.exchanges[0].url.ends_with("/item/1999"), "the newest stay (the report lists newest first)");
+    let size = session.snapshot().len();
+    assert!(size < 3 << 20, "the snapshot follows the budget: {size}");
+    let gone = session.shrink_to(size / 4);
+    assert!(gone > 0);
+    assert!(session.snapshot().len() < size / 3, "{} after shrinking from {size}", session.snapshot().len());
+}

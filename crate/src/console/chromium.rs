@@ -6,6 +6,7 @@
 use super::Blocked;
 use crate::error::CorsError;
 use crate::exchange::Client;
+use crate::headers;
 use crate::verdict::Stage;
 
 const PREFLIGHT_PREFIX: &str = "Response to preflight request doesn't pass access control check: ";
@@ -22,10 +23,12 @@ fn kind(client: Client) -> &'static str {
 }
 
 /// Newer builds print the hint through `EncodeHint()`, byte by byte: anything outside printable
-/// ASCII becomes `\u00XX` (so UTF-8 `ä` prints as `\u00C3\u00A4`, as observed in Chromium 156).
+/// ASCII becomes `\u00XX` (so UTF-8 `ä`, the bytes C3 A4, prints as `\u00C3\u00A4`, and a lone
+/// byte A0 as `\u00A0`, as observed in Chromium 156). The hint holds bytes as code points
+/// (headers.rs).
 fn encode_hint(hint: &str) -> String {
     let mut out = String::with_capacity(hint.len());
-    for byte in hint.bytes() {
+    for byte in headers::bytes_of(hint) {
         if (b' '..=b'~').contains(&byte) {
             out.push(char::from(byte));
         } else {
@@ -145,7 +148,8 @@ mod tests {
 
     #[test]
     fn hints_are_escaped_like_encode_hint() {
-        assert_eq!(encode_hint("a\u{1}ä"), "a\\u0001\\u00C3\\u00A4");
+        assert_eq!(encode_hint("a\u{1}\u{C3}\u{A4}"), "a\\u0001\\u00C3\\u00A4");
+        assert_eq!(encode_hint("https://a.com\u{A0}"), "https://a.com\\u00A0");
         assert_eq!(encode_hint("https://a.com, https://b.com"), "https://a.com, https://b.com");
     }
 }

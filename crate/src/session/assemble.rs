@@ -105,6 +105,29 @@ pub struct Flight {
     pub linked_to: Option<(String, usize)>,
     /// For a preflight: a DevTools HAR entry confirmed it.
     pub har_confirmed: bool,
+    /// Something of it was cut at ingest to keep the session bounded (bounds.rs).
+    #[serde(default)]
+    pub truncated: bool,
+    /// What DevTools recorded of the same request (har.rs), when it was open.
+    #[serde(default)]
+    pub devtools: Option<DevtoolsView>,
+    /// Built from DevTools' records alone: webRequest did not see it (har.rs).
+    #[serde(default)]
+    pub devtools_only: bool,
+}
+
+/// What DevTools' Network panel knows of a request that webRequest cannot say.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DevtoolsView {
+    /// HAR `_resourceType`: `fetch` or `xhr` tell which API made the request (the console's wording).
+    pub resource_type: Option<String>,
+    /// The request headers as DevTools recorded them: for a request its preflight stopped, the
+    /// only record of the headers the page set (webRequest never sees a request that is not sent).
+    pub request_headers: Option<HeaderList>,
+    /// The script and line that made the request (HAR `_initiator`).
+    pub initiator_url: Option<String>,
+    pub initiator_line: Option<u32>,
 }
 
 impl Flight {
@@ -129,6 +152,9 @@ impl Flight {
             ended: None,
             linked_to: None,
             har_confirmed: false,
+            truncated: false,
+            devtools: None,
+            devtools_only: false,
         }
     }
 
@@ -186,6 +212,7 @@ impl Flight {
 
     /// Applies one event at `time` (its timeStamp, or the session's clock when it had none).
     pub fn apply(&mut self, event: &Event, time: f64) {
+        self.truncated |= event.truncated;
         if self.initiator.is_none() {
             self.initiator = event.initiator.clone();
         }
@@ -405,7 +432,14 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
     let hop0 = &flight.hops[0];
     let preflight0 = preflights.first().and_then(Option::as_ref);
     let announced = preflight0.and_then(Flight::announced_headers);
-    let sent = hop0.request_headers.clone().unwrap_or_default();
+    let devtools = flight.devtools.as_ref();
+    // webRequest's headers are what was sent; a request its preflight stopped was never sent, and only
+    // DevTools recorded the headers the page set.
+    let sent = hop0
+        .request_headers
+        .clone()
+        .or_else(|| devtools.and_then(|d| d.request_headers.clone()))
+        .unwrap_or_default();
     let method = flight.first_method();
     let credentials_mode =
         if headers::get(&sent, "cookie").is_some() { CredentialsMode::Include } else { CredentialsMode::Unknown };
@@ -415,9 +449,11 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
         && headers::get(&sent, "origin").is_none()
         && preflight0.is_none()
         && (method == "GET" || method == "HEAD");
-    let client = match resource_type {
-        Some("script") => Client::Script,
-        Some("font") => Client::Font,
+    let client = match (devtools.and_then(|d| d.resource_type.as_deref()), resource_type) {
+        (Some("fetch"), _) => Client::Fetch,
+        (Some("xhr"), _) => Client::Xhr,
+        (_, Some("script")) => Client::Script,
+        (_, Some("font")) => Client::Font,
         _ => Client::Unknown,
     };
     let request = Request {

@@ -12,8 +12,11 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::exchange::HeaderList;
+use crate::headers;
 use crate::redact::MASK;
 use crate::safelist;
+
+use super::bounds;
 
 /// The eight observable `webRequest` events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,10 +63,11 @@ pub struct RawHeader {
 }
 
 impl RawHeader {
-    /// The value; a `binaryValue` is decoded as Latin-1 (one byte, one char).
+    /// The value as bytes, one code point per byte (headers.rs): webRequest gives `value` decoded
+    /// from UTF-8, and `binaryValue` when the bytes are not UTF-8.
     fn text(&self) -> String {
         match (&self.value, &self.binary_value) {
-            (Some(v), _) => v.clone(),
+            (Some(v), _) => headers::from_utf8_text(v),
             (None, Some(bytes)) => bytes.iter().map(|&b| char::from((b as i64).clamp(0, 255) as u8)).collect(),
             (None, None) => String::new(),
         }
@@ -159,6 +163,8 @@ pub struct Event {
     pub error: Option<String>,
     pub from_cache: Option<bool>,
     pub document_url: Option<String>,
+    /// A URL or header was cut, or headers dropped, to keep the session bounded (bounds.rs).
+    pub truncated: bool,
 }
 
 fn integer(value: f64, field: &str) -> Result<i64, EventError> {
@@ -195,25 +201,56 @@ impl RawEvent {
             return Err(EventError("onBeforeRedirect without redirectUrl".into()));
         }
         let method = self.method.filter(|m| !m.is_empty());
+        let mut truncated = false;
+        let mut url = self.url;
+        truncated |= bounds::clip(&mut url, bounds::MAX_TEXT_BYTES);
+        let mut clip_text = |text: Option<String>| {
+            text.map(|mut t| {
+                truncated |= bounds::clip(&mut t, bounds::MAX_TEXT_BYTES);
+                t
+            })
+        };
+        let (redirect_url, document_url, status_line, error, initiator, document_id, resource_type) = (
+            clip_text(self.redirect_url),
+            clip_text(self.document_url),
+            clip_text(self.status_line),
+            clip_text(self.error),
+            clip_text(self.initiator),
+            clip_text(self.document_id),
+            clip_text(self.resource_type),
+        );
+        let request_id = clip_text(Some(self.request_id)).unwrap_or_default();
+        let mut clip_list = |list: Option<HeaderList>| {
+            list.map(|mut l| {
+                truncated |= bounds::clip_headers(&mut l);
+                l
+            })
+        };
+        let request_headers = clip_list(self.request_headers.map(|h| keep_request_headers(&h)));
+        let response_headers = clip_list(self.response_headers.map(|h| keep_response_headers(&h)));
         Ok(Event {
             kind,
-            request_id: self.request_id,
-            url: self.url,
-            method,
+            request_id,
+            url,
+            method: method.map(|mut m| {
+                truncated |= bounds::clip(&mut m, bounds::MAX_TEXT_BYTES);
+                m
+            }),
             tab_id,
             frame_id,
-            document_id: self.document_id.filter(|d| !d.is_empty()),
-            initiator: self.initiator.filter(|i| !i.is_empty()),
-            resource_type: self.resource_type,
+            document_id: document_id.filter(|d| !d.is_empty()),
+            initiator: initiator.filter(|i| !i.is_empty()),
+            resource_type,
             time_stamp,
-            request_headers: self.request_headers.map(|h| keep_request_headers(&h)),
-            response_headers: self.response_headers.map(|h| keep_response_headers(&h)),
+            request_headers,
+            response_headers,
             status,
-            status_line: self.status_line,
-            redirect_url: self.redirect_url,
-            error: self.error,
+            status_line,
+            redirect_url,
+            error,
             from_cache: self.from_cache,
-            document_url: self.document_url,
+            document_url,
+            truncated,
         })
     }
 }

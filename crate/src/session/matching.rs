@@ -8,18 +8,11 @@
 //! Each OPTIONS, oldest first, goes to the oldest unmatched compatible request (FIFO), which
 //! gives concurrent requests to one URL one preflight each. An OPTIONS with no compatible
 //! request yet waits and is matched when the request shows up, even if that is its last event.
-//! DevTools HAR entries confirm a match, or supply a preflight webRequest could not see.
+//! DevTools' records of the same requests are har.rs's concern.
 
-use std::borrow::Cow;
-
-use serde::{Deserialize, Serialize};
-
-use crate::exchange::{HeaderList, Outcome, Response};
-use crate::headers;
 use crate::method;
 
 use super::assemble::{self, Flight, Hop, MatchVia, PreflightLink, Role};
-use super::event::EventError;
 use super::Session;
 
 /// Timestamps of two events may tie or jitter by this much (ms).
@@ -31,11 +24,9 @@ const UNKNOWN_START_WINDOW_MS: f64 = 60_000.0;
 /// An older OPTIONS with unknown headers holds back a newer one for at most this long (ms).
 const BLOCKER_WINDOW_MS: f64 = 10_000.0;
 /// Finished records searched for a late preflight.
-const LATE_RECORDS: usize = 64;
-/// A HAR entry and a webRequest event for the same OPTIONS differ in time by at most this (ms).
-const HAR_SLACK_MS: f64 = 2_000.0;
+pub(crate) const LATE_RECORDS: usize = 64;
 
-fn same<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+pub(crate) fn same<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a == b,
         _ => true,
@@ -178,193 +169,4 @@ fn attach_late(session: &mut Session, tab_id: i64, pf: &Flight, via: MatchVia) -
     }
     tab.refresh(&actual_id);
     true
-}
-
-/// A DevTools HAR entry, as the devtools page summarises it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HarEntry {
-    pub url: String,
-    pub method: String,
-    /// HAR `_resourceType`: `"preflight"` for a CORS preflight.
-    pub resource_type: Option<String>,
-    /// HAR `_initiator.type`.
-    pub initiator_type: Option<String>,
-    /// HAR `_initiator.requestId`: the DevTools id of the actual request (not a webRequest id).
-    pub initiator_request_id: Option<String>,
-    /// `startedDateTime` in ms since the epoch.
-    pub started: Option<f64>,
-    /// HAR `time`: total duration in ms.
-    pub time: Option<f64>,
-    /// 0 when no response came back.
-    pub status: Option<f64>,
-    pub request_headers: HeaderList,
-    pub response_headers: HeaderList,
-    /// HAR `_error`, e.g. `net::ERR_CONNECTION_REFUSED`.
-    pub error: Option<String>,
-}
-
-impl HarEntry {
-    fn is_preflight(&self) -> bool {
-        self.resource_type.as_deref() == Some("preflight") || self.initiator_type.as_deref() == Some("preflight")
-    }
-}
-
-fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
-    let method = headers::get(request_headers, "access-control-request-method");
-    let mut names = headers::get(request_headers, "access-control-request-headers")
-        .map(|v| headers::parse_name_list(&v).unwrap_or_default())
-        .unwrap_or_default();
-    names.sort_unstable();
-    names.dedup();
-    (method.map(Cow::into_owned), names)
-}
-
-/// Confirms the webRequest OPTIONS a HAR preflight entry describes (marking its match `har`),
-/// or, when webRequest did not see it, adds it as that request's preflight.
-pub fn ingest_har(session: &mut Session, tab_id: i64, entry: HarEntry) -> Result<(), EventError> {
-    if !entry.is_preflight() {
-        return Ok(());
-    }
-    if entry.url.is_empty() {
-        return Err(EventError("HAR entry without url".into()));
-    }
-    let started = entry.started.filter(|t| t.is_finite());
-    let (acrm, acrh) = announced(&entry.request_headers);
-    // 1. The same OPTIONS seen by webRequest.
-    let seen = session
-        .flights
-        .values()
-        .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
-        .filter(|f| f.tab_id == tab_id && f.role == Role::Preflight && !f.har_confirmed && f.hops[0].url == entry.url)
-        .filter(|f| acrm.is_none() || f.announced_method().is_none() || f.announced_method() == acrm)
-        .filter(|f| f.announced_headers().is_none_or(|names| names == acrh))
-        .filter_map(|f| {
-            let distance = started.map_or(0.0, |t| (f.began - t).abs());
-            (distance <= HAR_SLACK_MS).then(|| (distance, f.seq, f.request_id.clone()))
-        })
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    if let Some((_, _, pf_id)) = seen {
-        let link = session.preflight_mut(tab_id, &pf_id).map(|p| {
-            p.har_confirmed = true;
-            p.linked_to.clone()
-        });
-        if let Some(Some((actual_id, hop))) = link {
-            set_via_har(session, tab_id, &actual_id, hop, &pf_id);
-        }
-        return Ok(());
-    }
-    // 2. A preflight webRequest did not see (no 'extraHeaders' listener): build it from HAR.
-    let Some(started) = started else { return Ok(()) };
-    let status = entry.status.filter(|s| s.is_finite() && *s >= 1.0 && *s <= 999.0).map(|s| s as u16);
-    let seq = session.next_seq();
-    let request_id = session.next_har_id();
-    let ended = started + entry.time.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(0.0);
-    let mut pf = Flight {
-        request_id: request_id.clone(),
-        tab_id,
-        frame_id: None,
-        document_id: None,
-        initiator: headers::get(&entry.request_headers, "origin").map(Cow::into_owned),
-        resource_type: None,
-        document_url: None,
-        seq,
-        began: started,
-        saw_before_request: true,
-        role: Role::Preflight,
-        hops: vec![Hop {
-            url: entry.url.clone(),
-            method: Some("OPTIONS".to_owned()),
-            started,
-            request_headers: Some(entry.request_headers.clone()),
-            response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
-            response_at: status.map(|_| ended),
-            status_line: None,
-            redirect: None,
-            preflight: None,
-        }],
-        outcome: if status.is_some() { Outcome::Succeeded } else { Outcome::Failed },
-        error: if status.is_some() { None } else { Some(entry.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())) },
-        ended: Some(ended),
-        linked_to: None,
-        har_confirmed: true,
-    };
-    // Its request: in flight, or a recent record, with a hop at this URL and method that has no
-    // preflight and started before it. HAR carries no frame or document: time decides.
-    let fits = |actual: &Flight| -> Option<(usize, f64)> {
-        (0..actual.hops.len())
-            .filter(|&i| {
-                let hop = &actual.hops[i];
-                hop.preflight.is_none()
-                    && hop.url == entry.url
-                    && acrm.as_ref().is_none_or(|m| actual.hop_method(i).is_none_or(|hm| method::normalize(&hm) == *m))
-                    && hop.started <= started + HAR_SLACK_MS
-                    && actual.ended.is_none_or(|e| e + HAR_SLACK_MS >= started)
-            })
-            .map(|i| (i, (started - actual.hops[i].started).abs()))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-    };
-    let in_flight = session
-        .flights
-        .values()
-        .filter(|a| a.role == Role::Actual && a.tab_id == tab_id)
-        .filter_map(|a| fits(a).map(|(hop, d)| (d, a.request_id.clone(), hop)))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
-    let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
-    let recorded = tab
-        .records
-        .iter()
-        .rev()
-        .take(LATE_RECORDS)
-        .filter_map(|r| fits(&r.flight).map(|(hop, d)| (d, r.flight.request_id.clone(), hop)))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
-    let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
-    tab.cost.observe(&pf, &origin);
-    tab.version += 1;
-    let link = PreflightLink { request_id: request_id.clone(), via: MatchVia::Har };
-    match (in_flight, recorded) {
-        (Some((_, actual_id, hop)), _) => {
-            pf.linked_to = Some((actual_id.clone(), hop));
-            tab.preflights.insert(request_id, pf);
-            if let Some(actual) = session.flights.get_mut(&actual_id) {
-                actual.hops[hop].preflight = Some(link);
-            }
-        }
-        (None, Some((_, actual_id, hop))) => {
-            pf.linked_to = Some((actual_id.clone(), hop));
-            tab.preflights.insert(request_id, pf.clone());
-            if let Some(record) = tab.record_mut(&actual_id) {
-                record.flight.hops[hop].preflight = Some(link);
-                record.preflights[hop] = Some(pf);
-            }
-            tab.refresh(&actual_id);
-        }
-        (None, None) => {
-            tab.preflights.insert(request_id, pf);
-        }
-    }
-    Ok(())
-}
-
-/// Marks the match of hop `hop` of request `actual_id` as confirmed by HAR.
-fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, pf_id: &str) {
-    let har = Some(PreflightLink { request_id: pf_id.to_owned(), via: MatchVia::Har });
-    if let Some(actual) = session.flights.get_mut(actual_id) {
-        if let Some(h) = actual.hops.get_mut(hop) {
-            h.preflight = har;
-        }
-        return;
-    }
-    let Some(tab) = session.tabs.get_mut(&tab_id) else { return };
-    let confirmed = tab.preflights.get(pf_id).cloned();
-    let Some(record) = tab.record_mut(actual_id) else { return };
-    if let Some(h) = record.flight.hops.get_mut(hop) {
-        h.preflight = har;
-    }
-    if let (Some(slot), Some(pf)) = (record.preflights.get_mut(hop), confirmed) {
-        if let Some(existing) = slot.as_mut() {
-            existing.har_confirmed = pf.har_confirmed;
-        }
-    }
-    tab.version += 1;
 }

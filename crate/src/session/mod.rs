@@ -7,7 +7,9 @@
 //! same events always give the same session (and `snapshot`/`restore` round-trip exactly).
 
 pub mod assemble;
+pub mod bounds;
 pub mod event;
+pub mod har;
 pub mod matching;
 pub mod preflight_cost;
 pub mod report;
@@ -24,7 +26,7 @@ use crate::verdict::{Stage, Verdict};
 
 pub use assemble::{Flight, MatchVia, Role};
 pub use event::{EventError, EventKind, RawEvent};
-pub use matching::HarEntry;
+pub use har::HarEntry;
 pub use preflight_cost::{CostFinding, Finding, PreflightStat};
 pub use sorted_map::SortedMap;
 pub use report::{ExchangeReport, ExportFormat, PreflightSummary, Report, Timings};
@@ -46,13 +48,21 @@ pub struct SessionConfig {
     /// Across all tabs: a snapshot takes about 2.7 KB per exchange and `storage.session` holds
     /// 10 MB, so the whole session must stay well below ~3,700 exchanges to remain persistable.
     pub max_exchanges_total: usize,
+    /// The session's estimated size (bounds.rs: requests in flight, preflights, exchanges) is
+    /// kept under this many bytes, the oldest going first, so that a page sending huge URLs and
+    /// headers cannot grow it (or its snapshot) without end.
+    pub max_bytes: usize,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { max_exchanges_per_tab: 1000, max_exchanges_total: 3000 }
+        SessionConfig { max_exchanges_per_tab: 1000, max_exchanges_total: 3000, max_bytes: 6 * 1024 * 1024 }
     }
 }
+
+/// The byte budget is checked after this many bytes of new events, or every `BUDGET_CHECK_EVENTS`.
+const BUDGET_CHECK_BYTES: usize = 256 * 1024;
+const BUDGET_CHECK_EVENTS: u64 = 256;
 
 /// Record ids are "e1", "e2", ... in creation order.
 fn record_number(id: &str) -> u64 {
@@ -133,6 +143,10 @@ pub struct TabState {
     pub cost: preflight_cost::PreflightCost,
     /// Bumped whenever the tab's report changes.
     pub version: u64,
+    /// When the tab's history was last dropped (Clear, or a navigation without "Keep log"):
+    /// DevTools' records of earlier requests are not brought back.
+    #[serde(default)]
+    pub cleared_at: f64,
 }
 
 impl TabState {
@@ -148,7 +162,8 @@ impl TabState {
         self.version += 1;
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, now: f64) {
+        self.cleared_at = now;
         self.records.clear();
         self.evicted = 0;
         self.preflights.clear();
@@ -186,6 +201,10 @@ pub struct Session {
     /// The same ids, for lookup (rebuilt on restore).
     #[serde(skip)]
     done_set: SortedMap<String, ()>,
+    /// Bytes of events accepted since the byte budget was last checked (kept in snapshots, so a
+    /// restored session checks when the original would have).
+    #[serde(default)]
+    unchecked_bytes: usize,
 }
 
 impl Default for Session {
@@ -201,6 +220,7 @@ impl Session {
             config: SessionConfig {
                 max_exchanges_per_tab: config.max_exchanges_per_tab.max(1),
                 max_exchanges_total: config.max_exchanges_total.max(1),
+                max_bytes: config.max_bytes,
             },
             flights: SortedMap::new(),
             tabs: SortedMap::new(),
@@ -210,6 +230,7 @@ impl Session {
             clock: 0.0,
             done: VecDeque::new(),
             done_set: SortedMap::new(),
+            unchecked_bytes: 0,
         }
     }
 
@@ -228,6 +249,7 @@ impl Session {
         let time = event.time_stamp.unwrap_or(self.clock);
         self.clock = self.clock.max(time);
         self.seq += 1;
+        self.unchecked_bytes += bounds::event_bytes(&event);
         let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         let seq = self.seq;
         let flight = self.flights.get_or_insert_with(id.clone(), || Flight::new(&event, seq, time));
@@ -246,18 +268,32 @@ impl Session {
             self.finalize(&id);
         }
         self.bound_in_flight();
+        if self.unchecked_bytes > BUDGET_CHECK_BYTES || self.seq % BUDGET_CHECK_EVENTS == 0 {
+            self.unchecked_bytes = 0;
+            bounds::enforce(self, self.config.max_bytes);
+        }
         let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
     }
 
-    /// Ingests one DevTools HAR entry summary (see docs/session-api.md). Only preflight entries
-    /// matter: they confirm a match, or supply a preflight webRequest did not see.
+    /// Evicts the oldest data until the session's estimated size is at most `bytes` (the service
+    /// worker asks when a snapshot came out too large to save). Returns how many exchanges went.
+    pub fn shrink_to(&mut self, bytes: usize) -> usize {
+        bounds::enforce(self, bytes)
+    }
+
+    /// Ingests one DevTools HAR entry summary (see docs/session-api.md and har.rs): a preflight
+    /// confirms a match or supplies one webRequest did not see; a request adds what DevTools knows
+    /// of it, or becomes an exchange of its own when webRequest did not see it.
     pub fn ingest_har(&mut self, tab_id: i64, entry: HarEntry) -> Result<IngestResult, EventError> {
         if tab_id < 0 {
             return Ok(IngestResult { tab_id: None, changed: false });
         }
         let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);
-        matching::ingest_har(self, tab_id, entry)?;
+        if let Some(started) = entry.started.filter(|t| t.is_finite()) {
+            self.clock = self.clock.max(started);
+        }
+        har::ingest_har(self, tab_id, entry)?;
         let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
     }
@@ -282,7 +318,7 @@ impl Session {
     pub fn navigated(&mut self, tab_id: i64, preserve_log: bool) {
         if !preserve_log {
             if let Some(tab) = self.tabs.get_mut(&tab_id) {
-                tab.reset();
+                tab.reset(self.clock);
             }
         }
     }
@@ -290,7 +326,7 @@ impl Session {
     /// Clears one tab's history (requests in flight still report when they finish).
     pub fn clear(&mut self, tab_id: i64) {
         if let Some(tab) = self.tabs.get_mut(&tab_id) {
-            tab.reset();
+            tab.reset(self.clock);
         }
     }
 
@@ -376,8 +412,15 @@ impl Session {
 
     /// An actual request finished: keep it if it is a cross-origin CORS request.
     fn finalize(&mut self, id: &str) {
-        let Some(flight) = self.flights.remove(id) else { return };
+        let Some(mut flight) = self.flights.remove(id) else { return };
         self.mark_done(id);
+        har::adopt_devtools_twin(self, &mut flight);
+        self.keep(flight);
+    }
+
+    /// Keeps a finished request (from webRequest, or from DevTools alone) if it is a cross-origin
+    /// CORS request, with the preflights linked to its hops.
+    pub(crate) fn keep(&mut self, flight: Flight) {
         let tab_id = flight.tab_id;
         let preflights: Vec<Option<Flight>> = flight
             .hops

@@ -44,8 +44,13 @@ pub struct ExchangeReport {
     /// The actual response's status; `null` when none came back (see `preflight.status`).
     pub status: Option<u16>,
     pub initiator: Option<String>,
+    /// DevTools' `fetch` or `xhr` when DevTools recorded the request, else webRequest's type.
     #[serde(rename = "type")]
     pub resource_type: Option<String>,
+    /// `"webrequest"`, or `"devtools"` when only DevTools' records showed this request.
+    pub source: String,
+    /// A URL or header was cut at capture (8 KiB per value) to keep the session bounded.
+    pub truncated: bool,
     pub preflight: Option<PreflightSummary>,
     pub timings: Timings,
     /// The network error webRequest reported for the request, e.g. `net::ERR_FAILED`.
@@ -154,7 +159,9 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         failed,
         status: response.map(|r| r.status),
         initiator: flight.initiator.clone().or_else(|| Some(record.page_origin.clone())),
-        resource_type: flight.resource_type.clone(),
+        resource_type: flight.devtools.as_ref().and_then(|d| d.resource_type.clone()).or_else(|| flight.resource_type.clone()),
+        source: if flight.devtools_only { "devtools" } else { "webrequest" }.to_owned(),
+        truncated: flight.truncated || record.preflights.iter().flatten().any(|p| p.truncated),
         preflight,
         timings: Timings { total_ms: flight.ended.map(|e| (e - flight.began).max(0.0)) },
         net_error: if flight.outcome == Outcome::Failed { flight.error.clone() } else { None },

@@ -61,6 +61,42 @@ pub fn frameworks() -> Result<JsValue, JsError> {
     to_js(&crate::fixes::frameworks())
 }
 
+/// "Send a live preflight": the `OPTIONS` the browser would send for this exchange,
+/// `{url, origin, method, headers}` (crate/src/reprobe.rs).
+#[wasm_bindgen]
+pub fn probe_request(exchange: JsValue) -> Result<JsValue, JsError> {
+    let (exchange, verdict) = checked(exchange).map_err(|e| JsError::new(&e))?;
+    to_js(&crate::reprobe::probe_request(&exchange, &verdict))
+}
+
+/// The captured exchange with the probe's answer (`{request_headers, status, headers, error}`) as its
+/// preflight; `check` on it says whether the preflight passes today.
+#[wasm_bindgen]
+pub fn probe_exchange(exchange: JsValue, answer: JsValue) -> Result<JsValue, JsError> {
+    let exchange: Exchange = from_js(exchange).map_err(|e| JsError::new(&e.described("invalid exchange")))?;
+    let answer: crate::reprobe::ProbeAnswer = from_js(answer).map_err(|e| JsError::new(&e.described("invalid probe answer")))?;
+    to_js(&crate::reprobe::probe_exchange(&exchange, &answer))
+}
+
+/// "Verify with Chrome": the request the page sends again, `{url, method, origin, headers, credentials}`.
+#[wasm_bindgen]
+pub fn verify_request(exchange: JsValue) -> Result<JsValue, JsError> {
+    let (exchange, verdict) = checked(exchange).map_err(|e| JsError::new(&e))?;
+    to_js(&crate::reprobe::verify_request(&exchange, &verdict))
+}
+
+/// The size of this instance's linear memory in bytes (it only grows).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
+/// Traps, as a bug or an exhausted memory would: the tests prove the extension survives one.
+#[wasm_bindgen]
+pub fn trap_for_tests() {
+    core::arch::wasm32::unreachable()
+}
+
 /// A short plain-English label for a CORS error named as Chrome's DevTools names it (CDP's
 /// `corsErrorStatus.corsError`, with its `failedParameter`): `error_summary("HeaderDisallowedByPreflightResponse",
 /// "x-api-key")` → "Header not allowed by Access-Control-Allow-Headers: x-api-key". A generic text for
@@ -183,6 +219,11 @@ impl WasmSession {
     pub fn forget_tab(&mut self, tab_id: f64) -> Result<(), JsError> {
         self.inner.forget_tab(tab(tab_id)?);
         Ok(())
+    }
+
+    /// Drops the oldest exchanges until a snapshot takes about `bytes` at most; returns how many went.
+    pub fn shrink_to(&mut self, bytes: f64) -> f64 {
+        self.inner.shrink_to(bytes.max(0.0) as usize) as f64
     }
 
     /// Everything needed to resume (in-flight requests included), as a plain object that

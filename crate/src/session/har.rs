@@ -1,0 +1,430 @@
+//! DevTools' own records of the inspected tab (HAR entries from `chrome.devtools.network`:
+//! `getHAR()` when the devtools page starts, then each finished request). DevTools sees what
+//! webRequest cannot: every preflight (with or without `extraHeaders`), which API made a request
+//! (`_resourceType` `fetch` or `xhr`, which the console's wording depends on), and the headers the
+//! page set on a request its preflight stopped, which was never sent. An entry either adds those
+//! facts to the request webRequest saw, or, when webRequest did not see it (it happened before the
+//! tab was recorded), becomes an exchange of its own, marked as coming from DevTools.
+//!
+//! HAR entries carry no id of their own: a preflight's `_initiator.requestId` names its request's
+//! DevTools id, which no other entry states. So entries are tied to requests, and preflights to
+//! their requests, by URL, method and time, as webRequest events are (matching.rs).
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::{HeaderList, Outcome, Response};
+use crate::headers;
+use crate::method;
+use crate::origin::ParsedUrl;
+
+use super::assemble::{self, DevtoolsView, Flight, Hop, MatchVia, PreflightLink, Role};
+use super::bounds;
+use super::event::EventError;
+use super::matching::LATE_RECORDS;
+use super::Session;
+
+/// A HAR entry and a webRequest event for the same request differ in time by at most this (ms).
+pub(crate) const HAR_SLACK_MS: f64 = 2_000.0;
+
+/// A DevTools HAR entry, as the devtools page summarises it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HarEntry {
+    pub url: String,
+    pub method: String,
+    /// HAR `_resourceType`: `"preflight"` for a CORS preflight.
+    pub resource_type: Option<String>,
+    /// HAR `_initiator.type`.
+    pub initiator_type: Option<String>,
+    /// HAR `_initiator.requestId`: the DevTools id of the actual request (not a webRequest id).
+    pub initiator_request_id: Option<String>,
+    /// `startedDateTime` in ms since the epoch.
+    pub started: Option<f64>,
+    /// HAR `time`: total duration in ms.
+    pub time: Option<f64>,
+    /// 0 when no response came back.
+    pub status: Option<f64>,
+    pub request_headers: HeaderList,
+    pub response_headers: HeaderList,
+    /// HAR `_error`, e.g. `net::ERR_CONNECTION_REFUSED`.
+    pub error: Option<String>,
+    /// The script that made the request (HAR `_initiator.url`, or its stack's top frame).
+    pub initiator_url: Option<String>,
+    /// Its line, zero-based as DevTools gives it.
+    pub initiator_line: Option<f64>,
+}
+
+impl HarEntry {
+    fn is_preflight(&self) -> bool {
+        self.resource_type.as_deref() == Some("preflight") || self.initiator_type.as_deref() == Some("preflight")
+    }
+
+    /// The entry cut as webRequest events are (bounds.rs); true when anything was cut.
+    fn bound(&mut self) -> bool {
+        let mut cut = bounds::clip(&mut self.url, bounds::MAX_TEXT_BYTES);
+        cut |= bounds::clip(&mut self.method, bounds::MAX_TEXT_BYTES);
+        for text in [&mut self.resource_type, &mut self.initiator_type, &mut self.initiator_request_id, &mut self.error, &mut self.initiator_url]
+            .into_iter()
+            .flatten()
+        {
+            cut |= bounds::clip(text, bounds::MAX_TEXT_BYTES);
+        }
+        cut |= bounds::clip_headers(&mut self.request_headers);
+        cut |= bounds::clip_headers(&mut self.response_headers);
+        cut
+    }
+
+    fn started_at(&self) -> Option<f64> {
+        self.started.filter(|t| t.is_finite())
+    }
+
+    /// The HTTP status, when a response came back (HAR says 0 when none did).
+    fn status_code(&self) -> Option<u16> {
+        self.status.filter(|s| s.is_finite() && *s >= 1.0 && *s <= 999.0).map(|s| s as u16)
+    }
+
+    /// Requests CORS can concern: what fetch() and XMLHttpRequest made, and anything that carried `Origin`.
+    fn may_be_cors(&self) -> bool {
+        matches!(self.resource_type.as_deref(), Some("fetch" | "xhr")) || headers::get(&self.request_headers, "origin").is_some()
+    }
+
+    fn view(&self) -> DevtoolsView {
+        DevtoolsView {
+            resource_type: self.resource_type.clone(),
+            request_headers: Some(self.request_headers.clone()),
+            initiator_url: self.initiator_url.clone().filter(|u| !u.is_empty()),
+            initiator_line: self.initiator_line.filter(|l| l.is_finite() && *l >= 0.0 && *l < 1e9).map(|l| l as u32),
+        }
+    }
+}
+
+fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
+    let method = headers::get(request_headers, "access-control-request-method");
+    let mut names = headers::get(request_headers, "access-control-request-headers")
+        .map(|v| headers::parse_name_list(&v).unwrap_or_default())
+        .unwrap_or_default();
+    names.sort_unstable();
+    names.dedup();
+    (method.map(Cow::into_owned), names)
+}
+
+/// Adds one HAR entry to the tab's session (see the top of this file).
+pub fn ingest_har(session: &mut Session, tab_id: i64, mut entry: HarEntry) -> Result<(), EventError> {
+    if entry.url.is_empty() {
+        return Err(EventError("HAR entry without url".into()));
+    }
+    let truncated = entry.bound();
+    let cleared_at = session.tabs.get(&tab_id).map_or(0.0, |t| t.cleared_at);
+    if entry.started_at().is_some_and(|t| t < cleared_at) {
+        return Ok(()); // The user cleared the tab's history after this request started.
+    }
+    if entry.is_preflight() {
+        ingest_preflight(session, tab_id, entry, truncated);
+    } else if entry.may_be_cors() {
+        ingest_request(session, tab_id, entry, truncated);
+    }
+    Ok(())
+}
+
+/// Confirms the webRequest OPTIONS a HAR preflight entry describes (marking its match `har`),
+/// or, when webRequest did not see it, adds it as that request's preflight.
+fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool) {
+    let started = entry.started_at();
+    let (acrm, acrh) = announced(&entry.request_headers);
+    // 1. The same OPTIONS seen by webRequest.
+    let seen = session
+        .flights
+        .values()
+        .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
+        .filter(|f| f.tab_id == tab_id && f.role == Role::Preflight && !f.har_confirmed && f.hops[0].url == entry.url)
+        .filter(|f| acrm.is_none() || f.announced_method().is_none() || f.announced_method() == acrm)
+        .filter(|f| f.announced_headers().is_none_or(|names| names == acrh))
+        .filter_map(|f| {
+            let distance = started.map_or(0.0, |t| (f.began - t).abs());
+            (distance <= HAR_SLACK_MS).then(|| (distance, f.seq, f.request_id.clone()))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    if let Some((_, _, pf_id)) = seen {
+        let link = session.preflight_mut(tab_id, &pf_id).map(|p| {
+            p.har_confirmed = true;
+            p.linked_to.clone()
+        });
+        if let Some(Some((actual_id, hop))) = link {
+            set_via_har(session, tab_id, &actual_id, hop, &pf_id);
+        }
+        return;
+    }
+    // 2. A preflight webRequest did not see (no 'extraHeaders' listener): build it from HAR.
+    let Some(started) = started else { return };
+    let status = entry.status_code();
+    let seq = session.next_seq();
+    let request_id = session.next_har_id();
+    let ended = started + entry.time.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(0.0);
+    let mut pf = Flight {
+        request_id: request_id.clone(),
+        tab_id,
+        frame_id: None,
+        document_id: None,
+        initiator: headers::get(&entry.request_headers, "origin").map(Cow::into_owned),
+        resource_type: None,
+        document_url: None,
+        seq,
+        began: started,
+        saw_before_request: true,
+        role: Role::Preflight,
+        hops: vec![Hop {
+            url: entry.url.clone(),
+            method: Some("OPTIONS".to_owned()),
+            started,
+            request_headers: Some(entry.request_headers.clone()),
+            response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
+            response_at: status.map(|_| ended),
+            status_line: None,
+            redirect: None,
+            preflight: None,
+        }],
+        outcome: if status.is_some() { Outcome::Succeeded } else { Outcome::Failed },
+        error: if status.is_some() { None } else { Some(entry.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())) },
+        ended: Some(ended),
+        linked_to: None,
+        har_confirmed: true,
+        truncated,
+        devtools: None,
+        devtools_only: true,
+    };
+    // Its request: in flight, or a recent record, with a hop at this URL and method that has no
+    // preflight and started before it. HAR carries no frame or document: time decides.
+    let fits = |actual: &Flight| -> Option<(usize, f64)> {
+        (0..actual.hops.len())
+            .filter(|&i| {
+                let hop = &actual.hops[i];
+                hop.preflight.is_none()
+                    && hop.url == entry.url
+                    && acrm.as_ref().is_none_or(|m| actual.hop_method(i).is_none_or(|hm| method::normalize(&hm) == *m))
+                    && hop.started <= started + HAR_SLACK_MS
+                    && actual.ended.is_none_or(|e| e + HAR_SLACK_MS >= started)
+            })
+            .map(|i| (i, (started - actual.hops[i].started).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let in_flight = session
+        .flights
+        .values()
+        .filter(|a| a.role == Role::Actual && a.tab_id == tab_id)
+        .filter_map(|a| fits(a).map(|(hop, d)| (d, a.request_id.clone(), hop)))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
+    let recorded = tab
+        .records
+        .iter()
+        .rev()
+        .take(LATE_RECORDS)
+        .filter_map(|r| fits(&r.flight).map(|(hop, d)| (d, r.flight.request_id.clone(), hop)))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
+    tab.cost.observe(&pf, &origin);
+    tab.version += 1;
+    let link = PreflightLink { request_id: request_id.clone(), via: MatchVia::Har };
+    match (in_flight, recorded) {
+        (Some((_, actual_id, hop)), _) => {
+            pf.linked_to = Some((actual_id.clone(), hop));
+            tab.preflights.insert(request_id, pf);
+            if let Some(actual) = session.flights.get_mut(&actual_id) {
+                actual.hops[hop].preflight = Some(link);
+            }
+        }
+        (None, Some((_, actual_id, hop))) => {
+            pf.linked_to = Some((actual_id.clone(), hop));
+            tab.preflights.insert(request_id, pf.clone());
+            if let Some(record) = tab.record_mut(&actual_id) {
+                record.flight.hops[hop].preflight = Some(link);
+                record.preflights[hop] = Some(pf);
+            }
+            tab.refresh(&actual_id);
+        }
+        (None, None) => {
+            tab.preflights.insert(request_id, pf);
+        }
+    }
+}
+
+/// Marks the match of hop `hop` of request `actual_id` as confirmed by HAR.
+fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, pf_id: &str) {
+    let har = Some(PreflightLink { request_id: pf_id.to_owned(), via: MatchVia::Har });
+    if let Some(actual) = session.flights.get_mut(actual_id) {
+        if let Some(h) = actual.hops.get_mut(hop) {
+            h.preflight = har;
+        }
+        return;
+    }
+    let Some(tab) = session.tabs.get_mut(&tab_id) else { return };
+    let confirmed = tab.preflights.get(pf_id).cloned();
+    let Some(record) = tab.record_mut(actual_id) else { return };
+    if let Some(h) = record.flight.hops.get_mut(hop) {
+        h.preflight = har;
+    }
+    if let (Some(slot), Some(pf)) = (record.preflights.get_mut(hop), confirmed) {
+        if let Some(existing) = slot.as_mut() {
+            existing.har_confirmed = pf.har_confirmed;
+        }
+    }
+    tab.version += 1;
+}
+
+/// A request DevTools recorded: its facts go to the same request as webRequest saw it (in flight,
+/// or recently finished); a request webRequest did not see becomes an exchange of its own.
+fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool) {
+    let Some(started) = entry.started_at() else { return };
+    let method = method::normalize(&entry.method).to_owned();
+    let same_request = |f: &Flight| {
+        f.tab_id == tab_id
+            && f.devtools.is_none()
+            && !f.devtools_only
+            && f.role == Role::Actual
+            && f.hops[0].url == entry.url
+            && f.first_method() == method
+            && (f.began - started).abs() <= HAR_SLACK_MS
+    };
+    let in_flight = session
+        .flights
+        .values()
+        .filter(|f| same_request(f))
+        .min_by(|a, b| (a.began - started).abs().total_cmp(&(b.began - started).abs()))
+        .map(|f| f.request_id.clone());
+    if let Some(id) = in_flight {
+        if let Some(flight) = session.flights.get_mut(&id) {
+            flight.devtools = Some(entry.view());
+        }
+        return;
+    }
+    let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
+    let recorded = tab
+        .records
+        .iter()
+        .rev()
+        .take(LATE_RECORDS)
+        .filter(|r| same_request(&r.flight))
+        .min_by(|a, b| (a.flight.began - started).abs().total_cmp(&(b.flight.began - started).abs()))
+        .map(|r| r.flight.request_id.clone());
+    if let Some(id) = recorded {
+        if let Some(record) = tab.record_mut(&id) {
+            record.flight.devtools = Some(entry.view());
+        }
+        tab.refresh(&id);
+        return;
+    }
+    let flight = request_flight(session, tab_id, &entry, method, started, truncated);
+    session.keep(flight);
+}
+
+/// The flight of a request only DevTools saw, linked to its preflight when DevTools recorded one.
+fn request_flight(session: &mut Session, tab_id: i64, entry: &HarEntry, method: String, started: f64, truncated: bool) -> Flight {
+    let status = entry.status_code();
+    let ended = started + entry.time.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(0.0);
+    let failed = entry.error.is_some() || status.is_none();
+    let seq = session.next_seq();
+    let request_id = session.next_har_id();
+    let mut hop = Hop {
+        url: entry.url.clone(),
+        method: Some(method.clone()),
+        started,
+        request_headers: None,
+        response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
+        response_at: status.map(|_| ended),
+        status_line: None,
+        redirect: None,
+        preflight: None,
+    };
+    let preflight = waiting_preflight(session, tab_id, &entry.url, &method, started, ended);
+    let preflight_origin = preflight.as_ref().and_then(|(_, origin)| origin.clone());
+    if let Some((pf_id, _)) = &preflight {
+        hop.preflight = Some(PreflightLink { request_id: pf_id.clone(), via: MatchVia::Har });
+        if let Some(pf) = session.preflight_mut(tab_id, pf_id) {
+            pf.linked_to = Some((request_id.clone(), 0));
+        }
+    }
+    Flight {
+        request_id,
+        tab_id,
+        frame_id: None,
+        document_id: None,
+        initiator: page_origin_of(entry, preflight_origin),
+        // webRequest's word for what fetch() and XMLHttpRequest make; other types stay unnamed.
+        resource_type: matches!(entry.resource_type.as_deref(), Some("fetch" | "xhr")).then(|| "xmlhttprequest".to_owned()),
+        document_url: None,
+        seq,
+        began: started,
+        saw_before_request: true,
+        role: Role::Actual,
+        hops: vec![hop],
+        outcome: if failed { Outcome::Failed } else { Outcome::Succeeded },
+        error: if failed { Some(entry.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())) } else { None },
+        ended: Some(ended),
+        linked_to: None,
+        har_confirmed: false,
+        truncated,
+        devtools: Some(entry.view()),
+        devtools_only: true,
+    }
+}
+
+/// A finished preflight of the tab, not yet tied to a request, for `method` at `url` that started
+/// while the request was under way: its id and the `Origin` it carried.
+fn waiting_preflight(session: &Session, tab_id: i64, url: &str, method: &str, started: f64, ended: f64) -> Option<(String, Option<String>)> {
+    let tab = session.tabs.get(&tab_id)?;
+    tab.preflights
+        .values()
+        .filter(|pf| pf.linked_to.is_none() && pf.hops[0].url == url)
+        .filter(|pf| pf.announced_method().is_none_or(|m| m == method))
+        .filter(|pf| pf.began + HAR_SLACK_MS >= started && pf.began <= ended + HAR_SLACK_MS)
+        .min_by(|a, b| (a.began - started).abs().total_cmp(&(b.began - started).abs()))
+        .map(|pf| (pf.request_id.clone(), pf.origin_header(0)))
+}
+
+/// The page's origin for a request only DevTools saw. DevTools shows a request that was never
+/// sent without its `Origin`; its preflight carried it, and the calling script and the `Referer`
+/// name the page.
+fn page_origin_of(entry: &HarEntry, preflight_origin: Option<String>) -> Option<String> {
+    let origin_of = |url: &str| ParsedUrl::parse(url).ok().and_then(|u| u.origin().map(|o| o.serialize()));
+    headers::get(&entry.request_headers, "origin")
+        .map(Cow::into_owned)
+        .or(preflight_origin)
+        .or_else(|| entry.initiator_url.as_deref().and_then(origin_of))
+        .or_else(|| headers::get(&entry.request_headers, "referer").and_then(|r| origin_of(&r)))
+}
+
+/// A request webRequest finished: when DevTools already gave it an exchange of its own (its entry
+/// came first), that one goes, and the DevTools facts join the webRequest flight.
+pub(crate) fn adopt_devtools_twin(session: &mut Session, flight: &mut Flight) {
+    if flight.devtools_only {
+        return;
+    }
+    let Some(tab) = session.tabs.get_mut(&flight.tab_id) else { return };
+    let method = flight.first_method();
+    let twin = tab
+        .records
+        .iter()
+        .rposition(|r| {
+            r.flight.devtools_only
+                && r.flight.hops[0].url == flight.hops[0].url
+                && r.flight.first_method() == method
+                && (r.flight.began - flight.began).abs() <= HAR_SLACK_MS
+        });
+    let Some(index) = twin else { return };
+    let Some(twin) = tab.records.remove(index) else { return };
+    tab.version += 1;
+    if flight.devtools.is_none() {
+        flight.devtools = twin.flight.devtools;
+    }
+    // Its DevTools preflight becomes this flight's when webRequest matched none.
+    if let (Some(hop), Some(link)) = (flight.hops.first_mut(), twin.flight.hops[0].preflight.clone()) {
+        if hop.preflight.is_none() {
+            if let Some(pf) = tab.preflights.get_mut(&link.request_id) {
+                pf.linked_to = Some((flight.request_id.clone(), 0));
+            }
+            hop.preflight = Some(link);
+        }
+    }
+}

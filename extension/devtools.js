@@ -1,44 +1,66 @@
-// DevTools page: creates the "CORS" panel and forwards HAR entries of the inspected tab to the background,
-// summarised as docs/session-api.md ("HAR links in") describes. DevTools sees every preflight
-// (`_resourceType: "preflight"`, `_initiator.requestId` = the actual request), which lets the session confirm
-// or correct its request <-> preflight match.
+// DevTools page: loads as soon as DevTools opens on a tab (before the CORS tab is clicked). It creates the "CORS"
+// panel, starts recording the tab (its port tells the background DevTools is open, and keeps the worker awake
+// meanwhile), sends what the Network panel already recorded (getHAR: failures seen before the CORS tab was
+// opened) and then every finished request. The engine decides what matters (docs/session-api.md, "HAR entries").
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = api.devtools.inspectedWindow.tabId;
+const HEARTBEAT_MS = 20000; // under the worker's 30 s idle timeout
+const BATCH = 200; // HAR entries per message when sending the backlog
 
 // Paths are from the extension root (Chrome resolves them against the origin, Firefox against the page).
 api.devtools.panels.create('CORS', '/extension/icons/icon-32.png', '/extension/panel.html');
 
-function pairs(list) {
-  return (list || []).map((h) => [String(h.name), String(h.value)]);
+let port = null;
+function connect() {
+  port = api.runtime.connect({ name: `devtools:${tabId}` });
+  port.onDisconnect.addListener(() => setTimeout(connect, 100)); // the worker restarted: reconnect, record again
 }
+connect();
+setInterval(() => { try { port.postMessage({ type: 'heartbeat' }); } catch { /* reconnecting */ } }, HEARTBEAT_MS);
 
-function hasOrigin(headers) {
-  return (headers || []).some((h) => String(h.name).toLowerCase() === 'origin');
-}
+const pairs = (list) => (list || []).map((h) => [String(h.name), String(h.value)]);
 
-/** HAR entry -> the session's summary; null for entries that cannot concern CORS. */
-export function summarize(e) {
+/** The parts of a HAR entry the engine reads: no bodies, cookies or timings breakdown. */
+function summarize(e) {
   const req = e.request || {};
   const res = e.response || {};
-  const resourceType = e._resourceType ?? null;
-  // Preflights, and requests that carried an Origin header (every CORS request does); others are noise.
-  if (resourceType !== 'preflight' && !hasOrigin(req.headers)) return null;
+  const initiator = e._initiator || {};
   return {
     url: req.url,
     method: req.method,
-    resource_type: resourceType,
-    initiator_type: e._initiator?.type ?? null,
-    initiator_request_id: e._initiator?.requestId ?? null,
+    resource_type: e._resourceType ?? null,
+    initiator_type: initiator.type ?? null,
+    initiator_request_id: initiator.requestId ?? null,
+    initiator_url: initiator.url ?? initiator.stack?.callFrames?.[0]?.url ?? null,
+    initiator_line: initiator.lineNumber ?? initiator.stack?.callFrames?.[0]?.lineNumber ?? null,
     started: Date.parse(e.startedDateTime),
+    time: typeof e.time === 'number' ? e.time : null,
     status: res.status ?? 0,
+    error: res._error ?? null,
     request_headers: pairs(req.headers),
     response_headers: pairs(res.headers),
   };
 }
 
+function send(entries) {
+  if (!entries.length) return Promise.resolve();
+  return api.runtime.sendMessage({ type: 'har', tabId, entries }).catch(() => {});
+}
+
+function safely(entry) {
+  try { return summarize(entry); } catch { return null; }
+}
+
+// Live entries wait until the backlog has been sent, so the engine sees DevTools' records in order.
+let backlogSent = new Promise((resolve) => {
+  api.devtools.network.getHAR(async (har) => {
+    const entries = (har?.entries || []).map(safely).filter(Boolean).sort((a, b) => a.started - b.started);
+    for (let i = 0; i < entries.length; i += BATCH) await send(entries.slice(i, i + BATCH));
+    resolve();
+  });
+});
+
 api.devtools.network.onRequestFinished.addListener((entry) => {
-  let summary = null;
-  try { summary = summarize(entry); } catch { summary = null; }
-  if (!summary) return;
-  Promise.resolve().then(() => api.runtime.sendMessage({ type: 'har', tabId, entry: summary })).catch(() => {});
+  const summary = safely(entry);
+  if (summary) backlogSent = backlogSent.then(() => send([summary]));
 });

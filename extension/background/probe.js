@@ -1,8 +1,8 @@
 // "Send a live preflight": one OPTIONS from the extension with the page's Origin, Access-Control-Request-Method
 // and -Headers, set by a declarativeNetRequest session rule scoped to this extension's own request
-// (see shared reference live-probe.md §3 and §6). No actual request is ever sent. The raw response is read
-// from webRequest (tabId -1: the extension's own request; covers redirects, which fetch hides) with the fetch
-// response as the fallback. The verdict comes from the engine, not from here.
+// (docs/live-probe.md). No actual request is ever sent. The raw response is read from webRequest listeners that
+// exist only while a probe runs (tabId -1: the extension's own requests; they show redirects, which fetch
+// hides), with the fetch response as the fallback. What to send and the verdict come from the engine.
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -10,9 +10,7 @@ const PROBE_IDS = [900000, 901000]; // session-rule ids reserved for probes
 let seq = 0;
 const nextId = () => PROBE_IDS[0] + (seq++ % (PROBE_IDS[1] - PROBE_IDS[0]));
 
-// url -> { requestHeaders, status, statusLine, responseHeaders, location } for an in-flight probe
-const watching = new Map();
-// Probes to the same URL run one after another (live-probe.md §7).
+// Probes to the same URL run one after another (docs/live-probe.md: one rule per URL at a time).
 const chains = new Map();
 
 /** Drop probe rules a previous service-worker instance left behind (session rules outlive the worker). */
@@ -27,11 +25,30 @@ export async function sweepProbeRules() {
   }
 }
 
-/** Called by background.js for every webRequest event of the extension's own requests (tabId -1). */
-export function observeOwnRequest(event, d) {
-  if (d.method !== 'OPTIONS') return;
-  const w = watching.get(d.url);
-  if (!w || w.done) return;
+const OWN_REQUEST_EVENTS = [
+  ['onBeforeSendHeaders', ['requestHeaders']],
+  ['onSendHeaders', ['requestHeaders']],
+  ['onHeadersReceived', ['responseHeaders']],
+  ['onBeforeRedirect', ['responseHeaders']],
+  ['onCompleted', []],
+  ['onErrorOccurred', []],
+];
+
+/** Listens to the extension's own OPTIONS to `url` until the returned function is called. */
+function watchOwnRequest(url, w) {
+  // Match patterns cannot say "this exact URL" (a query, a port, a '*' in it): compare in the listener.
+  const filter = { urls: ['<all_urls>'], tabId: -1, types: ['xmlhttprequest'] };
+  const added = OWN_REQUEST_EVENTS.map(([event, extra]) => {
+    const fn = (d) => { if (d.url === url) observeOwnRequest(event, d, w); };
+    if (extra.length) api.webRequest[event].addListener(fn, filter, extra);
+    else api.webRequest[event].addListener(fn, filter);
+    return [event, fn];
+  });
+  return () => { for (const [event, fn] of added) api.webRequest[event].removeListener(fn); };
+}
+
+function observeOwnRequest(event, d, w) {
+  if (d.method !== 'OPTIONS' || w.done) return;
   if (event === 'onSendHeaders' && d.requestHeaders) w.requestHeaders = d.requestHeaders;
   if (event === 'onBeforeSendHeaders' && d.requestHeaders && !w.requestHeaders) w.requestHeaders = d.requestHeaders;
   if ((event === 'onHeadersReceived' || event === 'onBeforeRedirect') && d.statusCode) {
@@ -84,8 +101,8 @@ async function probeOnce({ url, origin, method, headers }) {
       },
     }],
   });
-  const w = {};
-  watching.set(href, w);
+  const w = {}; // { requestHeaders, status, statusLine, responseHeaders, location, error, done }
+  const unwatch = watchOwnRequest(href, w);
   const t0 = performance.now();
   const out = { url: href, request_headers: null, status: null, status_line: null, headers: [], redirected: false,
     location: null, error: null, duration_ms: null, source: null };
@@ -122,7 +139,7 @@ async function probeOnce({ url, origin, method, headers }) {
     }
     return out;
   } finally {
-    watching.delete(href);
+    unwatch();
     await api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] }).catch(() => {});
   }
 }

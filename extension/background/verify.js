@@ -2,7 +2,7 @@
 // asked for when the user clicks). The inspected page issues the request itself, from an isolated world so
 // that page scripts cannot change it; the Fetch domain lets the preflight through and fails the actual request
 // the moment Chrome would send it, so the server only ever sees the OPTIONS. Network.loadingFailed then carries
-// Chrome's corsErrorStatus. Recipe and pitfalls: ../shared/reference/live-probe.md §5.
+// Chrome's corsErrorStatus. Recipe and pitfalls: docs/live-probe.md.
 const api = globalThis.browser ?? globalThis.chrome;
 
 const SETTLE_MS = 150; // ExtraInfo events can trail loadingFailed

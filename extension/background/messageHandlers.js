@@ -1,0 +1,123 @@
+// Answers the extension's own pages (the panel, the devtools page). Every answer about CORS comes from the
+// engine; this file only routes messages, checks who sent them and carries out the live re-probes.
+import { check, fixes } from './engine.js';
+import { currentSession, engineModule, engineReady, engineStartError, engineStats, markDirty, recoveryNotice, save, withSession } from './engineHost.js';
+import { captureStats, drain } from './capture.js';
+import { listenerSets } from './listeners.js';
+import { isOwnPage, notify } from './ports.js';
+import { livePreflight } from './probe.js';
+import { keepsLog, recordingState, setEveryTab, setKeepLog, setRecorded, tabsReady } from './tabsManager.js';
+import { verifyWithChrome } from './verify.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+/** Answers one message; throws (the caller replies {error}) on bad requests. */
+export async function handle(msg) {
+  await Promise.all([engineReady, tabsReady]);
+  if (!currentSession()) throw new Error(engineStartError() || 'engine not ready');
+  drain();
+  const tabId = msg.tabId == null ? null : Number(msg.tabId);
+  switch (msg.type) {
+    case 'export':
+      // Without a format: the report itself (what tests and the panel read). With one: the redacted text.
+      if (msg.format) return { text: withSession((s) => s.export(tabId, msg.ids ?? null, msg.format)) };
+      return withSession((s) => s.report(tabId));
+    case 'report':
+      return { ...withSession((s) => s.report(tabId)), preserve_log: keepsLog(tabId), recording: recordingState(tabId), capture_notice: recoveryNotice() };
+    case 'clear':
+      withSession((s) => s.clear(tabId));
+      markDirty();
+      notify(tabId);
+      return { ok: true };
+    case 'preserve':
+      await setKeepLog(tabId, !!msg.value);
+      markDirty();
+      return { ok: true, preserve_log: keepsLog(tabId) };
+    case 'record':
+      await setRecorded(tabId, !!msg.value);
+      return { recording: recordingState(tabId) };
+    case 'settings':
+      if (typeof msg.record_every_tab === 'boolean') await setEveryTab(msg.record_every_tab);
+      return { recording: recordingState(tabId) };
+    case 'har':
+      return ingestHar(tabId, msg.entries ?? [msg.entry]);
+    case 'probe':
+      return probe(tabId, msg.id);
+    case 'verify':
+      return verify(tabId, msg.id);
+    case 'fix':
+      return fixes(engineModule(), msg.exchange, msg.framework ?? null);
+    case 'state':
+      await save();
+      return { ...captureStats(), ...engineStats(), listenerSets: listenerSets() };
+    default:
+      throw new Error(`unknown message type ${msg.type}`);
+  }
+}
+
+/** DevTools' records of the tab (docs/session-api.md, "HAR entries in"): each live entry, or getHAR()'s backlog. */
+function ingestHar(tabId, entries) {
+  let changed = false;
+  let rejected = 0;
+  for (const entry of entries) {
+    try {
+      const r = withSession((s) => s.ingestHar(tabId, entry));
+      changed ||= !!(r && r.changed);
+    } catch (e) {
+      rejected++;
+    }
+  }
+  if (changed) { markDirty(); notify(tabId); }
+  return { ok: true, changed, rejected };
+}
+
+/** The exchange the panel names by id, exactly as captured (the panel's own copy is redacted). */
+function capturedExchange(tabId, id) {
+  const ex = id != null && tabId != null ? withSession((s) => s.exchange(tabId, String(id))) : null;
+  if (!ex) throw new Error('that request is no longer in the session');
+  return ex;
+}
+
+// The live preflight: the OPTIONS the engine says the browser would send, then the engine's verdict on it.
+async function probe(tabId, id) {
+  const mod = engineModule();
+  const captured = capturedExchange(tabId, id);
+  const raw = await livePreflight(mod.probe_request(captured));
+  const exchange = mod.probe_exchange(captured, raw);
+  let verdict = null;
+  let verdictError = null;
+  try {
+    verdict = check(mod, exchange);
+  } catch (e) {
+    verdictError = String(e && e.message ? e.message : e);
+  }
+  return { raw, exchange, verdict, verdict_error: verdictError };
+}
+
+// "Verify with Chrome": the captured request issued again by the page under chrome.debugger (verify.js), only
+// its preflight reaching the server; Chrome's corsErrorStatus beside the engine's verdict on the capture.
+async function verify(tabId, id) {
+  if (!(await api.permissions.contains({ permissions: ['debugger'] }))) {
+    throw new Error('Verify with Chrome needs the debugger permission (asked for when you click it)');
+  }
+  const mod = engineModule();
+  const captured = capturedExchange(tabId, id);
+  const verdict = check(mod, captured);
+  const byChrome = await verifyWithChrome(tabId, mod.verify_request(captured));
+  return {
+    chrome: { ...byChrome, summary: mod.error_summary?.(byChrome.cors_error ?? null, byChrome.failed_parameter ?? null) ?? null },
+    engine: { allowed: verdict.allowed, error: verdict.error, failed_parameter: verdict.failed_parameter ?? '', summary: verdict.summary ?? null },
+  };
+}
+
+/** runtime.onMessage: only the extension's own pages are answered. */
+export function listenForMessages() {
+  api.runtime.onMessage.addListener((msg, sender, reply) => {
+    if (!msg || typeof msg.type !== 'string' || !isOwnPage(sender)) return false;
+    handle(msg).then(
+      (r) => reply(r),
+      (e) => reply({ error: String(e && e.message ? e.message : e) }),
+    );
+    return true;
+  });
+}

@@ -1,0 +1,68 @@
+// Long-lived connections from the extension's own pages: "panel:<tabId>" (the CORS panel, in DevTools or as a
+// page) and "devtools:<tabId>" (the devtools page, alive exactly while DevTools is open on that tab). Opening
+// either starts recording the tab. Panels get {type: "changed"} pings, coalesced, when their tab's report changes.
+import { setRecorded } from './tabsManager.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+const panels = new Map(); // tabId -> Set<Port>
+const devtoolsOpen = new Map(); // tabId -> number of devtools pages connected
+const pending = new Set(); // tab ids with a ping due
+let pingTimer = null;
+let whenReady = Promise.resolve();
+
+/** Whether a message or port comes from one of this extension's own pages. */
+export function isOwnPage(sender) {
+  return !!sender && sender.id === api.runtime.id && typeof sender.url === 'string'
+    && sender.url.startsWith(api.runtime.getURL(''));
+}
+
+/** Panels are first told "changed" once `ready` resolves (the engine and the recorded tabs are loaded). */
+export function listenForPorts(ready) {
+  whenReady = ready;
+  api.runtime.onConnect.addListener(onConnect);
+}
+
+function onConnect(port) {
+  const m = /^(panel|devtools):(\d+)$/.exec(port.name || '');
+  if (!m || !isOwnPage(port.sender)) return;
+  const [, kind, id] = m;
+  const tabId = Number(id);
+  setRecorded(tabId, true);
+  if (kind === 'devtools') {
+    devtoolsOpen.set(tabId, (devtoolsOpen.get(tabId) || 0) + 1);
+    port.onDisconnect.addListener(() => {
+      const n = (devtoolsOpen.get(tabId) || 1) - 1;
+      if (n > 0) devtoolsOpen.set(tabId, n); else devtoolsOpen.delete(tabId);
+    });
+    // Its heartbeat keeps the worker alive while DevTools is open; nothing to answer.
+    port.onMessage.addListener(() => {});
+    return;
+  }
+  if (!panels.has(tabId)) panels.set(tabId, new Set());
+  panels.get(tabId).add(port);
+  port.onDisconnect.addListener(() => panels.get(tabId)?.delete(port));
+  whenReady.then(() => { try { port.postMessage({ type: 'changed', tabId }); } catch { /* gone */ } });
+}
+
+/** Whether DevTools is open on the tab right now (its devtools page is connected). */
+export function devtoolsIsOpen(tabId) {
+  return devtoolsOpen.has(tabId);
+}
+
+/** Tells the tab's open panels, within 50 ms, that its report changed. */
+export function notify(tabId) {
+  if (tabId == null || !panels.get(tabId)?.size) return;
+  pending.add(tabId);
+  if (!pingTimer) pingTimer = setTimeout(flushPings, 50);
+}
+
+function flushPings() {
+  pingTimer = null;
+  for (const tabId of pending) {
+    for (const port of panels.get(tabId) || []) {
+      try { port.postMessage({ type: 'changed', tabId }); } catch { /* disconnected */ }
+    }
+  }
+  pending.clear();
+}

@@ -26,6 +26,8 @@
 //   acac=true|<literal>   aceh=<value>   vary=<value>   hdr=Name:value (any extra header)
 //   body=<text> ('ok')    ctype=<Content-Type> (text/plain;charset=utf-8)   cache=<Cache-Control> (no-store)
 //   setcookie=<Set-Cookie value>   delay=<ms>
+//   rawhdr=Name:<hex bytes> (a header whose value is exactly these bytes, not UTF-8: the response is then
+//                            written by hand on the socket, with Connection: close)
 // Actual request redirected instead, when location=<URL> (Location is sent verbatim):
 //   rstatus=N (302)   racao=...   racac=...   rvary=...   rhdr=Name:value
 // Preflight (OPTIONS carrying Access-Control-Request-Method):
@@ -38,7 +40,8 @@
 // Log entry: { seq, t, server: 'app'|'api'|'other', method, url (path + query), httpVersion,
 //              headers: [[name, value], ...] (req.rawHeaders, wire order and case), body,
 //              kind: 'preflight'|'redirect'|'actual'|'page',
-//              response: { status, statusText, headers: [[name, value], ...] exactly as written on the wire } }
+//              response: { status, statusText, headers: [[name, value], ...] exactly as written on the wire,
+//                          each value's bytes one code point per byte } }
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -105,8 +108,9 @@ window.ready = true;
 `;
 
 function parseWireHeaders(raw) {
-  // `raw` is the exact header block Node wrote: status line, header lines, blank line.
-  const lines = String(raw).split('\r\n');
+  // `raw` is the exact header block Node wrote (status line, header lines, blank line) as text that Node sends
+  // as UTF-8. The log holds the bytes on the wire, one code point per byte, as the engine reads header values.
+  const lines = Buffer.from(String(raw), 'utf8').toString('latin1').split('\r\n');
   const m = /^HTTP\/\d\.\d (\d{3}) ?(.*)$/.exec(lines[0] || '');
   const headers = [];
   for (const line of lines.slice(1)) {
@@ -148,6 +152,23 @@ function extraHeaders(list) {
     out.push([h.slice(0, i).trim(), h.slice(i + 1).replace(/^[ \t]+/, '')]);
   }
   return out;
+}
+
+/** `Name:hex` -> [name, value as a Buffer of exactly those bytes]. */
+function rawHeaders(list) {
+  return extraHeaders(list).map(([name, hex]) => [name, Buffer.from(hex, 'hex')]);
+}
+
+/** Writes a whole response by hand (Node writes header values as UTF-8): values may be Buffers. */
+function sendRaw(socket, status, headers, body) {
+  const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] || ''}`];
+  const all = [...headers, ['Content-Length', String(Buffer.byteLength(body))], ['Connection', 'close']];
+  const head = Buffer.concat([
+    ...all.flatMap(([n, v], i) => [Buffer.from(`${i === 0 ? `${lines[0]}\r\n` : ''}${n}: `), Buffer.isBuffer(v) ? v : Buffer.from(String(v)), Buffer.from('\r\n')]),
+    Buffer.from('\r\n'),
+  ]);
+  socket.end(Buffer.concat([head, Buffer.from(body)]));
+  return { status, statusText: http.STATUS_CODES[status] || '', headers: all.map(([n, v]) => [n, Buffer.isBuffer(v) ? v.toString('latin1') : String(v)]) };
 }
 
 // Build [status, [[name, value], ...], body, kind] for one request of the configurable handler.
@@ -256,6 +277,11 @@ export async function start(opts = {}) {
       entry.kind = kind;
       const delay = Number(u.searchParams.get('delay') || 0);
       const send = () => {
+        if (u.searchParams.has('rawhdr')) {
+          entry.response = sendRaw(req.socket, status, [...headers, ...rawHeaders(getAll(u.searchParams, 'rawhdr'))], body);
+          log.push(entry);
+          return;
+        }
         res.statusCode = status;
         // Group repeated names into arrays so Node writes one line per value, names in first-seen order.
         const grouped = new Map();

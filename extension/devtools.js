@@ -13,9 +13,9 @@ api.devtools.panels.create('CORS', '/extension/icons/icon-32.png', '/extension/p
 let port = null;
 function connect() {
   port = api.runtime.connect({ name: `devtools:${tabId}` });
-  port.onDisconnect.addListener(() => setTimeout(connect, 100)); // the worker restarted: reconnect, record again
+  port.onMessage.addListener((msg) => { if (msg?.type === 'backfill') sendBacklog(); });
+  port.onDisconnect.addListener(() => setTimeout(connect, 1000)); // the worker restarted: reconnect, record again
 }
-connect();
 setInterval(() => { try { port.postMessage({ type: 'heartbeat' }); } catch { /* reconnecting */ } }, HEARTBEAT_MS);
 
 const pairs = (list) => (list || []).map((h) => [String(h.name), String(h.value)]);
@@ -52,13 +52,20 @@ function safely(entry) {
 }
 
 // Live entries wait until the backlog has been sent, so the engine sees DevTools' records in order.
-let backlogSent = new Promise((resolve) => {
-  api.devtools.network.getHAR(async (har) => {
-    const entries = (har?.entries || []).map(safely).filter(Boolean).sort((a, b) => a.started - b.started);
-    for (let i = 0; i < entries.length; i += BATCH) await send(entries.slice(i, i + BATCH));
-    resolve();
-  });
-});
+let backlogSent = Promise.resolve();
+/** Sends everything the Network panel recorded so far (the engine skips what it already has). */
+function sendBacklog() {
+  backlogSent = backlogSent.then(() => new Promise((resolve) => {
+    api.devtools.network.getHAR(async (har) => {
+      const entries = (har?.entries || []).map(safely).filter(Boolean).sort((a, b) => a.started - b.started);
+      for (let i = 0; i < entries.length; i += BATCH) await send(entries.slice(i, i + BATCH));
+      resolve();
+    });
+  }));
+}
+
+connect();
+sendBacklog();
 
 api.devtools.network.onRequestFinished.addListener((entry) => {
   const summary = safely(entry);

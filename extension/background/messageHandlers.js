@@ -4,9 +4,9 @@ import { check, fixes } from './engine.js';
 import { currentSession, engineModule, engineReady, engineStartError, engineStats, markDirty, recoveryNotice, save, withSession } from './engineHost.js';
 import { captureStats, drain } from './capture.js';
 import { listenerSets } from './listeners.js';
-import { isOwnPage, notify } from './ports.js';
+import { isOwnPage, notify, requestBackfill } from './ports.js';
 import { livePreflight } from './probe.js';
-import { keepsLog, recordingState, setEveryTab, setKeepLog, setRecorded, tabsReady } from './tabsManager.js';
+import { isRecorded, keepsLog, recordingState, setEveryTab, setKeepLog, setRecorded, tabsReady } from './tabsManager.js';
 import { verifyWithChrome } from './verify.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -35,11 +35,14 @@ export async function handle(msg) {
       return { ok: true, preserve_log: keepsLog(tabId) };
     case 'record':
       await setRecorded(tabId, !!msg.value);
+      if (msg.value) requestBackfill(tabId);
       return { recording: recordingState(tabId) };
     case 'settings':
       if (typeof msg.record_every_tab === 'boolean') await setEveryTab(msg.record_every_tab);
       return { recording: recordingState(tabId) };
     case 'har':
+      // DevTools keeps recording while the user has stopped: those entries are not the session's.
+      if (!isRecorded(tabId)) return { ok: true, changed: false, rejected: 0 };
       return ingestHar(tabId, msg.entries ?? [msg.entry]);
     case 'probe':
       return probe(tabId, msg.id);

@@ -6,7 +6,7 @@ import { setRecorded } from './tabsManager.js';
 const api = globalThis.browser ?? globalThis.chrome;
 
 const panels = new Map(); // tabId -> Set<Port>
-const devtoolsOpen = new Map(); // tabId -> number of devtools pages connected
+const devtoolsPages = new Map(); // tabId -> Set<Port> of the devtools pages inspecting it
 const pending = new Set(); // tab ids with a ping due
 let pingTimer = null;
 let whenReady = Promise.resolve();
@@ -30,11 +30,9 @@ function onConnect(port) {
   const tabId = Number(id);
   setRecorded(tabId, true);
   if (kind === 'devtools') {
-    devtoolsOpen.set(tabId, (devtoolsOpen.get(tabId) || 0) + 1);
-    port.onDisconnect.addListener(() => {
-      const n = (devtoolsOpen.get(tabId) || 1) - 1;
-      if (n > 0) devtoolsOpen.set(tabId, n); else devtoolsOpen.delete(tabId);
-    });
+    if (!devtoolsPages.has(tabId)) devtoolsPages.set(tabId, new Set());
+    devtoolsPages.get(tabId).add(port);
+    port.onDisconnect.addListener(() => devtoolsPages.get(tabId)?.delete(port));
     // Its heartbeat keeps the worker alive while DevTools is open; nothing to answer.
     port.onMessage.addListener(() => {});
     return;
@@ -45,9 +43,14 @@ function onConnect(port) {
   whenReady.then(() => { try { port.postMessage({ type: 'changed', tabId }); } catch { /* gone */ } });
 }
 
-/** Whether DevTools is open on the tab right now (its devtools page is connected). */
-export function devtoolsIsOpen(tabId) {
-  return devtoolsOpen.has(tabId);
+/**
+ * Asks the devtools pages inspecting the tab to send what the Network panel recorded again (recording was just
+ * turned back on: the requests of the gap are only in DevTools' records).
+ */
+export function requestBackfill(tabId) {
+  for (const port of devtoolsPages.get(tabId) || []) {
+    try { port.postMessage({ type: 'backfill' }); } catch { /* gone */ }
+  }
 }
 
 /** Tells the tab's open panels, within 50 ms, that its report changed. */

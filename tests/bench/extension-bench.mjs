@@ -14,10 +14,11 @@
 //   2. Memory after 10,000 exchanges: the worker's JS heap after a forced GC (CDP Runtime.getHeapUsage on the
 //      worker target) and the wasm linear memory (__corsLens.stats().wasmMemoryBytes), for 10,000 exchanges in
 //      one tab (the session keeps the newest 1,000) and over 10 tabs (all kept); the snapshot's size.
-//   3. Page load: a page that fires N cross-origin fetches (default 500) at an API answering after 50 ms, in three
-//      browsers launched side by side and used in turn (rotating order): (a) no extension, (b) CORS Lens, (c) a
-//      do-nothing extension with the same webRequest listeners and extraInfoSpec (Chromium's own webRequest cost,
-//      the floor). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
+//   3. Page load: a page that fires N cross-origin fetches (default 500) at an API answering after 50 ms, in five
+//      browsers launched side by side and used in turn (rotating order): (a) no extension, (b) CORS Lens recording
+//      the tab, (c) a do-nothing extension with the same webRequest listeners and extraInfoSpec (Chromium's own
+//      webRequest cost, the floor), (d) CORS Lens installed with no tab recorded, (e) an extension with the
+//      webRequest permission and no listener (what (d) should cost). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
 //      body was read, taken in the page with performance.now(). Medians over RUNS runs each, and the CPU time of
 //      each browser's processes (browser, network service, renderer, extension) per load, from /proc.
 //
@@ -128,6 +129,13 @@ for (const [event, extra] of [
 globalThis.__floor = { events: () => events };
 `);
 
+// The permission floor: webRequest and host access, no listener at all. What an installed CORS Lens should cost
+// while no tab is recorded (it registers no listener then).
+const permissionDir = path.join(tmp, 'permission-extension');
+fs.mkdirSync(permissionDir);
+fs.writeFileSync(path.join(permissionDir, 'manifest.json'), fs.readFileSync(path.join(floorDir, 'manifest.json'), 'utf8').replace('webRequest floor', 'webRequest permission only'));
+fs.writeFileSync(path.join(permissionDir, 'background.js'), '// No listener: the cost of the permission alone.\nglobalThis.__floor = { events: () => 0 };\n');
+
 // ---- browsers ------------------------------------------------------------------------------------------
 
 // Raw CDP, not Playwright: Playwright instruments every page (Network domain and more), which costs the browser
@@ -198,8 +206,10 @@ const out = {
   section_seconds: {},
 };
 try {
-  for (const [name, ext] of [['none', null], ['lens', REPO], ['floor', floorDir]]) browsers.push(await launch(name, ext));
-  const [none, lens, floor] = browsers;
+  for (const [name, ext] of [['none', null], ['lens', REPO], ['floor', floorDir], ['idle', REPO], ['permission', permissionDir]]) {
+    browsers.push(await launch(name, ext));
+  }
+  const [none, lens, floor, idle, permission] = browsers;
   out.machine.chromium = lens.version;
 
   // CORS Lens: the engine is up and capture is live (readiness probe, from the worker itself).
@@ -351,13 +361,16 @@ try {
   // ---- 3. page load, alternating ----
   await waitFor(async () => (await floor.sw.evaluate(() => globalThis.__floor.events())) > 0 || (await loadOnce(floor, 'probe', 5), false),
     { what: 'the floor extension\'s listeners', timeout: 15000, interval: 200 });
-  const order = [none, lens, floor];
+  // (b) records its tab, as when the user debugs it; (d) is CORS Lens installed with no tab recorded.
+  await send({ type: 'record', value: true });
+  const order = [none, lens, floor, idle, permission];
   for (const b of order) await loadOnce(b, `warm-${b.name}`, Math.min(FETCHES, 50)); // connections, caches, JIT
-  const loads = { none: [], lens: [], floor: [] };
-  const evCount = { lens: [], floor: [] };
-  const cpu = { none: [], lens: [], floor: [] }; // per load: CPU ms of each of the browser's process kinds
+  const perBrowser = () => Object.fromEntries(order.map((b) => [b.name, []]));
+  const loads = perBrowser();
+  const evCount = perBrowser();
+  const cpu = perBrowser(); // per load: CPU ms of each of the browser's process kinds
   const saves = []; // per CORS Lens load: the worker's saves (session.snapshot timed in the worker)
-  const otherCpu = { none: [], lens: [], floor: [] }; // per load: CPU ms the rest of the machine used meanwhile
+  const otherCpu = perBrowser(); // per load: CPU ms the rest of the machine used meanwhile
   const disturbed = { retried: 0, kept: [] };
   await lens.sw.evaluate(() => {
     const s = globalThis.__corsLens.session;
@@ -378,7 +391,7 @@ try {
     };
   });
   for (let i = 0; i < RUNS; i++) {
-    const turn = [...order.slice(i % 3), ...order.slice(0, i % 3)];
+    const turn = [...order.slice(i % order.length), ...order.slice(0, i % order.length)];
     for (const b of turn) {
       // A load during which other work on the machine took CPU is run again (at most twice): the extension's
       // cost shows as extra CPU on a 2-core machine, so a busy neighbour inflates (b) and (c) far more than (a).
@@ -408,7 +421,7 @@ try {
       if (b === lens) saves.push(await lens.sw.evaluate(() => globalThis.__benchSaves()));
     }
   }
-  const med = { none: median(loads.none), lens: median(loads.lens), floor: median(loads.floor) };
+  const med = Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, median(v)]));
   const cpuMed = Object.fromEntries(Object.entries(cpu).map(([k, runs]) => {
     const roles = [...new Set(runs.flatMap((x) => Object.keys(x)))];
     return [k, Object.fromEntries(roles.map((role) => [role, median(runs.map((x) => x[role] ?? 0))]))];
@@ -420,6 +433,10 @@ try {
     ratio_lens_vs_none: r3(med.lens / med.none),
     ratio_lens_vs_floor: r3(med.lens / med.floor),
     ratio_floor_vs_none: r3(med.floor / med.none),
+    ratio_idle_vs_none: r3(med.idle / med.none),
+    ratio_permission_vs_none: r3(med.permission / med.none),
+    ratio_idle_vs_permission: r3(med.idle / med.permission),
+    webrequest_events_per_load_idle: median(evCount.idle),
     target_lens_vs_none: TARGET_VS_NONE,
     target_lens_vs_floor: TARGET_VS_FLOOR,
     webrequest_events_per_load: { lens: median(evCount.lens), floor: median(evCount.floor) },
@@ -504,17 +521,19 @@ const lines = [
   `   after forgetting those tabs             ${col(MB(m.after_forget.js_heap_used), 18)}   ${col('', 17)}   ${col(MB(m.after_forget.wasm_memory), 19)}`,
   '',
   `3. page load: ${FETCHES} cross-origin fetches, API answers after ${DELAY} ms; navigation start → all settled (in-page performance.now()); median of ${RUNS} (min–max)`,
-  ...[['none', '(a) no extension'], ['lens', '(b) CORS Lens'], ['floor', '(c) webRequest floor']].map(([k, label]) => {
+  ...[['none', '(a) no extension'], ['lens', '(b) CORS Lens recording'], ['floor', '(c) webRequest floor'],
+    ['idle', '(d) CORS Lens idle'], ['permission', '(e) permission only']].map(([k, label]) => {
     const v = pl.runs_ms[k];
     return `   ${label.padEnd(22)} ${pl.median_ms[k].toFixed(1).padStart(8)} ms   (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
   }),
   `   b/a = ${pl.ratio_lens_vs_none.toFixed(3)}  (${pct(pl.ratio_lens_vs_none)}; target < +5 %)  ${verdict(pl.ratio_lens_vs_none, TARGET_VS_NONE)}`,
   `   b/c = ${pl.ratio_lens_vs_floor.toFixed(3)}  (${pct(pl.ratio_lens_vs_floor)}; target < +1 %)  ${verdict(pl.ratio_lens_vs_floor, TARGET_VS_FLOOR)}`,
   `   c/a = ${pl.ratio_floor_vs_none.toFixed(3)}  (Chromium's own webRequest cost: with extraHeaders each request waits on the browser process, and this page's fetches share 6 connections in ~${Math.ceil(FETCHES / 6)} rounds, so that wait adds up); webRequest events per load: CORS Lens ${pl.webrequest_events_per_load.lens}, floor ${pl.webrequest_events_per_load.floor}`,
+  `   d/a = ${pl.ratio_idle_vs_none.toFixed(3)}, e/a = ${pl.ratio_permission_vs_none.toFixed(3)}, d/e = ${pl.ratio_idle_vs_permission.toFixed(3)} (${pct(pl.ratio_idle_vs_permission)}; target < +1 %: an installed CORS Lens recording no tab registers no listener) ${verdict(pl.ratio_idle_vs_permission, TARGET_VS_FLOOR)}; events reaching its worker per load: ${pl.webrequest_events_per_load_idle}`,
   `   loads disturbed by other work on the machine (> ${DISTURBED * 100} % of a load's time in other CPU): ${pl.disturbed_loads.retried} run again, ${pl.disturbed_loads.kept.length} kept after 3 tries${pl.disturbed_loads.kept.length ? ` (${pl.disturbed_loads.kept.join(', ')}): the ratios are not trustworthy` : ''}`,
   `   CPU of the browser's processes per load: b/a = ${pl.cpu_ratio_lens_vs_none.toFixed(3)}, b/c = ${pl.cpu_ratio_lens_vs_floor.toFixed(3)}; CORS Lens's extension process: +${Math.round((pl.cpu_ms_per_load_median.lens.extension ?? 0) - (pl.cpu_ms_per_load_median.floor.extension ?? 0))} ms over the floor's`,
   `   CPU ms per load (median)                   ${ROLES.map((r) => r.padStart(9)).join(' ')}`,
-  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
+  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)'], ['idle', '(d)'], ['permission', '(e)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
   '',
   `figures: ${path.relative(REPO, path.join(ARTIFACTS, 'extension-bench.json'))}`,
 ];
@@ -584,7 +603,7 @@ function cpuDelta(a, b) {
 
 async function countEvents(b) {
   if (!b.sw) return 0;
-  if (b.name === 'floor') return b.sw.evaluate(() => globalThis.__floor.events());
+  if (b.name === 'floor' || b.name === 'permission') return b.sw.evaluate(() => globalThis.__floor.events());
   return b.sw.evaluate(() => globalThis.__corsLens.stats().ingested);
 }
 

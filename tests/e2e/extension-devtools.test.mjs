@@ -93,6 +93,23 @@ describe('extension: DevTools panel', { skip }, () => {
     assert.ok(fs.statSync(file).size > 10000);
   });
 
+  it('turning recording back on brings what DevTools saw meanwhile, in Chromium\'s words', async () => {
+    const sendTab = (msg) => send({ tabId, ...msg });
+    assert.deepEqual((await sendTab({ type: 'record', value: false })).recording, { tab: false, every_tab: false });
+    const url = u(server.api, `/dt/gap/${tag}`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
+    const before = app.lines.length;
+    await app.run({ client: 'xhr', method: 'PUT', headers: [['X-Test', '1']], url });
+    const line = await waitFor(() => app.lines.slice(before).find((l) => l.includes('/dt/gap/')), { what: 'Chromium\'s line' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(exchangesFor(await sendTab({ type: 'export' }), (x) => x.url === url).length, 0, 'not recorded while stopped');
+    await sendTab({ type: 'record', value: true });
+    const x = await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === url && e.verdict)[0], { what: 'the gap filled' });
+    assert.equal(x.source, 'devtools');
+    assert.equal(x.type, 'xhr');
+    assert.equal(x.preflight?.status, 404);
+    assert.equal(x.verdict.console.chromium, line);
+  });
+
   it('forwards DevTools HAR entries (preflights included) to the session', async () => {
     const x = exchangesFor(await send({ tabId, type: 'export' }), (e) => e.url.includes('/dt/pf404/'))[0];
     assert.ok(x.preflight?.observed);

@@ -156,8 +156,23 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
         }
         return;
     }
-    // 2. A preflight webRequest did not see (no 'extraHeaders' listener): build it from HAR.
     let Some(started) = started else { return };
+    // Already confirmed or built from this entry (DevTools' backlog sent again when recording resumes).
+    let known = session
+        .flights
+        .values()
+        .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
+        .any(|f| {
+            f.tab_id == tab_id
+                && f.har_confirmed
+                && f.hops[0].url == entry.url
+                && (acrm.is_none() || f.announced_method() == acrm)
+                && (f.began - started).abs() <= HAR_SLACK_MS
+        });
+    if known {
+        return;
+    }
+    // 2. A preflight webRequest did not see (no 'extraHeaders' listener): build it from HAR.
     let status = entry.status_code();
     let seq = session.next_seq();
     let request_id = session.next_har_id();
@@ -278,15 +293,14 @@ fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, 
 fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool) {
     let Some(started) = entry.started_at() else { return };
     let method = method::normalize(&entry.method).to_owned();
-    let same_request = |f: &Flight| {
+    let same = |f: &Flight| {
         f.tab_id == tab_id
-            && f.devtools.is_none()
-            && !f.devtools_only
             && f.role == Role::Actual
             && f.hops[0].url == entry.url
             && f.first_method() == method
             && (f.began - started).abs() <= HAR_SLACK_MS
     };
+    let same_request = |f: &Flight| same(f) && f.devtools.is_none() && !f.devtools_only;
     let in_flight = session
         .flights
         .values()
@@ -313,6 +327,10 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
             record.flight.devtools = Some(entry.view());
         }
         tab.refresh(&id);
+        return;
+    }
+    // Already known (DevTools' backlog sent again when recording resumes): nothing new.
+    if tab.records.iter().rev().take(LATE_RECORDS).any(|r| same(&r.flight)) || session.flights.values().any(same) {
         return;
     }
     let flight = request_flight(session, tab_id, &entry, method, started, truncated);

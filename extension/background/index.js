@@ -4,7 +4,7 @@
 // extension's own pages (ports.js, messageHandlers.js). Observe only; no CORS logic lives here.
 import { captureStats, drain, listenerFor } from './capture.js';
 import { wasmMemoryBytes } from './engine.js';
-import { currentSession, engineReady, engineStats, markDirty, withSession } from './engineHost.js';
+import { currentSession, engineModule, engineReady, engineStats, markDirty, withSession } from './engineHost.js';
 import { listenerSets, syncListeners } from './listeners.js';
 import { handle, listenForMessages } from './messageHandlers.js';
 import { listenForPorts } from './ports.js';
@@ -38,4 +38,6 @@ globalThis.__corsLens = {
   onEvent: listenerFor,
   get session() { return currentSession(); },
   stats: () => ({ ...captureStats(), ...engineStats(), listenerSets: listenerSets(), wasmMemoryBytes: wasmMemoryBytes() }),
+  /** A real trap inside the engine, where an event would hit one (tests/e2e/extension-hostile.test.mjs). */
+  trap: () => withSession(() => engineModule().trap_for_tests(), 'trapped'),
 };

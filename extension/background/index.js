@@ -37,6 +37,7 @@ globalThis.__corsLens = {
   ready,
   onEvent: listenerFor,
   get session() { return currentSession(); },
+  get engine() { return engineModule(); },
   stats: () => ({ ...captureStats(), ...engineStats(), listenerSets: listenerSets(), wasmMemoryBytes: wasmMemoryBytes() }),
   /** A real trap inside the engine, where an event would hit one (tests/e2e/extension-hostile.test.mjs). */
   trap: () => withSession(() => engineModule().trap_for_tests(), 'trapped'),

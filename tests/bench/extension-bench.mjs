@@ -221,6 +221,8 @@ try {
     return t ? t.id : null;
   }, server.app), { what: 'the app tab' });
   const send = (msg) => lens.sw.evaluate((m) => globalThis.__corsLens.handle(m), { tabId, ...msg });
+  // (b) records its tab, as when the user debugs it; (d), launched below, is CORS Lens with no tab recorded.
+  await send({ type: 'record', value: true });
   const app = { run: (spec) => lens.page.evaluate((s) => window.run(s), spec) };
   await waitForCaptureReady(app, send, server.api);
   await lens.sw.evaluate(swHelpers);
@@ -361,8 +363,6 @@ try {
   // ---- 3. page load, alternating ----
   await waitFor(async () => (await floor.sw.evaluate(() => globalThis.__floor.events())) > 0 || (await loadOnce(floor, 'probe', 5), false),
     { what: 'the floor extension\'s listeners', timeout: 15000, interval: 200 });
-  // (b) records its tab, as when the user debugs it; (d) is CORS Lens installed with no tab recorded.
-  await send({ type: 'record', value: true });
   const order = [none, lens, floor, idle, permission];
   for (const b of order) await loadOnce(b, `warm-${b.name}`, Math.min(FETCHES, 50)); // connections, caches, JIT
   const perBrowser = () => Object.fromEntries(order.map((b) => [b.name, []]));

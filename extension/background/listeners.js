@@ -8,13 +8,14 @@ const api = globalThis.browser ?? globalThis.chrome;
 const EXTRA = api.webRequest.OnBeforeSendHeadersOptions?.EXTRA_HEADERS;
 const spec = (...s) => (EXTRA ? [...s, EXTRA] : s);
 
+// Six of webRequest's eight events: onBeforeSendHeaders repeats what onSendHeaders reports (the headers as sent,
+// after other extensions changed them), and onResponseStarted what onHeadersReceived and onCompleted do. Every
+// event costs Chromium a round trip to the worker, so the two are not listened to.
 export const EVENTS = [
   ['onBeforeRequest', []],
-  ['onBeforeSendHeaders', spec('requestHeaders')],
   ['onSendHeaders', spec('requestHeaders')],
   ['onHeadersReceived', spec('responseHeaders')],
   ['onBeforeRedirect', spec('responseHeaders')],
-  ['onResponseStarted', []],
   ['onCompleted', []],
   ['onErrorOccurred', []],
 ];

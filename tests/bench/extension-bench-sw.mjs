@@ -7,13 +7,11 @@ export function swHelpers() {
   const lens = globalThis.__corsLens;
   const EXTRA = api.webRequest.OnBeforeSendHeadersOptions?.EXTRA_HEADERS;
   const spec = (...s) => (EXTRA ? [...s, EXTRA] : s);
-  const LISTENERS = [ // as extension/background.js
+  const LISTENERS = [ // as extension/background/listeners.js
     ['onBeforeRequest', []],
-    ['onBeforeSendHeaders', spec('requestHeaders')],
     ['onSendHeaders', spec('requestHeaders')],
     ['onHeadersReceived', spec('responseHeaders')],
     ['onBeforeRedirect', spec('responseHeaders')],
-    ['onResponseStarted', []],
     ['onCompleted', []],
     ['onErrorOccurred', []],
   ];

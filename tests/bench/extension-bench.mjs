@@ -96,7 +96,7 @@ const PAGE = `<!doctype html>
 const pageFile = path.join(tmp, 'bench.html');
 fs.writeFileSync(pageFile, PAGE);
 
-// The floor: the same listeners, filter and extraInfoSpec as extension/background.js, bodies that only count.
+// The floor: the same listeners, filter and extraInfoSpec as extension/background/listeners.js, bodies that only count.
 const floorDir = path.join(tmp, 'floor-extension');
 fs.mkdirSync(floorDir);
 fs.writeFileSync(path.join(floorDir, 'manifest.json'), JSON.stringify({
@@ -114,11 +114,9 @@ const FILTER = { urls: ['<all_urls>'] };
 let events = 0;
 for (const [event, extra] of [
   ['onBeforeRequest', []],
-  ['onBeforeSendHeaders', spec('requestHeaders')],
   ['onSendHeaders', spec('requestHeaders')],
   ['onHeadersReceived', spec('responseHeaders')],
   ['onBeforeRedirect', spec('responseHeaders')],
-  ['onResponseStarted', []],
   ['onCompleted', []],
   ['onErrorOccurred', []],
 ]) {

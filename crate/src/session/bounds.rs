@@ -130,12 +130,8 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
             }
             // Records are oldest first within a tab, and items are in arrival order: the front one.
             Item::Record(tab_id) => {
-                if let Some(tab) = session.tabs.get_mut(&tab_id) {
-                    if tab.records.pop_front().is_some() {
-                        tab.evicted += 1;
-                        tab.version += 1;
-                        evicted += 1;
-                    }
+                if session.tabs.get_mut(&tab_id).is_some_and(|tab| tab.evict_oldest()) {
+                    evicted += 1;
                 }
             }
         }

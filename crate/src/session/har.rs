@@ -19,7 +19,7 @@ use crate::headers;
 use crate::method;
 use crate::origin::ParsedUrl;
 
-use super::assemble::{self, DevtoolsView, Flight, Hop, MatchVia, PreflightLink, Role};
+use super::assemble::{DevtoolsView, Flight, Hop, MatchVia, PreflightLink, Role};
 use super::bounds;
 use super::event::EventError;
 use super::matching::LATE_RECORDS;
@@ -238,30 +238,25 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
         .take(LATE_RECORDS)
         .filter_map(|r| fits(&r.flight).map(|(hop, d)| (d, r.flight.request_id.clone(), hop)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
-    let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
-    tab.cost.observe(&pf, &origin);
-    tab.version += 1;
-    let link = PreflightLink { request_id: request_id.clone(), via: MatchVia::Har };
+    let link = PreflightLink { request_id, via: MatchVia::Har };
     match (in_flight, recorded) {
         (Some((_, actual_id, hop)), _) => {
             pf.linked_to = Some((actual_id.clone(), hop));
-            tab.preflights.insert(request_id, pf);
+            tab.keep_preflight(pf);
             if let Some(actual) = session.flights.get_mut(&actual_id) {
                 actual.hops[hop].preflight = Some(link);
             }
         }
         (None, Some((_, actual_id, hop))) => {
             pf.linked_to = Some((actual_id.clone(), hop));
-            tab.preflights.insert(request_id, pf.clone());
+            tab.keep_preflight(pf.clone());
             if let Some(record) = tab.record_mut(&actual_id) {
                 record.flight.hops[hop].preflight = Some(link);
                 record.preflights[hop] = Some(pf);
             }
             tab.refresh(&actual_id);
         }
-        (None, None) => {
-            tab.preflights.insert(request_id, pf);
-        }
+        (None, None) => tab.keep_preflight(pf),
     }
 }
 
@@ -285,7 +280,7 @@ fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, 
             existing.har_confirmed = pf.har_confirmed;
         }
     }
-    tab.version += 1;
+    tab.touch();
 }
 
 /// A request DevTools recorded: its facts go to the same request as webRequest saw it (in flight,
@@ -431,8 +426,7 @@ pub(crate) fn adopt_devtools_twin(session: &mut Session, flight: &mut Flight) {
                 && (r.flight.began - flight.began).abs() <= HAR_SLACK_MS
         });
     let Some(index) = twin else { return };
-    let Some(twin) = tab.records.remove(index) else { return };
-    tab.version += 1;
+    let Some(twin) = tab.remove_record(index) else { return };
     if flight.devtools.is_none() {
         flight.devtools = twin.flight.devtools;
     }

@@ -141,7 +141,8 @@ pub struct TabState {
     /// Finished preflight OPTIONS, matched or waiting for their request.
     pub preflights: SortedMap<String, Flight>,
     pub cost: preflight_cost::PreflightCost,
-    /// Bumped whenever the tab's report changes.
+    /// Bumped whenever the tab's report changes, by `touch` only: every change to a tab goes
+    /// through one of `TabState`'s methods.
     pub version: u64,
     /// When the tab's history was last dropped (Clear, or a navigation without "Keep log"):
     /// DevTools' records of earlier requests are not brought back.
@@ -150,6 +151,11 @@ pub struct TabState {
 }
 
 impl TabState {
+    /// The tab's report changed (panels showing it refresh).
+    fn touch(&mut self) {
+        self.version += 1;
+    }
+
     fn record_mut(&mut self, request_id: &str) -> Option<&mut Record> {
         self.records.iter_mut().rev().find(|r| r.flight.request_id == request_id)
     }
@@ -159,7 +165,49 @@ impl TabState {
         let Some(record) = self.records.iter_mut().rev().find(|r| r.flight.request_id == request_id) else { return };
         let outcomes = record.rebuild();
         record_outcomes(&mut self.cost, record, outcomes);
-        self.version += 1;
+        self.touch();
+    }
+
+    /// A finished preflight OPTIONS, seen by webRequest or built from DevTools' records: counted
+    /// in the preflight cost and kept for matching, the oldest beyond `MAX_FINISHED_PREFLIGHTS`
+    /// dropped.
+    fn keep_preflight(&mut self, pf: Flight) {
+        let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
+        self.cost.observe(&pf, &origin);
+        self.preflights.insert(pf.request_id.clone(), pf);
+        if self.preflights.len() > MAX_FINISHED_PREFLIGHTS {
+            if let Some(oldest) = self.preflights.iter().min_by_key(|(_, f)| f.seq).map(|(k, _)| k.clone()) {
+                self.preflights.remove(&oldest);
+            }
+        }
+        self.touch();
+    }
+
+    /// A finished request, checked: kept, the oldest beyond `limit` evicted.
+    fn keep_record(&mut self, record: Record, outcomes: Vec<(usize, bool)>, limit: usize) {
+        record_outcomes(&mut self.cost, &record, outcomes);
+        self.records.push_back(record);
+        while self.records.len() > limit {
+            self.evict_oldest();
+        }
+        self.touch();
+    }
+
+    /// Drops the oldest exchange, counted in `evicted`; false when there was none.
+    fn evict_oldest(&mut self) -> bool {
+        if self.records.pop_front().is_none() {
+            return false;
+        }
+        self.evicted += 1;
+        self.touch();
+        true
+    }
+
+    /// Removes the exchange at `index` (one DevTools reported before webRequest did).
+    fn remove_record(&mut self, index: usize) -> Option<Record> {
+        let record = self.records.remove(index)?;
+        self.touch();
+        Some(record)
     }
 
     fn reset(&mut self, now: f64) {
@@ -168,7 +216,7 @@ impl TabState {
         self.evicted = 0;
         self.preflights.clear();
         self.cost = Default::default();
-        self.version += 1;
+        self.touch();
     }
 }
 
@@ -268,7 +316,7 @@ impl Session {
             self.finalize(&id);
         }
         self.bound_in_flight();
-        if self.unchecked_bytes > BUDGET_CHECK_BYTES || self.seq % BUDGET_CHECK_EVENTS == 0 {
+        if self.unchecked_bytes > BUDGET_CHECK_BYTES || self.seq.is_multiple_of(BUDGET_CHECK_EVENTS) {
             self.unchecked_bytes = 0;
             bounds::enforce(self, self.config.max_bytes);
         }
@@ -378,22 +426,14 @@ impl Session {
         let Some(pf) = self.flights.remove(id) else { return };
         self.mark_done(id);
         let tab = self.tabs.get_or_insert_with(pf.tab_id, TabState::default);
-        let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
-        tab.cost.observe(&pf, &origin);
-        tab.version += 1;
         let link = pf.linked_to.clone();
-        tab.preflights.insert(id.to_owned(), pf.clone());
+        tab.keep_preflight(pf.clone());
         if let Some((actual, hop)) = link {
             if let Some(record) = tab.record_mut(&actual) {
                 if let Some(slot) = record.preflights.get_mut(hop) {
                     *slot = Some(pf);
                     tab.refresh(&actual);
                 }
-            }
-        }
-        if tab.preflights.len() > MAX_FINISHED_PREFLIGHTS {
-            if let Some(oldest) = tab.preflights.iter().min_by_key(|(_, f)| f.seq).map(|(k, _)| k.clone()) {
-                tab.preflights.remove(&oldest);
             }
         }
     }
@@ -443,14 +483,7 @@ impl Session {
         let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, built: Built::default() };
         let outcomes = record.rebuild();
         let limit = self.config.max_exchanges_per_tab;
-        let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
-        record_outcomes(&mut tab.cost, &record, outcomes);
-        tab.records.push_back(record);
-        while tab.records.len() > limit {
-            tab.records.pop_front();
-            tab.evicted += 1;
-        }
-        tab.version += 1;
+        self.tabs.get_or_insert_with(tab_id, TabState::default).keep_record(record, outcomes, limit);
         self.bound_total();
     }
 
@@ -465,9 +498,7 @@ impl Session {
                 .min()
                 .map(|(_, id)| id);
             let Some(tab) = oldest.and_then(|id| self.tabs.get_mut(&id)) else { break };
-            tab.records.pop_front();
-            tab.evicted += 1;
-            tab.version += 1;
+            tab.evict_oldest();
             total -= 1;
         }
     }

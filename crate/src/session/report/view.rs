@@ -237,7 +237,7 @@ pub(super) mod tests {
             observed,
             matched: if observed { "order" } else { "none" }.to_owned(),
             status,
-            duration_ms: observed.then_some(3.14),
+            duration_ms: observed.then_some(3.125),
             net_error: None,
         });
         serde_json::from_value(serde_json::json!({
@@ -337,7 +337,7 @@ pub(super) mod tests {
     #[test]
     fn times_print_to_one_decimal() {
         assert_eq!(ms(3.0), "3 ms");
-        assert_eq!(ms(3.14159), "3.1 ms");
+        assert_eq!(ms(3.125), "3.1 ms");
         assert_eq!(ms(0.04), "0 ms");
     }
 }

@@ -9,7 +9,7 @@ use crate::access_check::check_access;
 use crate::console::{self, Blocked};
 use crate::error::{CorsError, Failure};
 use crate::exchange::{Exchange, HeaderList, Outcome, Preflight, RedirectMode, RequestMode, Response};
-use crate::explain::{explain, Explanation, FailedAt};
+use crate::explain::{explain, FailedAt};
 use crate::expose::exposed_headers;
 use crate::headers;
 use crate::infer;
@@ -18,7 +18,7 @@ use crate::method;
 use crate::origin::{parse_serialized_origin, Origin, ParsedUrl};
 use crate::preflight::{self, PreflightAsk, PreflightNeed};
 use crate::redirect;
-use crate::verdict::{ExposedHeaders, MaxAgeByBrowser, Stage, Verdict};
+use crate::verdict::{Explanation, ExposedHeaders, MaxAgeByBrowser, Stage, Verdict};
 
 /// Input the engine cannot work with at all, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,11 @@ impl std::error::Error for InputError {}
 pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     let request = Parsed::new(exchange)?;
     let client = infer::client(exchange);
-    let credentials = infer::credentials(exchange, |credentials| evaluate(exchange, &request, credentials));
+    let credentials = infer::credentials(
+        exchange,
+        |credentials| evaluate(exchange, &request, credentials),
+        |evaluation| evaluation.blocked.as_ref().map(|b| b.failure.error),
+    );
     let mut evaluation = credentials.evaluation;
     let mut warnings = std::mem::take(&mut evaluation.warnings);
     let undetermined = evaluation.undetermined;
@@ -107,7 +111,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
 }
 
 /// The parts of the request that must parse before anything can be said.
-pub(crate) struct Parsed<'a> {
+struct Parsed<'a> {
     url: ParsedUrl<'a>,
     page_origin: Option<Origin<'a>>,
     /// The page's origin as the `Origin` header carries it ("null" when opaque).
@@ -157,8 +161,8 @@ impl<'a> Parsed<'a> {
 
 /// Where the walk stopped and what a browser message needs to describe it.
 /// Borrows from the exchange: built for every blocked step of every assumption tried.
-pub(crate) struct BlockedAt<'a> {
-    pub(crate) failure: Failure,
+struct BlockedAt<'a> {
+    failure: Failure,
     stage: Stage,
     url: &'a str,
     redirected_from: Option<&'a str>,
@@ -170,11 +174,11 @@ pub(crate) struct BlockedAt<'a> {
 }
 
 /// One run of the algorithm under one assumption about the credentials mode.
-pub(crate) struct Evaluation<'a> {
+struct Evaluation<'a> {
     cors_applies: bool,
     need: PreflightNeed,
     preflight_observed: bool,
-    pub(crate) blocked: Option<BlockedAt<'a>>,
+    blocked: Option<BlockedAt<'a>>,
     undetermined: bool,
     warnings: Vec<String>,
     max_age: Option<MaxAgeByBrowser>,
@@ -232,7 +236,7 @@ impl<'a> Hop<'a> {
     }
 }
 
-pub(crate) fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -> Evaluation<'a> {
+fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -> Evaluation<'a> {
     let request = &exchange.request;
     let mut eval = Evaluation::new();
     let mut hop = Hop {

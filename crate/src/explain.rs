@@ -5,50 +5,13 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
 
 use crate::error::CorsError;
 use crate::exchange::{Exchange, HeaderList, Response};
 use crate::headers;
 use crate::origin::ParsedUrl;
 use crate::redact::display_value;
-use crate::verdict::{MaxAgeReading, Stage, Verdict};
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Explanation {
-    /// One line.
-    pub summary: String,
-    /// A short paragraph naming the offending value.
-    pub details: String,
-    /// What the browser sent first: the preflight as HTTP text, and what came back.
-    pub preflight_http: Option<HttpText>,
-    /// How the client could avoid the preflight where sensible (why it was needed is the verdict's
-    /// `preflight_reasons`).
-    pub avoid_preflight: Option<String>,
-    /// Problems that look like CORS but are not, or that CORS only reveals.
-    pub findings: Vec<Finding>,
-    pub browser_differences: Vec<String>,
-    /// When the client, not the server, should change.
-    pub client_fix: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct HttpText {
-    pub request: String,
-    pub response: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Finding {
-    pub kind: String,
-    pub message: String,
-}
-
-impl Finding {
-    fn new(kind: &str, message: String) -> Self {
-        Finding { kind: kind.to_owned(), message }
-    }
-}
+use crate::verdict::{Explanation, Finding, FindingKind, HttpText, MaxAgeReading, Stage, Verdict};
 
 /// The context of the failing check, which the verdict alone does not carry.
 pub struct FailedAt<'a> {
@@ -334,19 +297,17 @@ fn findings(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Vec<Fi
     let mut found = Vec::new();
     if let Some(preflight) = exchange.preflight.as_ref().and_then(|p| p.response.as_ref()) {
         if matches!(preflight.status, 401 | 403) {
-            found.push(Finding::new(
-                "preflight_behind_auth",
+            found.push(Finding::new(FindingKind::PreflightBehindAuth,
                 format!("The preflight got {} {}: OPTIONS is behind authentication. Preflights carry no credentials; exempt OPTIONS from auth.", preflight.status, reason_phrase(preflight.status)),
             ));
         }
         if crate::preflight::is_redirect(preflight) {
-            found.push(Finding::new("preflight_redirected", "The preflight was redirected; browsers never follow redirects on a preflight.".to_owned()));
+            found.push(Finding::new(FindingKind::PreflightRedirected, "The preflight was redirected; browsers never follow redirects on a preflight.".to_owned()));
         }
     }
     if verdict.error == Some(CorsError::MissingAllowOriginHeader) {
         if let Some(r) = failed.response.filter(|r| r.status >= 400) {
-            found.push(Finding::new(
-                "error_status_without_cors",
+            found.push(Finding::new(FindingKind::ErrorStatusWithoutCors,
                 format!("Not really CORS: the server answered {} {}. That error response carries no CORS headers, so the browser hides it from your script. Fix the {} first, and add CORS headers to error responses too (nginx: add_header ... always).", r.status, reason_phrase(r.status), r.status),
             ));
         }
@@ -358,32 +319,27 @@ fn findings(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Vec<Fi
         .chain(exchange.response.as_ref())
         .collect();
     if observed.iter().any(|r| headers::count(&r.headers, "access-control-allow-origin") > 1) {
-        found.push(Finding::new(
-            "duplicate_allow_origin",
+        found.push(Finding::new(FindingKind::DuplicateAllowOrigin,
             "Access-Control-Allow-Origin is sent more than once: typically a proxy and the application both add it. Configure CORS in one place.".to_owned(),
         ));
     }
     let echoes_origin = |r: &&Response| headers::get(&r.headers, "access-control-allow-origin").is_some_and(|v| v == exchange.request.origin && v != "*");
     let varies_on_origin = |r: &&Response| headers::get(&r.headers, "vary").is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("origin") || t.trim() == "*"));
     if observed.iter().any(|r| echoes_origin(r) && !varies_on_origin(r)) {
-        found.push(Finding::new(
-            "missing_vary_origin",
+        found.push(Finding::new(FindingKind::MissingVaryOrigin,
             "The server echoes the request's origin without Vary: Origin. A cache (CDN, proxy, the browser) can then serve this response to another origin, which fails with a mismatch. Add Vary: Origin.".to_owned(),
         ));
     }
     if let Some(max_age) = &verdict.max_age {
         let value = max_age.header.clone().unwrap_or_default();
         match max_age.chromium.reading {
-            MaxAgeReading::Unparsable => found.push(Finding::new(
-                "max_age_unparsable",
+            MaxAgeReading::Unparsable => found.push(Finding::new(FindingKind::MaxAgeUnparsable,
                 format!("Access-Control-Max-Age '{value}' is not a whole number of seconds: Chromium and Safari fall back to 5 s, Firefox does not cache at all."),
             )),
-            MaxAgeReading::Capped => found.push(Finding::new(
-                "max_age_above_cap",
+            MaxAgeReading::Capped => found.push(Finding::new(FindingKind::MaxAgeAboveCap,
                 format!("Access-Control-Max-Age {value} is above Chromium's cap of 7200 s (Firefox 86400 s, Safari 600 s): the browser uses its cap."),
             )),
-            MaxAgeReading::Missing if verdict.allowed => found.push(Finding::new(
-                "max_age_missing",
+            MaxAgeReading::Missing if verdict.allowed => found.push(Finding::new(FindingKind::MaxAgeMissing,
                 "No Access-Control-Max-Age: browsers cache this preflight for only 5 s, so most requests pay for an extra OPTIONS round trip. Send Access-Control-Max-Age: 7200.".to_owned(),
             )),
             _ => {}
@@ -393,8 +349,7 @@ fn findings(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Vec<Fi
         let interesting: Vec<&String> = exposed.hidden.iter().filter(|h| !is_boring_response_header(h)).collect();
         if !interesting.is_empty() {
             let names: Vec<&str> = interesting.iter().map(|s| s.as_str()).collect();
-            found.push(Finding::new(
-                "unexposed_headers",
+            found.push(Finding::new(FindingKind::UnexposedHeaders,
                 format!("Script cannot read {} (response.headers.get returns null): list them in Access-Control-Expose-Headers.", names.join(", ")),
             ));
         }
@@ -489,6 +444,7 @@ fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use crate::exchange::Exchange;
+    use crate::verdict::FindingKind;
 
     fn verdict(json: &str) -> crate::Verdict {
         let exchange: Exchange = serde_json::from_str(json).unwrap();
@@ -505,7 +461,7 @@ mod tests {
         let v = verdict(PREFLIGHT_401);
         assert!(v.explanation.details.contains("401 Unauthorized"), "{}", v.explanation.details);
         assert!(v.explanation.details.contains("authentication"));
-        assert!(v.explanation.findings.iter().any(|f| f.kind == "preflight_behind_auth"));
+        assert!(v.explanation.findings.iter().any(|f| f.kind == FindingKind::PreflightBehindAuth));
         let http = v.explanation.preflight_http.unwrap();
         assert!(http.request.starts_with("OPTIONS /api/items/7 HTTP/1.1\nHost: api.example.com\n"));
         assert!(http.request.contains("Access-Control-Request-Headers: authorization\n"));
@@ -516,7 +472,7 @@ mod tests {
     fn error_status_without_cors_is_not_really_cors() {
         let v = verdict(r#"{"request": {"method": "GET", "url": "https://api.example.com/upload", "origin": "https://app.example.com", "credentials_mode": "omit"},
             "response": {"status": 413, "headers": [["Content-Type", "text/html"]]}, "outcome": "failed"}"#);
-        assert!(v.explanation.findings.iter().any(|f| f.kind == "error_status_without_cors" && f.message.contains("413")));
+        assert!(v.explanation.findings.iter().any(|f| f.kind == FindingKind::ErrorStatusWithoutCors && f.message.contains("413")));
     }
 
     #[test]
@@ -539,8 +495,11 @@ mod tests {
         let v = verdict(r#"{"request": {"method": "GET", "url": "https://api.example.com/items", "origin": "https://app.example.com", "credentials_mode": "omit"},
             "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"], ["X-Total-Count", "42"], ["Date", "x"]]}, "outcome": "succeeded"}"#);
         assert!(v.allowed);
-        let kinds: Vec<&str> = v.explanation.findings.iter().map(|f| f.kind.as_str()).collect();
-        assert_eq!(kinds, vec!["missing_vary_origin", "unexposed_headers"]);
+        let kinds: Vec<FindingKind> = v.explanation.findings.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [FindingKind::MissingVaryOrigin, FindingKind::UnexposedHeaders]);
+        // Serialised as before: the snake_case name.
+        let json = serde_json::to_value(&v.explanation.findings[0]).unwrap();
+        assert_eq!(json["kind"], "missing_vary_origin");
         assert!(v.explanation.findings[1].message.contains("x-total-count"));
         assert!(!v.explanation.findings[1].message.contains("date"));
     }

@@ -2,7 +2,6 @@
 //! API made it. When the input says `unknown`, choose the value that explains what was observed,
 //! and say why.
 
-use crate::check::Evaluation;
 use crate::error::CorsError;
 use crate::exchange::{Client, CredentialsMode, Exchange, Outcome};
 use crate::verdict::Inferred;
@@ -20,14 +19,15 @@ pub fn client(exchange: &Exchange) -> ClientChoice {
     }
 }
 
-pub(crate) struct CredentialsChoice<'a> {
-    pub evaluation: Evaluation<'a>,
+pub(crate) struct CredentialsChoice<E> {
+    pub evaluation: E,
     pub inferred: Inferred,
 }
 
 /// Runs `evaluate(credentials_included)` under the known mode, or under both modes when unknown,
-/// keeping the one consistent with the observed outcome.
-pub(crate) fn credentials<'a>(exchange: &Exchange, evaluate: impl Fn(bool) -> Evaluation<'a>) -> CredentialsChoice<'a> {
+/// keeping the one consistent with the observed outcome; `blocked_by(evaluation)` is the error a
+/// run stopped at, if any. (Generic over the run, so that inference needs nothing of check.rs.)
+pub(crate) fn credentials<E>(exchange: &Exchange, evaluate: impl Fn(bool) -> E, blocked_by: impl Fn(&E) -> Option<CorsError>) -> CredentialsChoice<E> {
     let mode = exchange.request.credentials_mode;
     if mode != CredentialsMode::Unknown {
         return CredentialsChoice { evaluation: evaluate(mode == CredentialsMode::Include), inferred: Inferred::default() };
@@ -41,7 +41,7 @@ pub(crate) fn credentials<'a>(exchange: &Exchange, evaluate: impl Fn(bool) -> Ev
             because: vec![because.to_owned()],
         },
     };
-    if exchange.outcome != Outcome::Failed || without.blocked.is_some() {
+    if exchange.outcome != Outcome::Failed || blocked_by(&without).is_some() {
         return assumed_default(
             without,
             "the capture does not show the credentials mode; fetch()'s default 'same-origin' was assumed, which sends no \
@@ -49,14 +49,14 @@ pub(crate) fn credentials<'a>(exchange: &Exchange, evaluate: impl Fn(bool) -> Ev
         );
     }
     let with = evaluate(true);
-    let Some(blocked) = with.blocked.as_ref() else {
+    let Some(error) = blocked_by(&with) else {
         return assumed_default(
             without,
             "the capture does not show the credentials mode, and no credentials mode explains the failure; fetch()'s \
              default 'same-origin' was assumed",
         );
     };
-    let because = match blocked.failure.error {
+    let because = match error {
         CorsError::WildcardOriginNotAllowed | CorsError::PreflightWildcardOriginNotAllowed => {
             "the request failed and the response allows any origin with '*', which fails only when credentials are \
              included: so the request used credentials mode 'include' (fetch credentials: 'include' or XHR withCredentials)"

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CorsError, Failure};
-use crate::explain::Explanation;
 use crate::exchange::{Client, CredentialsMode};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -136,4 +135,60 @@ mod tests {
         assert_eq!(summary(false, true, None), "Failed; cause undetermined");
         assert_eq!(summary(false, false, None), "Failed (not a CORS error)");
     }
+}
+
+// ---- the explanation (written by explain.rs) ----
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Explanation {
+    /// One line.
+    pub summary: String,
+    /// A short paragraph naming the offending value.
+    pub details: String,
+    /// What the browser sent first: the preflight as HTTP text, and what came back.
+    pub preflight_http: Option<HttpText>,
+    /// How the client could avoid the preflight where sensible (why it was needed is the verdict's
+    /// `preflight_reasons`).
+    pub avoid_preflight: Option<String>,
+    /// Problems that look like CORS but are not, or that CORS only reveals.
+    pub findings: Vec<Finding>,
+    pub browser_differences: Vec<String>,
+    /// When the client, not the server, should change.
+    pub client_fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HttpText {
+    pub request: String,
+    pub response: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(kind: FindingKind, message: String) -> Self {
+        Finding { kind, message }
+    }
+}
+
+/// A problem that looks like CORS but is not, or that CORS only reveals (explain.rs says which
+/// and why). Serialised as its snake_case name.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The preflight got 401/403: the server asks for credentials a preflight never carries.
+    PreflightBehindAuth,
+    PreflightRedirected,
+    /// An error response (4xx/5xx) without CORS headers: the real failure is the status.
+    ErrorStatusWithoutCors,
+    DuplicateAllowOrigin,
+    MissingVaryOrigin,
+    MaxAgeUnparsable,
+    MaxAgeAboveCap,
+    MaxAgeMissing,
+    UnexposedHeaders,
 }

@@ -5,10 +5,11 @@
 //! cache is keyed by the full URL, so Max-Age cannot help).
 
 use std::borrow::Cow;
-
-use super::SortedMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use super::SortedMap;
 
 use crate::exchange::Response;
 use crate::headers;
@@ -94,10 +95,26 @@ pub struct PreflightStat {
     pub message: String,
 }
 
+/// What a report-level finding is about; serialised as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// Many URLs of one shape (`/items/{id}`), each needing its own preflight: Max-Age cannot help.
+    ManyDistinctUrls,
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FindingKind::ManyDistinctUrls => "many_distinct_urls",
+        })
+    }
+}
+
 /// One entry of the report's `findings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub kind: String,
+    pub kind: FindingKind,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -241,7 +258,7 @@ impl PreflightCost {
             .map(|((_, method, request_headers, pattern), (urls, count))| {
                 let with = if request_headers.is_empty() { String::new() } else { format!(" with {request_headers}") };
                 Finding {
-                    kind: "many_distinct_urls".to_owned(),
+                    kind: FindingKind::ManyDistinctUrls,
                     message: format!(
                         "{urls} different URLs of the form {pattern} each needed their own preflight ({count} OPTIONS for \
                          {method}{with}). The browser's preflight cache is keyed by the full URL, query string included, so \

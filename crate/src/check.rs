@@ -19,6 +19,7 @@ use crate::origin::{parse_serialized_origin, Origin, ParsedUrl};
 use crate::preflight::{self, PreflightAsk, PreflightNeed};
 use crate::redirect;
 use crate::verdict::{Explanation, ExposedHeaders, MaxAgeByBrowser, Stage, Verdict};
+use crate::warning::Warning;
 
 /// Input the engine cannot work with at all, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,16 +50,8 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     let undetermined = evaluation.undetermined;
     let allowed = if undetermined { exchange.outcome != Outcome::Failed } else { evaluation.blocked.is_none() };
     match (exchange.outcome, allowed, undetermined) {
-        (Outcome::Failed, true, false) => warnings.push(
-            "The browser reported a failure, but every CORS check passes on what was captured: the cause is likely not \
-             CORS (a network error, a blocked or cancelled request, mixed content) or something the capture did not see."
-                .to_owned(),
-        ),
-        (Outcome::Succeeded, false, false) => warnings.push(
-            "The browser reported success, but the captured headers fail a CORS check: the capture may be incomplete \
-             (e.g. a cached preflight or a header added after capture)."
-                .to_owned(),
-        ),
+        (Outcome::Failed, true, false) => warnings.push(Warning::FailedButChecksPass),
+        (Outcome::Succeeded, false, false) => warnings.push(Warning::SucceededButChecksFail),
         _ => {}
     }
     let console = evaluation.blocked.as_ref().map(|b| {
@@ -180,7 +173,7 @@ struct Evaluation<'a> {
     preflight_observed: bool,
     blocked: Option<BlockedAt<'a>>,
     undetermined: bool,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     max_age: Option<MaxAgeByBrowser>,
     exposed: Option<ExposedHeaders>,
     missing_headers: Vec<String>,
@@ -201,9 +194,9 @@ impl Evaluation<'_> {
         }
     }
 
-    fn not_cors(mut self, why: &str) -> Self {
+    fn not_cors(mut self, why: Warning) -> Self {
         self.cors_applies = false;
-        self.warnings.push(why.to_owned());
+        self.warnings.push(why);
         self
     }
 }
@@ -252,20 +245,16 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
         return eval;
     }
     if request.mode == RequestMode::NoCors {
-        return eval.not_cors("mode 'no-cors': CORS checks do not apply, and script gets an opaque response (status 0, no headers, no body).");
+        return eval.not_cors(Warning::NoCorsMode);
     }
     if parsed.same_origin(&parsed.url) && exchange.redirects.is_empty() {
-        return eval.not_cors("The request is same-origin: CORS does not apply.");
+        return eval.not_cors(Warning::SameOrigin);
     }
     if parsed.url.scheme == "data" {
-        return eval.not_cors("data: URLs are fetched without CORS.");
+        return eval.not_cors(Warning::DataUrl);
     }
     if parsed.headers_from_preflight {
-        eval.warnings.push(
-            "The request's own headers were not captured; the CORS-unsafe header names were taken from the preflight's \
-             Access-Control-Request-Headers."
-                .to_owned(),
-        );
+        eval.warnings.push(Warning::HeadersFromPreflight);
     }
     let mut cors_flag = !parsed.same_origin(&parsed.url);
     let mut need = preflight::need(&hop.method, &hop.headers, request.mode);
@@ -293,7 +282,7 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
                 return eval;
             }
             RedirectMode::Manual => {
-                eval.warnings.push("redirect mode 'manual': script gets an opaque-redirect response and the redirect is not followed.".to_owned());
+                eval.warnings.push(Warning::RedirectModeManual);
                 return eval;
             }
             RedirectMode::Follow => {}
@@ -328,11 +317,11 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
         hop.url_text = redirect.next.as_ref().map_or(redirect.location.as_str(), |next| next.url.as_str());
         if let Some(sent) = redirect.next.as_ref().and_then(|next| next.origin_header.as_deref()) {
             if sent != hop.origin_header {
-                eval.warnings.push(format!(
-                    "After redirect {} the browser sent Origin: {sent}, where the engine expected {}.",
-                    index + 1,
-                    hop.origin_header
-                ));
+                eval.warnings.push(Warning::OriginAfterRedirect {
+                    redirect: index + 1,
+                    sent: sent.to_owned(),
+                    expected: hop.origin_header.clone().into_owned(),
+                });
             }
         }
         cors_flag = cors_flag || !parsed.same_origin(&hop.url) || hop.origin_header == "null";
@@ -350,16 +339,12 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
 
     if !cors_flag {
         // Every hop stayed same-origin: response tainting stayed "basic".
-        return eval.not_cors("Every URL in the redirect chain is same-origin with the page: CORS does not apply.");
+        return eval.not_cors(Warning::SameOriginChain);
     }
     let Some(response) = exchange.response.as_ref() else {
         if exchange.outcome != Outcome::Succeeded {
             eval.undetermined = true;
-            eval.warnings.push(
-                "No final response was captured and no earlier check failed: the request may have failed below HTTP, \
-                 been cancelled, or the capture missed it."
-                    .to_owned(),
-            );
+            eval.warnings.push(Warning::NoFinalResponse);
         }
         return eval;
     };
@@ -411,17 +396,13 @@ fn run_preflight<'a>(
         return true;
     }
     let Some(observed) = observed else {
-        eval.warnings.push(
-            "This request needed a preflight, but no OPTIONS was captured: it was served from the browser's preflight \
-             cache, or the capture could not see it. The rest of the exchange was checked."
-                .to_owned(),
-        );
+        eval.warnings.push(Warning::PreflightNotCaptured);
         return true;
     };
     eval.preflight_observed = true;
     if let Some(sent) = headers::get(&observed.request_headers, "access-control-request-method") {
         if sent != hop.method {
-            eval.warnings.push(format!("The preflight announced method {sent}, but the request's method is {}.", hop.method));
+            eval.warnings.push(Warning::AnnouncedMethodDiffers { announced: sent.into_owned(), method: hop.method.clone().into_owned() });
         }
     }
     let Some(response) = observed.response.as_ref() else {
@@ -452,11 +433,7 @@ fn run_preflight<'a>(
                     .map(|h| h.name.clone());
             }
             if failed.missing_headers.len() > 1 {
-                eval.warnings.push(format!(
-                    "Several request headers are not allowed: {}. Chromium names only one of them (which one follows an \
-                     internal order); allow all of them.",
-                    failed.missing_headers.join(", ")
-                ));
+                eval.warnings.push(Warning::SeveralHeadersNotAllowed(failed.missing_headers.clone()));
             }
             eval.missing_headers = failed.missing_headers;
             eval.blocked = Some(blocked);

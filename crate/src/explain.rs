@@ -12,6 +12,7 @@ use crate::headers;
 use crate::origin::ParsedUrl;
 use crate::redact::display_value;
 use crate::verdict::{Explanation, Finding, FindingKind, HttpText, MaxAgeReading, Stage, Verdict};
+use crate::warning::Warning;
 
 /// The context of the failing check, which the verdict alone does not carry.
 pub struct FailedAt<'a> {
@@ -33,7 +34,7 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
     let (summary, details) = match (verdict.error, verdict.allowed) {
         (None, true) if !verdict.cors_applies => (
             "Allowed: CORS does not apply to this request.".to_owned(),
-            verdict.warnings.first().cloned().unwrap_or_default(),
+            verdict.warnings.first().map(ToString::to_string).unwrap_or_default(),
         ),
         (None, true) => ("Allowed: every CORS check passes.".to_owned(), String::new()),
         (None, false) => (
@@ -384,7 +385,7 @@ fn browser_differences(verdict: &Verdict, failed: &FailedAt) -> Vec<String> {
             ));
         }
     }
-    if verdict.warnings.iter().any(|w| w.contains("does not cover Authorization")) {
+    if verdict.warnings.contains(&Warning::AuthorizationUnderWildcard) {
         differences.push("Firefox prints a warning that Access-Control-Allow-Headers: * will stop covering Authorization; the Fetch standard already excludes it.".to_owned());
     }
     if verdict.error == Some(CorsError::InsecureLocalNetwork) {

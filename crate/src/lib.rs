@@ -26,6 +26,7 @@ pub mod reprobe;
 pub mod safelist;
 pub mod session;
 pub mod verdict;
+pub mod warning;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -10,6 +10,7 @@ use crate::headers;
 use crate::method;
 use crate::redact::display_value;
 use crate::safelist::{self, UnsafeHeader};
+use crate::warning::Warning;
 
 /// Why a request needs a preflight.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,7 +95,7 @@ pub struct PreflightAsk<'a> {
 /// The outcome of a preflight that passed: any warnings the browser would print.
 #[derive(Debug, Default)]
 pub struct PreflightPass {
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A failed preflight: the error, plus every header the response would need to allow
@@ -179,11 +180,7 @@ fn check_headers(ask: &PreflightAsk, allow_headers: &Option<Vec<String>>, pass: 
     if wildcard && ask.unsafe_header_names.iter().any(|n| n == "authorization") && !allow_headers.iter().any(|h| h == "authorization") {
         // Spec: a network error. Chromium (feature CorsNonWildcardRequestHeadersSupport off),
         // Firefox (pref on since 115) and Safari let it through; Firefox warns.
-        pass.warnings.push(
-            "Access-Control-Allow-Headers: * does not cover Authorization under the Fetch standard; Chromium, Firefox \
-             and Safari still allow it today (Firefox warns that it will stop). List Authorization explicitly."
-                .to_owned(),
-        );
+        pass.warnings.push(Warning::AuthorizationUnderWildcard);
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CorsError, Failure};
 use crate::exchange::{Client, CredentialsMode};
+use crate::warning::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Verdict {
@@ -30,7 +31,7 @@ pub struct Verdict {
     pub missing_allowed_headers: Vec<String>,
     pub console: Option<ConsoleLines>,
     pub inferred: Inferred,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Access-Control-Max-Age as each browser reads it, when a preflight response was observed.
     pub max_age: Option<MaxAgeByBrowser>,
     /// On an allowed response: which response headers script can and cannot read.

@@ -247,13 +247,14 @@ mod cli {
                 line(format!("  {avoid}"));
             }
         }
+        let warnings: Vec<String> = v.warnings.iter().map(ToString::to_string).collect();
         let notes: Vec<&str> = e
             .findings
             .iter()
             .map(|f| f.message.as_str())
             .chain(e.browser_differences.iter().map(String::as_str))
             .chain(v.inferred.because.iter().map(String::as_str))
-            .chain(v.warnings.iter().map(String::as_str))
+            .chain(warnings.iter().map(String::as_str))
             .collect();
         if !notes.is_empty() {
             line(String::new());

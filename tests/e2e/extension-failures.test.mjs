@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { exchangesFor, launchExtension, missingBuild, openApp, openPanel, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
-import { startServerProcess } from './lib/server-process.mjs';
+import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
 const PUT_X = { method: 'PUT', headers: [['X-Test', '1']] };
@@ -66,11 +65,7 @@ describe('extension: classic failures', { skip }, () => {
   }
 
   before(async () => {
-    server = await startServerProcess();
-    ext = await launchExtension();
-    app = await openApp(ext.ctx, server.app);
-    ctl = await openPanel(ext, server.app);
-    await waitForCaptureReady(app, ctl.send, server.api);
+    ({ server, ext, app, ctl } = await startRecordedApp());
   });
 
   after(async () => {

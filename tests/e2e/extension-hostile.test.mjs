@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { exchangesFor, launchExtension, missingBuild, openApp, openPanel, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
-import { startServerProcess } from './lib/server-process.mjs';
+import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
 const FLOOD = 100000;
@@ -22,11 +21,7 @@ describe('extension: hostile page', { skip }, () => {
   const saved = () => waitFor(async () => { const s = await ctl.send({ type: 'state' }); return s.persistedSeq >= s.dirtySeq && s; }, { what: 'a save' });
 
   before(async () => {
-    server = await startServerProcess();
-    ext = await launchExtension();
-    app = await openApp(ext.ctx, server.app);
-    ctl = await openPanel(ext, server.app);
-    await waitForCaptureReady(app, ctl.send, server.api);
+    ({ server, ext, app, ctl } = await startRecordedApp());
   });
 
   after(async () => {

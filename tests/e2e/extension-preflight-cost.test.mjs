@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ARTIFACTS, launchExtension, missingBuild, openApp, openPanel, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
-import { startServerProcess } from './lib/server-process.mjs';
+import { ARTIFACTS, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
 const PUT_X = { method: 'PUT', headers: [['X-Test', '1']] };
@@ -35,11 +34,7 @@ describe('extension: preflight cost', { skip }, () => {
   }
 
   before(async () => {
-    server = await startServerProcess();
-    ext = await launchExtension();
-    app = await openApp(ext.ctx, server.app);
-    ctl = await openPanel(ext, server.app);
-    await waitForCaptureReady(app, ctl.send, server.api);
+    ({ server, ext, app, ctl } = await startRecordedApp());
 
     urls.none = u(server.api, `/cost/none/${tag}`, OK);
     urls.day = u(server.api, `/cost/day/${tag}`, [...OK, ['maxage', '86400']]);

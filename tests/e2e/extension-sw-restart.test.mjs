@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { exchangesFor, launchExtension, missingBuild, openApp, openPanel, sendFrom, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
-import { startServerProcess } from './lib/server-process.mjs';
+import { exchangesFor, missingBuild, sendFrom, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
 
@@ -19,11 +18,7 @@ describe('extension: service worker restart', { skip }, () => {
   let stateBefore;
 
   before(async () => {
-    server = await startServerProcess();
-    ext = await launchExtension();
-    app = await openApp(ext.ctx, server.app);
-    ctl = await openPanel(ext, server.app);
-    await waitForCaptureReady(app, ctl.send, server.api);
+    ({ server, ext, app, ctl } = await startRecordedApp());
     await app.run({ url: u(server.api, `/sw/missing/${tag}`) });
     await app.run({ method: 'PUT', headers: [['X-Test', '1']], url: u(server.api, `/sw/pf404/${tag}`, [['acao', 'echo'], ['pstatus', '404']]) });
     await app.run({ method: 'DELETE', url: u(server.api, `/sw/method/${tag}`, [['acao', 'echo'], ['acam', 'GET'], ['maxage', '0']]) });

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { exchangesFor, launchExtension, missingBuild, openApp, openPanel, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
-import { startServerProcess } from './lib/server-process.mjs';
+import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
 
@@ -19,11 +18,7 @@ describe('extension: Verify with Chrome', { skip }, () => {
   const url = {};
 
   before(async () => {
-    server = await startServerProcess();
-    ext = await launchExtension({ grantOptional: true });
-    app = await openApp(ext.ctx, server.app);
-    ctl = await openPanel(ext, server.app);
-    await waitForCaptureReady(app, ctl.send, server.api);
+    ({ server, ext, app, ctl } = await startRecordedApp({ grantOptional: true }));
     url.blocked = u(`${server.api}/verify/blocked/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
     url.header = u(`${server.api}/verify/header/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-other']]);
     url.passes = u(`${server.api}/verify/passes/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test']]);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM, FLAGS, isCorsLine } from './browser.mjs';
+import { startServerProcess } from './server-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '../../..');
@@ -173,4 +174,25 @@ export function exchangesFor(report, match) {
 export function u(base, p, params = []) {
   const q = new URLSearchParams(params).toString();
   return `${base}${p}${q ? `?${q}` : ''}`;
+}
+
+/**
+ * The usual set-up: the test server, Chromium with the extension (`launchOptions` as launchExtension's), the app
+ * page, and its panel open as a tab (which records the app's tab) with capture live. Resolves to
+ * { server, ext, app, ctl }; whatever started is stopped again if a later step fails.
+ */
+export async function startRecordedApp(launchOptions = {}) {
+  const server = await startServerProcess();
+  let ext = null;
+  try {
+    ext = await launchExtension(launchOptions);
+    const app = await openApp(ext.ctx, server.app);
+    const ctl = await openPanel(ext, server.app);
+    await waitForCaptureReady(app, ctl.send, server.api);
+    return { server, ext, app, ctl };
+  } catch (e) {
+    if (ext) await ext.close();
+    await server.stop();
+    throw e;
+  }
 }

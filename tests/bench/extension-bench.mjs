@@ -18,7 +18,8 @@
 //      browsers launched side by side and used in turn (rotating order): (a) no extension, (b) CORS Lens recording
 //      the tab, (c) a do-nothing extension with the same webRequest listeners and extraInfoSpec (Chromium's own
 //      webRequest cost, the floor), (d) CORS Lens installed with no tab recorded, (e) an extension with the
-//      webRequest permission and no listener (what (d) should cost). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
+//      webRequest permission and no listener (what (d) should cost), (f) DevTools open on the tab, no extension,
+//      (g) DevTools open and CORS Lens recording the tab (its devtools page sends DevTools' records too). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
 //      body was read, taken in the page with performance.now(). Medians over RUNS runs each, and the CPU time of
 //      each browser's processes (browser, network service, renderer, extension) per load, from /proc.
 //
@@ -147,18 +148,25 @@ function evaluator(session) {
 }
 
 /** One headless Chromium on a fresh profile; `extension`: an unpacked extension dir or null. */
-async function launch(name, extension) {
+async function launch(name, extension, { devtools = false } = {}) {
   const dir = path.join(tmp, name);
   const udd = path.join(dir, 'profile');
   const tmpdir = path.join(dir, 'tmp');
   fs.mkdirSync(tmpdir, { recursive: true });
   const args = [...FLAGS, '--headless', `--user-data-dir=${udd}`, '--remote-debugging-port=0', '--window-size=1400,900'];
   if (extension) args.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
+  if (devtools) {
+    // DevTools open on the tab, undocked (its Network panel records from the start; CORS Lens' devtools page
+    // records the tab and sends DevTools' records).
+    fs.mkdirSync(path.join(udd, 'Default'), { recursive: true });
+    fs.writeFileSync(path.join(udd, 'Default', 'Preferences'), JSON.stringify({ devtools: { preferences: { currentDockState: '"undocked"' } } }));
+    args.push('--auto-open-devtools-for-tabs');
+  }
   const child = spawn(CHROMIUM, [...args, 'about:blank'], { stdio: 'ignore', env: { ...process.env, TMPDIR: tmpdir } });
   const file = path.join(udd, 'DevToolsActivePort');
   await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('\n'), { what: 'DevToolsActivePort', timeout: 20000 });
   const cdp = await connectCdp(Number(fs.readFileSync(file, 'utf8').split('\n')[0]));
-  const page = evaluator(await cdp.attach((await cdp.waitForTarget((t) => t.type === 'page')).targetId));
+  const page = evaluator(await cdp.attach((await cdp.waitForTarget((t) => t.type === 'page' && !t.url.startsWith('devtools://'))).targetId));
   await page.send('Page.enable');
   const sw = extension
     ? evaluator(await cdp.attach((await cdp.waitForTarget((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))).targetId))
@@ -204,10 +212,11 @@ const out = {
   section_seconds: {},
 };
 try {
-  for (const [name, ext] of [['none', null], ['lens', REPO], ['floor', floorDir], ['idle', REPO], ['permission', permissionDir]]) {
-    browsers.push(await launch(name, ext));
+  for (const [name, ext, devtools] of [['none', null], ['lens', REPO], ['floor', floorDir], ['idle', REPO], ['permission', permissionDir],
+    ['devtools', null, true], ['lens_devtools', REPO, true]]) {
+    browsers.push(await launch(name, ext, { devtools }));
   }
-  const [none, lens, floor, idle, permission] = browsers;
+  const [none, lens, floor, idle, permission, devtools, lensDevtools] = browsers;
   out.machine.chromium = lens.version;
 
   // CORS Lens: the engine is up and capture is live (readiness probe, from the worker itself).
@@ -361,7 +370,7 @@ try {
   // ---- 3. page load, alternating ----
   await waitFor(async () => (await floor.sw.evaluate(() => globalThis.__floor.events())) > 0 || (await loadOnce(floor, 'probe', 5), false),
     { what: 'the floor extension\'s listeners', timeout: 15000, interval: 200 });
-  const order = [none, lens, floor, idle, permission];
+  const order = [none, lens, floor, idle, permission, devtools, lensDevtools];
   for (const b of order) await loadOnce(b, `warm-${b.name}`, Math.min(FETCHES, 50)); // connections, caches, JIT
   const perBrowser = () => Object.fromEntries(order.map((b) => [b.name, []]));
   const loads = perBrowser();
@@ -434,6 +443,8 @@ try {
     ratio_idle_vs_none: r3(med.idle / med.none),
     ratio_permission_vs_none: r3(med.permission / med.none),
     ratio_idle_vs_permission: r3(med.idle / med.permission),
+    ratio_devtools_vs_none: r3(med.devtools / med.none),
+    ratio_lens_devtools_vs_devtools: r3(med.lens_devtools / med.devtools),
     webrequest_events_per_load_idle: median(evCount.idle),
     target_lens_vs_none: TARGET_VS_NONE,
     target_lens_vs_floor: TARGET_VS_FLOOR,
@@ -520,7 +531,8 @@ const lines = [
   '',
   `3. page load: ${FETCHES} cross-origin fetches, API answers after ${DELAY} ms; navigation start → all settled (in-page performance.now()); median of ${RUNS} (min–max)`,
   ...[['none', '(a) no extension'], ['lens', '(b) CORS Lens recording'], ['floor', '(c) webRequest floor'],
-    ['idle', '(d) CORS Lens idle'], ['permission', '(e) permission only']].map(([k, label]) => {
+    ['idle', '(d) CORS Lens idle'], ['permission', '(e) permission only'], ['devtools', '(f) DevTools open'],
+    ['lens_devtools', '(g) DevTools + CORS Lens']].map(([k, label]) => {
     const v = pl.runs_ms[k];
     return `   ${label.padEnd(22)} ${pl.median_ms[k].toFixed(1).padStart(8)} ms   (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
   }),
@@ -528,10 +540,11 @@ const lines = [
   `   b/c = ${pl.ratio_lens_vs_floor.toFixed(3)}  (${pct(pl.ratio_lens_vs_floor)}; target < +1 %)  ${verdict(pl.ratio_lens_vs_floor, TARGET_VS_FLOOR)}`,
   `   c/a = ${pl.ratio_floor_vs_none.toFixed(3)}  (Chromium's own webRequest cost: with extraHeaders each request waits on the browser process, and this page's fetches share 6 connections in ~${Math.ceil(FETCHES / 6)} rounds, so that wait adds up); webRequest events per load: CORS Lens ${pl.webrequest_events_per_load.lens}, floor ${pl.webrequest_events_per_load.floor}`,
   `   d/a = ${pl.ratio_idle_vs_none.toFixed(3)}, e/a = ${pl.ratio_permission_vs_none.toFixed(3)}, d/e = ${pl.ratio_idle_vs_permission.toFixed(3)} (${pct(pl.ratio_idle_vs_permission)}; target < +1 %: an installed CORS Lens recording no tab registers no listener) ${verdict(pl.ratio_idle_vs_permission, TARGET_VS_FLOOR)}; events reaching its worker per load: ${pl.webrequest_events_per_load_idle}`,
+  `   f/a = ${pl.ratio_devtools_vs_none.toFixed(3)} (DevTools' own cost), g/f = ${pl.ratio_lens_devtools_vs_devtools.toFixed(3)} (${pct(pl.ratio_lens_devtools_vs_devtools)}; target < +5 %: CORS Lens recording the tab DevTools is open on) ${verdict(pl.ratio_lens_devtools_vs_devtools, TARGET_VS_NONE)}`,
   `   loads disturbed by other work on the machine (> ${DISTURBED * 100} % of a load's time in other CPU): ${pl.disturbed_loads.retried} run again, ${pl.disturbed_loads.kept.length} kept after 3 tries${pl.disturbed_loads.kept.length ? ` (${pl.disturbed_loads.kept.join(', ')}): the ratios are not trustworthy` : ''}`,
   `   CPU of the browser's processes per load: b/a = ${pl.cpu_ratio_lens_vs_none.toFixed(3)}, b/c = ${pl.cpu_ratio_lens_vs_floor.toFixed(3)}; CORS Lens's extension process: +${Math.round((pl.cpu_ms_per_load_median.lens.extension ?? 0) - (pl.cpu_ms_per_load_median.floor.extension ?? 0))} ms over the floor's`,
   `   CPU ms per load (median)                   ${ROLES.map((r) => r.padStart(9)).join(' ')}`,
-  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)'], ['idle', '(d)'], ['permission', '(e)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
+  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)'], ['idle', '(d)'], ['permission', '(e)'], ['devtools', '(f)'], ['lens_devtools', '(g)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
   '',
   `figures: ${path.relative(REPO, path.join(ARTIFACTS, 'extension-bench.json'))}`,
 ];

@@ -441,12 +441,16 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
         .or_else(|| devtools.and_then(|d| d.request_headers.clone()))
         .unwrap_or_default();
     let method = flight.first_method();
-    let credentials_mode =
-        if headers::get(&sent, "cookie").is_some() { CredentialsMode::Include } else { CredentialsMode::Unknown };
+    // Without extraHeaders webRequest hides Cookie and Origin; DevTools' record of the same request shows them.
+    let was_sent = |name: &str| {
+        headers::get(&sent, name).is_some()
+            || devtools.and_then(|d| d.request_headers.as_ref()).is_some_and(|h| headers::get(h, name).is_some())
+    };
+    let credentials_mode = if was_sent("cookie") { CredentialsMode::Include } else { CredentialsMode::Unknown };
     let resource_type = flight.resource_type.as_deref();
     let no_cors = resource_type == Some("xmlhttprequest")
         && hop0.request_headers.is_some()
-        && headers::get(&sent, "origin").is_none()
+        && !was_sent("origin")
         && preflight0.is_none()
         && (method == "GET" || method == "HEAD");
     let client = match (devtools.and_then(|d| d.resource_type.as_deref()), resource_type) {

@@ -224,30 +224,18 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
             .map(|i| (i, (started - actual.hops[i].started).abs()))
             .min_by(|a, b| a.1.total_cmp(&b.1))
     };
-    let in_flight = session
-        .flights
-        .values()
-        .filter(|a| a.role == Role::Actual && a.tab_id == tab_id)
-        .filter_map(|a| fits(a).map(|(hop, d)| (d, a.request_id.clone(), hop)))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let (in_flight, recorded) = closest(session, tab_id, fits);
     let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
-    let recorded = tab
-        .records
-        .iter()
-        .rev()
-        .take(LATE_RECORDS)
-        .filter_map(|r| fits(&r.flight).map(|(hop, d)| (d, r.flight.request_id.clone(), hop)))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
     let link = PreflightLink { request_id, via: MatchVia::Har };
     match (in_flight, recorded) {
-        (Some((_, actual_id, hop)), _) => {
+        (Some((actual_id, hop)), _) => {
             pf.linked_to = Some((actual_id.clone(), hop));
             tab.keep_preflight(pf);
             if let Some(actual) = session.flights.get_mut(&actual_id) {
                 actual.hops[hop].preflight = Some(link);
             }
         }
-        (None, Some((_, actual_id, hop))) => {
+        (None, Some((actual_id, hop))) => {
             pf.linked_to = Some((actual_id.clone(), hop));
             tab.keep_preflight(pf.clone());
             if let Some(record) = tab.record_mut(&actual_id) {
@@ -295,29 +283,17 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
             && f.first_method() == method
             && (f.began - started).abs() <= HAR_SLACK_MS
     };
-    let same_request = |f: &Flight| same(f) && f.devtools.is_none() && !f.devtools_only;
-    let in_flight = session
-        .flights
-        .values()
-        .filter(|f| same_request(f))
-        .min_by(|a, b| (a.began - started).abs().total_cmp(&(b.began - started).abs()))
-        .map(|f| f.request_id.clone());
-    if let Some(id) = in_flight {
+    // The same request, not yet told what DevTools knows: in flight first, then among the recent records.
+    let unannotated = |f: &Flight| (same(f) && f.devtools.is_none() && !f.devtools_only).then(|| ((), (f.began - started).abs()));
+    let (in_flight, recorded) = closest(session, tab_id, unannotated);
+    if let Some((id, ())) = in_flight {
         if let Some(flight) = session.flights.get_mut(&id) {
             flight.devtools = Some(entry.view());
         }
         return;
     }
     let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
-    let recorded = tab
-        .records
-        .iter()
-        .rev()
-        .take(LATE_RECORDS)
-        .filter(|r| same_request(&r.flight))
-        .min_by(|a, b| (a.flight.began - started).abs().total_cmp(&(b.flight.began - started).abs()))
-        .map(|r| r.flight.request_id.clone());
-    if let Some(id) = recorded {
+    if let Some((id, ())) = recorded {
         if let Some(record) = tab.record_mut(&id) {
             record.flight.devtools = Some(entry.view());
         }
@@ -330,6 +306,25 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
     }
     let flight = request_flight(session, tab_id, &entry, method, started, truncated);
     session.keep(flight);
+}
+
+/// A request found by `closest`: its id, and what the fit said of it.
+type Found<T> = (String, T);
+
+/// The actual request `fit` accepts with the smallest distance (what `fit` returns beside what it
+/// says of the request), in flight and among the tab's recent records: each as its request id and
+/// what `fit` said. HAR carries no frame or document: time decides.
+fn closest<T>(session: &Session, tab_id: i64, fit: impl Fn(&Flight) -> Option<(T, f64)>) -> (Option<Found<T>>, Option<Found<T>>) {
+    let best = |flights: &mut dyn Iterator<Item = &Flight>| {
+        flights
+            .filter(|f| f.role == Role::Actual && f.tab_id == tab_id)
+            .filter_map(|f| fit(f).map(|(said, distance)| (distance, f.request_id.clone(), said)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, id, said)| (id, said))
+    };
+    let in_flight = best(&mut session.flights.values());
+    let recorded = session.tabs.get(&tab_id).and_then(|tab| best(&mut tab.records.iter().rev().take(LATE_RECORDS).map(|r| &r.flight)));
+    (in_flight, recorded)
 }
 
 /// The flight of a request only DevTools saw, linked to its preflight when DevTools recorded one.

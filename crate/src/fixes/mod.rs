@@ -1,5 +1,7 @@
 //! Server fixes: for a blocked exchange, the smallest correct change to each framework's standard
-//! CORS support, filled in with the observed origin, method, headers and credentials.
+//! CORS support, filled in with the observed origin, method, headers and credentials. A fix never
+//! narrows what the server allows today: the methods, request headers, exposed headers and
+//! credentials its captured answers allow are kept beside what the failing request needs.
 //!
 //! Every template renders from a validated [`FixPlan`]: values that reach a configuration file or
 //! source code have already been checked against a strict grammar (serialized origin, header-name
@@ -154,6 +156,7 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
     let plan = plan(exchange, verdict)?;
     let rendered = (template.render)(&plan);
     let mut notes = rendered.notes;
+    notes.push(already_allowed(exchange).note());
     notes.push(format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age));
     if plan.origin.is_none() {
         notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
@@ -205,19 +208,99 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
             headers.len()
         ));
     }
+    let allowed = already_allowed(exchange);
+    let mut methods = allowed.methods.clone();
+    if !methods.iter().any(|m| m == method) {
+        methods.push(method.to_owned());
+    }
+    let mut kept_headers = allowed.headers.clone();
+    for name in headers {
+        if !kept_headers.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+            kept_headers.push(name);
+        }
+    }
+    let headers = kept_headers;
     let credentials = request.credentials_mode == CredentialsMode::Include
-        || verdict.inferred.credentials_mode == Some(CredentialsMode::Include);
-    let expose_headers = verdict
-        .exposed_headers
-        .as_ref()
-        .map(|e| e.hidden.iter().filter(|h| is_token(h) && !h.starts_with("set-cookie")).cloned().collect())
-        .unwrap_or_default();
+        || verdict.inferred.credentials_mode == Some(CredentialsMode::Include)
+        || allowed.credentials;
+    let mut expose_headers = allowed.exposed.clone();
+    let hidden = verdict.exposed_headers.as_ref().map(|e| e.hidden.clone()).unwrap_or_default();
+    for name in hidden.into_iter().filter(|h| is_token(h) && !h.starts_with("set-cookie")) {
+        if !expose_headers.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+            expose_headers.push(name);
+        }
+    }
     let path = ParsedUrl::parse(&request.url)
         .map(|u| u.path_and_query.split('?').next().unwrap_or("/").to_owned())
         .ok()
         .filter(|p| is_plain_path(p))
         .unwrap_or_else(|| "/".to_owned());
-    Ok(FixPlan { origin, methods: vec![method.to_owned()], headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
+    Ok(FixPlan { origin, methods, headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
+}
+
+/// What the server's captured answers allow today (its preflight response, and its response):
+/// a fix keeps all of it, so pasting it in cannot break a request that works now.
+#[derive(Debug, Default)]
+struct AlreadyAllowed {
+    /// Whether a preflight response was captured at all (else the methods and headers are unknown).
+    seen_preflight: bool,
+    methods: Vec<String>,
+    headers: Vec<String>,
+    exposed: Vec<String>,
+    credentials: bool,
+}
+
+/// A list header's elements as the server wrote them, when each is a token (`*` included); an
+/// unparsable list is left out (browsers reject it too).
+fn listed(headers: &crate::exchange::HeaderList, name: &str) -> Vec<String> {
+    crate::headers::get(headers, name).and_then(|v| crate::headers::parse_token_list(&v).ok()).unwrap_or_default()
+}
+
+fn already_allowed(exchange: &Exchange) -> AlreadyAllowed {
+    let preflight = exchange.preflight.as_ref().and_then(|p| p.response.as_ref()).filter(|r| !crate::preflight::is_redirect(r));
+    let response = exchange.response.as_ref();
+    let allows_credentials = |r: &crate::exchange::Response| {
+        crate::headers::get(&r.headers, "access-control-allow-credentials").is_some_and(|v| v == "true")
+    };
+    AlreadyAllowed {
+        seen_preflight: preflight.is_some(),
+        methods: preflight.map(|r| listed(&r.headers, "access-control-allow-methods")).unwrap_or_default(),
+        headers: preflight.map(|r| listed(&r.headers, "access-control-allow-headers")).unwrap_or_default(),
+        exposed: response.map(|r| listed(&r.headers, "access-control-expose-headers")).unwrap_or_default(),
+        credentials: preflight.is_some_and(allows_credentials) || response.is_some_and(allows_credentials),
+    }
+}
+
+impl AlreadyAllowed {
+    /// Says which of the server's values the fix keeps, or that they could not be seen.
+    fn note(&self) -> String {
+        let mut kept = Vec::new();
+        if !self.methods.is_empty() {
+            kept.push(format!("methods {}", self.methods.join(", ")));
+        }
+        if !self.headers.is_empty() {
+            kept.push(format!("request headers {}", self.headers.join(", ")));
+        }
+        if !self.exposed.is_empty() {
+            kept.push(format!("exposed headers {}", self.exposed.join(", ")));
+        }
+        if self.credentials {
+            kept.push("credentials".to_owned());
+        }
+        let mut note = if kept.is_empty() {
+            "The fix adds what this request needs.".to_owned()
+        } else {
+            format!(
+                "Keeps what your server allows today, as its captured answers show ({}), so requests that work now keep working.",
+                kept.join("; ")
+            )
+        };
+        if !self.seen_preflight {
+            note.push_str(" No preflight answer was captured: add these methods and headers to your configuration rather than replacing it.");
+        }
+        note.push_str(" Other origins your server allows are not visible from this request: keep them in the list.");
+        note
+    }
 }
 
 /// `scheme://host[:port]` with a host of letters, digits, dots, hyphens (or a bracketed IPv6).
@@ -287,6 +370,50 @@ mod tests {
             assert!(fix.notes.iter().any(|n| n.starts_with("Max-Age 7200 s")), "{}", framework.id);
             assert!(fix.notes.iter().any(|n| n.contains("opaque origin")), "{}", framework.id);
         }
+    }
+
+    fn planned(json: &str) -> (FixPlan, String) {
+        let exchange: Exchange = serde_json::from_str(json).unwrap();
+        let verdict = crate::check(&exchange).unwrap();
+        (plan(&exchange, &verdict).unwrap(), already_allowed(&exchange).note())
+    }
+
+    #[test]
+    fn a_fix_keeps_the_methods_and_headers_the_server_allows_today() {
+        // A DELETE on a server that allows GET, POST: the fix allows all three, not DELETE alone.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "DELETE", "url": "https://api.example.com/items/1", "origin": "https://app.example.com"},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "DELETE"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"],
+                    ["Access-Control-Allow-Methods", "GET, POST"], ["Access-Control-Allow-Credentials", "true"]]}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.methods, ["GET", "POST", "DELETE"]);
+        assert!(plan.credentials, "the server allows credentials today");
+        assert!(note.contains("methods GET, POST") && note.contains("credentials"), "{note}");
+        // A missing X-Api-Key on a server that allows Content-Type, X-Request-Id: all three.
+        let (plan, _) = planned(
+            r#"{"request": {"method": "PUT", "url": "https://api.example.com/x", "origin": "https://app.example.com",
+                  "headers": [["X-Api-Key", "k"]]},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "x-api-key"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"],
+                    ["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Allow-Headers", "Content-Type, X-Request-Id"]]}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.headers, ["Content-Type", "X-Request-Id", "X-Api-Key"]);
+        assert_eq!(plan.methods, ["PUT"]);
+    }
+
+    #[test]
+    fn exposed_headers_are_kept_and_an_unseen_configuration_is_said() {
+        let (plan, note) = planned(
+            r#"{"request": {"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
+                "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"],
+                  ["Access-Control-Expose-Headers", "X-Total"], ["X-Page", "2"]]},
+                "outcome": "succeeded"}"#,
+        );
+        assert_eq!(plan.expose_headers, ["X-Total", "x-page"]);
+        assert!(note.contains("exposed headers X-Total") && note.contains("No preflight answer was captured"), "{note}");
     }
 
     #[test]

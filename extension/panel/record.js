@@ -6,8 +6,8 @@ import { settings, state } from './state.js';
 import { send } from './transport.js';
 
 function modeText(r) {
-  if (r.tab) return 'Recording this tab';
   if (r.every_tab) return 'Recording every tab in the background';
+  if (r.tab) return 'Recording this tab';
   return 'Not recording: press Record (Ctrl+E)';
 }
 

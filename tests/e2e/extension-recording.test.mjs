@@ -65,6 +65,17 @@ describe('extension: recording scope', { skip }, () => {
     assert.equal(await listed(tabB, other), false, 'the other tab is not recorded');
     const report = await ctl.send({ type: 'report' });
     assert.deepEqual(report.recording, { tab: true, every_tab: false });
+    // The panel says so, and Ctrl+E stops and starts recording as in the Network panel.
+    const mode = () => ctl.panel.textContent('#recording');
+    await waitFor(async () => (await mode()) === 'Recording this tab', { what: 'the recording mode shown' });
+    assert.equal(await ctl.panel.getAttribute('#record', 'aria-pressed'), 'true');
+    await ctl.panel.keyboard.press('Control+e');
+    await waitFor(async () => (await mode()).startsWith('Not recording'), { what: 'recording stopped by Ctrl+E' });
+    assert.equal((await stats()).listenerSets, 0);
+    await ctl.panel.keyboard.press('Control+e');
+    await waitFor(async () => (await mode()) === 'Recording this tab', { what: 'recording again' });
+    assert.equal((await stats()).listenerSets, 1);
+    await waitForCaptureReady(a, ctl.send, server.api);
     await ctl.panel.close();
   });
 

@@ -30,7 +30,8 @@ export function drain() {
         changed = true;
         continue;
       }
-      const r = withSession((s) => s.ingest({ ...op.details, event: op.event }));
+      op.details.event = op.event; // the details object is ours: no copy per event
+      const r = withSession((s) => s.ingest(op.details));
       ingested++;
       if (r && r.changed) {
         changed = true;

@@ -86,15 +86,28 @@ export function markDirty() {
   scheduleSave();
 }
 
-// Debounced persistence: 300 ms after the last change, and at least every 2 s under steady traffic.
+// Debounced persistence: 300 ms after the last change, and at least every 2 s under steady traffic. A change only
+// notes its time; the one pending timer looks at it when it fires (no timer churn per event).
+const QUIET_MS = 300;
+const MAX_WAIT_MS = 2000;
 let saveTimer = null;
 let firstDirtyAt = 0;
+let lastDirtyAt = 0;
 function scheduleSave() {
-  const now = Date.now();
-  if (!saveTimer) firstDirtyAt = now;
-  clearTimeout(saveTimer);
-  const wait = Math.max(0, Math.min(300, firstDirtyAt + 2000 - now));
-  saveTimer = setTimeout(save, wait);
+  lastDirtyAt = performance.now();
+  if (saveTimer) return;
+  firstDirtyAt = lastDirtyAt;
+  saveTimer = setTimeout(saveWhenQuiet, QUIET_MS);
+}
+
+function saveWhenQuiet() {
+  const now = performance.now();
+  const due = Math.min(lastDirtyAt + QUIET_MS, firstDirtyAt + MAX_WAIT_MS);
+  if (now + 1 < due) {
+    saveTimer = setTimeout(saveWhenQuiet, due - now);
+    return;
+  }
+  save();
 }
 
 let saving = Promise.resolve();

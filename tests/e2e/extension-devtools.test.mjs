@@ -1,7 +1,7 @@
 // The real DevTools panel: DevTools opened for the tab (--auto-open-devtools-for-tabs, undocked through seeded
 // Preferences), the "CORS" tab clicked like a user would, a failed request clicked in the panel, and a screenshot
 // of the DevTools window saved to tests/artifacts/panel-devtools.png. Raw CDP over `ws` (DevToolsActivePort),
-// because Playwright does not expose DevTools targets (extension-testing.md §5.3).
+// because Playwright does not expose DevTools targets.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

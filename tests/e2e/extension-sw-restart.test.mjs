@@ -1,4 +1,4 @@
-// The MV3 service worker is stopped mid-session (CDP ServiceWorker.stopAllWorkers, extension-testing.md §6.6):
+// The MV3 service worker is stopped mid-session (CDP ServiceWorker.stopAllWorkers):
 // a panel opened afterwards wakes it, the session is restored from storage.session, and everything captured
 // before is still there; capture goes on after the restart.
 import assert from 'node:assert/strict';

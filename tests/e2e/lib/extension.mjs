@@ -55,7 +55,7 @@ export async function launchExtension({ devtools = false, windowSize = '1400,900
   const root = grantOptional ? copyWithOptionalGranted(path.join(tmp, 'extension-root')) : REPO;
   const args = [...FLAGS, `--disable-extensions-except=${root}`, `--load-extension=${root}`, `--window-size=${windowSize}`, ...extraArgs];
   if (devtools) {
-    // Undocked DevTools: docked-right puts the extension tab in the overflow menu (extension-testing.md pitfall 11).
+    // Undocked DevTools: docked-right puts the extension tab in the overflow menu.
     fs.mkdirSync(path.join(udd, 'Default'), { recursive: true });
     fs.writeFileSync(path.join(udd, 'Default', 'Preferences'),
       JSON.stringify({ devtools: { preferences: { currentDockState: '"undocked"' } } }));
@@ -145,7 +145,7 @@ export async function sendFrom(extPage, msg) {
 }
 
 /**
- * Readiness probe (extension-testing.md pitfall 4): webRequest listeners take effect some time after the
+ * Readiness probe (docs/capture.md): webRequest listeners take effect some time after the
  * worker starts. Send preflighted requests until one shows up in the session with its preflight, then clear.
  */
 export async function waitForCaptureReady(app, send, apiUrl, { timeout = 15000 } = {}) {

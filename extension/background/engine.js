@@ -40,16 +40,24 @@ export function check(mod, exchange) {
 }
 
 /**
- * The fix for one exchange, for the framework picker: { frameworks: [{id, name, verified_live}],
- * fix: Fix | null, error: string | null }. An unknown or missing framework falls back to the first.
+ * The fix for one exchange, for the framework picker: { frameworks: [{id, name, verified_live}], fix: Fix | null,
+ * error: string | null, suggested: {framework, because} | null, ask: bool }. Without a chosen framework, the one the
+ * server's own headers name is proposed (and said so); when they name none, `ask` is true and there is no fix
+ * until the user picks a server.
  */
 export function fixes(mod, exchange, framework) {
   const frameworks = mod.frameworks();
-  const id = frameworks.some((f) => f.id === framework) ? framework : frameworks[0].id;
+  let suggested = null;
+  let id = frameworks.some((f) => f.id === framework) ? framework : null;
   try {
-    return { frameworks, fix: mod.fix(exchange, id), error: null };
+    if (!id) {
+      suggested = mod.suggest_framework(exchange);
+      id = suggested?.framework ?? null;
+    }
+    if (!id) return { frameworks, fix: null, error: null, suggested: null, ask: true };
+    return { frameworks, fix: mod.fix(exchange, id), error: null, suggested, ask: false };
   } catch (e) {
-    return { frameworks, fix: null, error: String(e?.message ?? e) };
+    return { frameworks, fix: null, error: String(e?.message ?? e), suggested, ask: !id };
   }
 }
 

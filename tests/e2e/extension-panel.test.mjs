@@ -192,6 +192,10 @@ describe('extension: panel', { skip }, () => {
   it("the fix slot shows the engine's fix for the picked framework, remembers the choice and copies", async () => {
     await selectByPath('/panel/pf404/');
     await panel.waitForSelector('#framework');
+    // The test server names no framework (no Server or X-Powered-By): the picker asks, and nothing is copyable.
+    assert.equal(await panel.$eval('#framework', (e) => e.value), '');
+    assert.equal(await panel.$eval('#framework option:checked', (e) => e.textContent), 'Which server?');
+    assert.equal(await panel.$eval('#copy-fix', (e) => e.disabled), true);
     const ids = await panel.$$eval('#framework option', (o) => o.map((x) => x.value));
     for (const id of ['express', 'fastapi', 'django', 'nginx']) assert.ok(ids.includes(id), `${id} in ${ids}`);
     await panel.selectOption('#framework', 'nginx');

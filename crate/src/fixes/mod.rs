@@ -26,6 +26,9 @@ mod nginx;
 mod quote;
 mod rack;
 mod spring;
+mod suggest;
+
+pub use suggest::{suggest, Suggestion};
 
 use serde::{Deserialize, Serialize};
 

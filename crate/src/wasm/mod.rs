@@ -55,6 +55,13 @@ pub fn fix(exchange: JsValue, framework: &str) -> Result<JsValue, JsError> {
     to_js(&fix)
 }
 
+/// The framework the server's own `Server` / `X-Powered-By` headers name, `{framework, because}`, or `null`.
+#[wasm_bindgen]
+pub fn suggest_framework(exchange: JsValue) -> Result<JsValue, JsError> {
+    let exchange: Exchange = from_js(exchange).map_err(|e| JsError::new(&e.described("invalid exchange")))?;
+    to_js(&crate::fixes::suggest(&exchange))
+}
+
 /// The frameworks `fix` knows: `[{id, name, verified_live}]`.
 #[wasm_bindgen]
 pub fn frameworks() -> Result<JsValue, JsError> {

@@ -6,12 +6,16 @@ import { api, send } from '../transport.js';
 
 const fixCode = (f) => f?.snippet ?? '';
 
-function drawFix(container, { frameworks, fix, error }, onPick) {
-  const current = fix?.framework || state.framework || frameworks[0].id;
-  const select = el('select', { 'aria-label': 'Framework', id: 'framework' },
-    frameworks.map((f) => el('option', { value: f.id, text: f.name || f.id, selected: f.id === current })));
+function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) {
+  const current = fix?.framework || state.framework || '';
+  // Until the user picks a server (and the server's headers name none), there is no fix to copy.
+  const placeholder = ask ? [el('option', { value: '', text: 'Which server?', disabled: true, selected: true })] : [];
+  const select = el('select', { 'aria-label': 'Which server?', id: 'framework' }, [...placeholder,
+    ...frameworks.map((f) => el('option', { value: f.id, text: f.name || f.id, selected: f.id === current }))]);
   select.addEventListener('change', () => onPick(select.value));
   const body = [];
+  if (ask) body.push(el('p', { class: 'note', text: 'Pick your server to see its fix.' }));
+  if (suggested?.because) body.push(el('p', { class: 'note', text: `Server ${suggested.because}.` }));
   if (error) body.push(el('p', { class: 'note', text: error }));
   if (fix) {
     if (fix.placement) body.push(el('p', { class: 'note', text: fix.placement }));
@@ -34,7 +38,11 @@ export function renderFixSlot(x, container) {
   };
   const load = (framework) => {
     send({ type: 'fix', exchange: x.exchange, framework })
-      .then((r) => { if (state.selectedId === x.id) drawFix(container, { frameworks: r?.frameworks || [], fix: r?.fix || null, error: r?.error || null }, pick); })
+      .then((r) => {
+        if (state.selectedId !== x.id) return;
+        drawFix(container, { frameworks: r?.frameworks || [], fix: r?.fix || null, error: r?.error || null,
+          suggested: r?.suggested || null, ask: !!r?.ask }, pick);
+      })
       .catch((e) => { if (state.selectedId === x.id) fill(container, el('p', { class: 'note', text: `No fix: ${e.message || e}` })); });
   };
   fill(container, el('p', { class: 'note', text: 'Loading fixes…' }));

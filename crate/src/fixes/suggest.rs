@@ -1,0 +1,79 @@
+//! Which server answered, when it says so: the `Server` and `X-Powered-By` response headers name a
+//! framework often enough to propose its fix first. Only names that point at one template are used;
+//! a proxy or platform name (cloudflare, gunicorn) proposes nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::{Exchange, Response};
+use crate::headers;
+
+/// A proposed framework and the header that proposed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// A template id (`fixes::frameworks()`).
+    pub framework: String,
+    /// Plain words for the user: which header said what.
+    pub because: String,
+}
+
+/// (header, lower-case word it starts with or contains, template id).
+const SIGNS: &[(&str, &str, &str)] = &[
+    ("x-powered-by", "express", "express"),
+    ("x-powered-by", "asp.net", "aspnet"),
+    ("server", "nginx", "nginx"),
+    ("server", "apache", "apache"),
+    ("server", "caddy", "caddy"),
+    ("server", "uvicorn", "fastapi"),
+    ("server", "werkzeug", "flask"),
+    ("server", "kestrel", "aspnet"),
+    ("server", "microsoft-iis", "aspnet"),
+    ("server", "puma", "rack"),
+    ("server", "webrick", "rack"),
+];
+
+/// The framework the server's own headers name (the preflight's response first, then the
+/// response's), or `None` when they name none this engine has a template for.
+pub fn suggest(exchange: &Exchange) -> Option<Suggestion> {
+    let responses: Vec<&Response> =
+        exchange.preflight.as_ref().and_then(|p| p.response.as_ref()).into_iter().chain(exchange.response.as_ref()).collect();
+    for response in responses {
+        for (header, word, id) in SIGNS {
+            let Some(value) = headers::get(&response.headers, header) else { continue };
+            if value.to_ascii_lowercase().contains(word) {
+                let name = if *header == "server" { "Server" } else { "X-Powered-By" };
+                return Some(Suggestion {
+                    framework: (*id).to_owned(),
+                    because: format!("proposed from your server's {name}: {value} header; pick another if it is wrong"),
+                });
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(headers: &str) -> Exchange {
+        serde_json::from_str(&format!(
+            r#"{{"request": {{"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com"}},
+                "response": {{"status": 200, "headers": {headers}}}, "outcome": "failed"}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_servers_own_headers_propose_a_framework() {
+        let s = suggest(&with(r#"[["X-Powered-By", "Express"]]"#)).unwrap();
+        assert_eq!(s.framework, "express");
+        assert!(s.because.contains("X-Powered-By: Express"), "{}", s.because);
+        assert_eq!(suggest(&with(r#"[["Server", "nginx/1.24.0"]]"#)).unwrap().framework, "nginx");
+        assert_eq!(suggest(&with(r#"[["Server", "uvicorn"]]"#)).unwrap().framework, "fastapi");
+        assert_eq!(suggest(&with(r#"[["Server", "cloudflare"]]"#)), None, "a platform names no template");
+        assert_eq!(suggest(&with("[]")), None);
+        for s in SIGNS {
+            assert!(super::super::frameworks().iter().any(|f| f.id == s.2), "{} is a template", s.2);
+        }
+    }
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exchange::{Exchange, HeaderList};
 use crate::headers;
+use crate::reprobe::ProbeRequest;
 use crate::verdict::Verdict;
 
 /// The value of a header known only by name: announced in the preflight's
@@ -37,8 +38,8 @@ pub fn replay(exchange: &Exchange, verdict: Option<&Verdict>) -> Replay {
     let preflight_needed = verdict.is_some_and(|v| v.preflight_required);
     let preflight = match &exchange.preflight {
         Some(p) if p.request_headers.iter().any(|(name, _)| !is_stack_header(name)) => Some(without_stack_headers(&p.request_headers)),
-        Some(_) => Some(announcement(exchange, announced)),
-        None if preflight_needed => Some(announcement(exchange, announced)),
+        Some(_) => Some(ProbeRequest::new(request, announced).request_headers),
+        None if preflight_needed => Some(ProbeRequest::new(request, announced).request_headers),
         None => None,
     }
     .map(|headers| ReplayRequest { method: "OPTIONS".to_owned(), url: request.url.clone(), headers });
@@ -53,19 +54,6 @@ pub fn replay(exchange: &Exchange, verdict: Option<&Verdict>) -> Replay {
         }
     }
     Replay { preflight, actual: ReplayRequest { method: request.method.clone(), url: request.url.clone(), headers } }
-}
-
-/// The preflight's own headers, as Fetch §CORS-preflight fetch writes them.
-fn announcement(exchange: &Exchange, announced: &[String]) -> HeaderList {
-    let request = &exchange.request;
-    let mut headers = vec![
-        ("Origin".to_owned(), request.origin.clone()),
-        ("Access-Control-Request-Method".to_owned(), request.method.clone()),
-    ];
-    if !announced.is_empty() {
-        headers.push(("Access-Control-Request-Headers".to_owned(), announced.join(",")));
-    }
-    headers
 }
 
 fn is_stack_header(name: &str) -> bool {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::exchange::{CredentialsMode, Exchange, HeaderList, Outcome, Preflight, Response};
+use crate::exchange::{CredentialsMode, Exchange, HeaderList, Outcome, Preflight, Request, Response};
 use crate::verdict::Verdict;
 
 /// The preflight to send: what the browser would put in its `OPTIONS` for this request.
@@ -21,16 +21,29 @@ pub struct ProbeRequest {
     /// `Access-Control-Request-Headers`: the CORS-unsafe names, sorted and comma-joined; empty
     /// when there are none (the header is then not sent).
     pub headers: String,
+    /// The three as the preflight's own header lines, in the order the browser writes them: what
+    /// the extension sets on its `OPTIONS`, and what "Copy as curl" sends.
+    pub request_headers: HeaderList,
+}
+
+impl ProbeRequest {
+    /// The preflight for `request`, whose CORS-unsafe header names (sorted, lower-cased) are `unsafe_names`.
+    pub fn new(request: &Request, unsafe_names: &[String]) -> ProbeRequest {
+        let headers = unsafe_names.join(",");
+        let mut request_headers = vec![
+            ("Origin".to_owned(), request.origin.clone()),
+            ("Access-Control-Request-Method".to_owned(), request.method.clone()),
+        ];
+        if !headers.is_empty() {
+            request_headers.push(("Access-Control-Request-Headers".to_owned(), headers.clone()));
+        }
+        ProbeRequest { url: request.url.clone(), origin: request.origin.clone(), method: request.method.clone(), headers, request_headers }
+    }
 }
 
 /// The preflight the browser would send for `exchange`.
 pub fn probe_request(exchange: &Exchange, verdict: &Verdict) -> ProbeRequest {
-    ProbeRequest {
-        url: exchange.request.url.clone(),
-        origin: exchange.request.origin.clone(),
-        method: exchange.request.method.clone(),
-        headers: verdict.unsafe_header_names.join(","),
-    }
+    ProbeRequest::new(&exchange.request, &verdict.unsafe_header_names)
 }
 
 /// What came back for the probe's `OPTIONS`, as the extension observed it.
@@ -127,6 +140,7 @@ mod tests {
         let verdict = check(&exchange).unwrap();
         let probe = probe_request(&exchange, &verdict);
         assert_eq!(probe.headers, "content-type,x-test");
+        assert_eq!(probe.request_headers.last().unwrap(), &("Access-Control-Request-Headers".to_owned(), "content-type,x-test".to_owned()));
         assert_eq!((probe.method.as_str(), probe.origin.as_str()), ("PUT", "http://app.test"));
     }
 

@@ -66,7 +66,7 @@ function observeOwnRequest(event, d, w) {
 const exactFilter = (url) => `|${url}|`;
 
 /**
- * { url, origin, method, headers: "content-type,x-test" | "" } ->
+ * The engine's ProbeRequest { url, request_headers: [[name, value]] (the preflight's own headers) } ->
  * { url, request_headers: [[n, v]], status, status_line, headers: [[n, v]], redirected, location, error,
  *   duration_ms, source: 'webRequest'|'fetch' }
  */
@@ -78,15 +78,11 @@ export function livePreflight(opts) {
   return run;
 }
 
-async function probeOnce({ url, origin, method, headers }) {
+async function probeOnce({ url, request_headers: preflightHeaders }) {
   const href = new URL(url).href;
   if (!/^https?:$/.test(new URL(href).protocol)) throw new Error('Only http(s) URLs can be probed.');
   const id = nextId();
-  const requestHeaders = [
-    { header: 'origin', operation: 'set', value: origin },
-    { header: 'access-control-request-method', operation: 'set', value: method },
-  ];
-  if (headers) requestHeaders.push({ header: 'access-control-request-headers', operation: 'set', value: headers });
+  const requestHeaders = preflightHeaders.map(([name, value]) => ({ header: name.toLowerCase(), operation: 'set', value }));
   await api.declarativeNetRequest.updateSessionRules({
     removeRuleIds: [id],
     addRules: [{
@@ -133,10 +129,7 @@ async function probeOnce({ url, origin, method, headers }) {
     }
     if (w.error && !out.error) out.error = w.error;
     if (w.requestHeaders) out.request_headers = w.requestHeaders.map((h) => [h.name, h.value ?? latin1(h.binaryValue)]);
-    else {
-      out.request_headers = [['Origin', origin], ['Access-Control-Request-Method', method]];
-      if (headers) out.request_headers.push(['Access-Control-Request-Headers', headers]);
-    }
+    else out.request_headers = preflightHeaders;
     return out;
   } finally {
     unwatch();

@@ -411,16 +411,15 @@ pub(crate) fn adopt_devtools_twin(session: &mut Session, flight: &mut Flight) {
     }
     let Some(tab) = session.tabs.get_mut(&flight.tab_id) else { return };
     let method = flight.first_method();
-    let twin = tab
-        .records
-        .iter()
-        .rposition(|r| {
-            r.flight.devtools_only
-                && r.flight.hops[0].url == flight.hops[0].url
-                && r.flight.first_method() == method
-                && (r.flight.began - flight.began).abs() <= HAR_SLACK_MS
-        });
-    let Some(index) = twin else { return };
+    // Runs for every finished request: only the newest records can have started within the slack.
+    let newest = tab.records.len();
+    let twin = tab.records.iter().rev().take(LATE_RECORDS).position(|r| {
+        r.flight.devtools_only
+            && r.flight.hops[0].url == flight.hops[0].url
+            && r.flight.first_method() == method
+            && (r.flight.began - flight.began).abs() <= HAR_SLACK_MS
+    });
+    let Some(index) = twin.map(|back| newest - 1 - back) else { return };
     let Some(twin) = tab.remove_record(index) else { return };
     if flight.devtools.is_none() {
         flight.devtools = twin.flight.devtools;

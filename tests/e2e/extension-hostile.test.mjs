@@ -48,7 +48,7 @@ describe('extension: hostile page', { skip }, () => {
     }
   });
 
-  it(`${FLOOD.toLocaleString('en')} requests: memory stays bounded, the snapshot saves, capture goes on`, async () => {
+  it(`${FLOOD.toLocaleString('en')} requests: memory stays bounded, the snapshot saves, capture goes on`, async (t) => {
     const start = await stats();
     const flood = await sw(async ({ n, api, tabId }) => {
       const on = (event) => self.__corsLens.onEvent(event);
@@ -67,7 +67,7 @@ describe('extension: hostile page', { skip }, () => {
       return { ms: performance.now() - t0, peak: Math.max(peak, self.__corsLens.stats().wasmMemoryBytes) };
     }, { n: FLOOD, api: server.api, tabId: ctl.tabId });
     const end = await stats();
-    console.log(`# flood: ${FLOOD} requests (${3 * FLOOD} events) in ${(flood.ms / 1000).toFixed(1)} s, `
+    t.diagnostic(`flood: ${FLOOD} requests (${3 * FLOOD} events) in ${(flood.ms / 1000).toFixed(1)} s, `
       + `${((flood.ms * 1000) / (3 * FLOOD)).toFixed(1)} µs per event; wasm memory ${(start.wasmMemoryBytes / MB).toFixed(1)} MB → peak ${(flood.peak / MB).toFixed(1)} MB`);
     assert.equal(end.rejected, start.rejected, 'no event rejected');
     assert.ok(flood.peak < 64 * MB, `wasm memory peaked at ${(flood.peak / MB).toFixed(1)} MB`);
@@ -75,7 +75,7 @@ describe('extension: hostile page', { skip }, () => {
     assert.ok(report.evicted > 0 && report.exchanges.length <= 1000, `${report.exchanges.length} kept, ${report.evicted} evicted`);
     const snapshot = await saved();
     const bytes = await sw(async () => (await chrome.storage.session.get('session')).session.length);
-    console.log(`# snapshot after the flood: ${(bytes / MB).toFixed(2)} MB`);
+    t.diagnostic(`snapshot after the flood: ${(bytes / MB).toFixed(2)} MB`);
     assert.ok(bytes < 8 * MB, `the snapshot fits storage.session: ${bytes} bytes`);
     assert.ok(snapshot.persistedSeq > 0);
     const url = u(server.api, `/hostile/after/${Date.now().toString(36)}`);

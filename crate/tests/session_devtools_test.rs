@@ -13,10 +13,7 @@ fn har_confirms_a_match() {
     let s = Events::default();
     let url = format!("{API}/preflight404-acao");
     let mut session = new_session();
-    let mut events = vec![s.ev("onBeforeRequest", "9", "PUT", &url, 0.0, json!({}))];
-    events.extend(s.options("10", &url, "PUT", "", 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]));
-    events.push(s.ev("onErrorOccurred", "9", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
-    feed(&mut session, events);
+    feed(&mut session, s.put_stopped_by_404_preflight("9", &url, ""));
     assert_eq!(session.report(TAB).exchanges[0].preflight.as_ref().unwrap().matched, "order");
     let result = session.ingest_har(TAB, har(&url, "PUT", "", 1.3, 404, &[("Access-Control-Allow-Origin", PAGE)])).unwrap();
     assert!(result.changed);

@@ -9,10 +9,7 @@ fn report_json_has_the_contract_shape() {
     let s = Events::default();
     let url = format!("{API}/preflight404-acao");
     let mut session = new_session();
-    let mut events = vec![s.ev("onBeforeRequest", "9", "PUT", &url, 0.0, json!({}))];
-    events.extend(s.options("10", &url, "PUT", "x-test", 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]));
-    events.push(s.ev("onErrorOccurred", "9", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
-    feed(&mut session, events);
+    feed(&mut session, s.put_stopped_by_404_preflight("9", &url, "x-test"));
     let v = serde_json::to_value(session.report(TAB)).unwrap();
     for key in ["tab_id", "evicted", "exchanges", "preflight_stats", "findings"] {
         assert!(v.get(key).is_some(), "{key}");
@@ -84,10 +81,7 @@ fn markdown_summarises_each_failure() {
     let s = Events::default();
     let url = format!("{API}/preflight404-acao");
     let mut session = new_session();
-    let mut events = vec![s.ev("onBeforeRequest", "9", "PUT", &url, 0.0, json!({}))];
-    events.extend(s.options("10", &url, "PUT", "x-test", 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]));
-    events.push(s.ev("onErrorOccurred", "9", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
-    feed(&mut session, events);
+    feed(&mut session, s.put_stopped_by_404_preflight("9", &url, "x-test"));
     feed(&mut session, put_ok(&s, 50, &format!("{API}/fine"), 10.0, Some(ok_preflight(Some("0")))));
     let md = session.export(TAB, None, ExportFormat::Markdown);
     assert!(md.starts_with("# CORS Lens report (tab 7)"), "{md}");

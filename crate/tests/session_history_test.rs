@@ -70,9 +70,7 @@ fn navigation_clear_and_forget() {
 fn snapshot_restore_round_trip_includes_in_flight_state() {
     let s = Events::default();
     let url = format!("{API}/preflight404-acao");
-    let mut events = vec![s.ev("onBeforeRequest", "9", "PUT", &url, 0.0, json!({}))];
-    events.extend(s.options("10", &url, "PUT", "x-test", 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]));
-    events.push(s.ev("onErrorOccurred", "9", "PUT", &url, 5.0, json!({"error": "net::ERR_FAILED"})));
+    let mut events = s.put_stopped_by_404_preflight("9", &url, "x-test");
     let mut more = put_ok(&s, 50, &format!("{API}/ok"), 10.0, Some(ok_preflight(Some("600"))));
     events.append(&mut more);
     // Cut in the middle of the second exchange: its PUT and OPTIONS are in flight.

@@ -112,6 +112,16 @@ impl Events {
         ]
     }
 
+    /// The recorded 404 preflight case: a PUT (id `id`) whose OPTIONS (id + 1, announcing `acrh`) got 404 with
+    /// the page's origin allowed, so the PUT was never sent.
+    pub fn put_stopped_by_404_preflight(&self, id: &str, url: &str, acrh: &str) -> Vec<Value> {
+        let options = (id.parse::<u32>().expect("a numeric id") + 1).to_string();
+        let mut events = vec![self.ev("onBeforeRequest", id, "PUT", url, 0.0, json!({}))];
+        events.extend(self.options(&options, url, "PUT", acrh, 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]));
+        events.push(self.ev("onErrorOccurred", id, "PUT", url, 5.0, json!({"error": "net::ERR_FAILED"})));
+        events
+    }
+
     /// An actual request that is sent and answered: send headers, response, then completion or error.
     pub fn sent(&self, id: &str, method: &str, url: &str, script: &[(&str, &str)], t: f64, status: u16, response: &[(&str, &str)], error: Option<&str>) -> Vec<Value> {
         let mut request = browser_headers();

@@ -117,6 +117,89 @@ pub fn verify_request(exchange: &Exchange, verdict: &Verdict) -> VerifyRequest {
     VerifyRequest { url: request.url.clone(), method: request.method.clone(), origin: request.origin.clone(), headers, credentials }
 }
 
+/// What Chrome decided when "Verify with Chrome" sent the request again (CDP's
+/// `Network.loadingFailed.corsErrorStatus` and what the debugger saw).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChromeVerdict {
+    pub outcome: VerifyOutcome,
+    #[serde(default)]
+    pub cors_error: Option<String>,
+    #[serde(default)]
+    pub failed_parameter: Option<String>,
+    #[serde(default)]
+    pub preflight_status: Option<u16>,
+    #[serde(default)]
+    pub error_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyOutcome {
+    /// The preflight passed; the actual request was stopped before it left.
+    Passed,
+    Blocked,
+    NetworkError,
+    /// The tab no longer shows the page the request came from.
+    PageMoved,
+    NotSent,
+}
+
+/// Chrome's answer in plain words, beside the engine's verdict on the captured exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyReading {
+    pub headline: String,
+    pub tone: Tone,
+    pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    Good,
+    Bad,
+    Unknown,
+}
+
+/// Reads Chrome's verdict for the user, comparing it with the verdict on what was captured: a
+/// difference means the server answers differently now (fixed, or broken another way).
+pub fn verify_reading(chrome: &ChromeVerdict, captured: &Verdict) -> VerifyReading {
+    let said = |text: &Option<String>| text.as_deref().filter(|t| !t.is_empty()).map(|t| format!(": {t}")).unwrap_or_default();
+    let chrome_summary = crate::error::error_summary(chrome.cors_error.as_deref(), chrome.failed_parameter.as_deref());
+    let (headline, tone) = match chrome.outcome {
+        VerifyOutcome::Blocked => (format!("Chrome blocks it now: {chrome_summary}"), Tone::Bad),
+        VerifyOutcome::Passed => {
+            ("Chrome now lets this request through CORS (it stopped the actual request before sending it).".to_owned(), Tone::Good)
+        }
+        VerifyOutcome::NetworkError => {
+            (format!("Chrome got no usable answer{} (a network error, not CORS).", said(&chrome.error_text)), Tone::Unknown)
+        }
+        VerifyOutcome::PageMoved => {
+            ("The tab has left the page this request came from: reload it, then verify again.".to_owned(), Tone::Unknown)
+        }
+        VerifyOutcome::NotSent => (
+            format!("Chrome did not send the request{} (a Content Security Policy or mixed-content block?).", said(&chrome.error_text)),
+            Tone::Unknown,
+        ),
+    };
+    let mut details = Vec::new();
+    if let Some(status) = chrome.preflight_status {
+        details.push(format!("Its preflight was answered {status}."));
+    }
+    let captured_error = captured.error.map(|e| e.to_string());
+    let same_error = captured_error.as_deref() == chrome.cors_error.as_deref().filter(|e| !e.is_empty())
+        && captured.failed_parameter.as_deref().unwrap_or("") == chrome.failed_parameter.as_deref().unwrap_or("");
+    match chrome.outcome {
+        VerifyOutcome::Blocked if same_error => details.push("The diagnosis of the captured request agrees.".to_owned()),
+        VerifyOutcome::Blocked | VerifyOutcome::Passed if captured.error.is_some() => details.push(format!(
+            "The captured request failed with: {}. The server answers differently now.",
+            captured.summary
+        )),
+        VerifyOutcome::Blocked => details.push("The captured request was allowed: the server answers differently now.".to_owned()),
+        _ => {}
+    }
+    VerifyReading { headline, tone, details }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +255,32 @@ mod tests {
         assert_eq!(again.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["content-type", "x-test"]);
         assert!(again.headers.iter().all(|(_, v)| v.len() > 128));
         assert_eq!(again.credentials, CredentialsMode::SameOrigin);
+    }
+
+    fn chrome(outcome: VerifyOutcome, error: Option<&str>, parameter: &str) -> ChromeVerdict {
+        ChromeVerdict {
+            outcome,
+            cors_error: error.map(str::to_owned),
+            failed_parameter: Some(parameter.to_owned()),
+            preflight_status: Some(404),
+            error_text: None,
+        }
+    }
+
+    #[test]
+    fn a_verification_reads_in_plain_words_beside_the_captured_verdict() {
+        let verdict = check(&blocked_put()).unwrap();
+        let agree = verify_reading(&chrome(VerifyOutcome::Blocked, Some("PreflightInvalidStatus"), ""), &verdict);
+        assert_eq!(agree.tone, Tone::Bad);
+        assert!(agree.headline.starts_with("Chrome blocks it now: ") && !agree.headline.contains("PreflightInvalidStatus"), "{}", agree.headline);
+        assert_eq!(agree.details, ["Its preflight was answered 404.", "The diagnosis of the captured request agrees."]);
+        let fixed = verify_reading(&chrome(VerifyOutcome::Passed, None, ""), &verdict);
+        assert_eq!(fixed.tone, Tone::Good);
+        assert!(fixed.details[1].starts_with("The captured request failed with: ") && fixed.details[1].ends_with("differently now."), "{:?}", fixed.details);
+        let other = verify_reading(&chrome(VerifyOutcome::Blocked, Some("HeaderDisallowedByPreflightResponse"), "x-test"), &verdict);
+        assert!(other.details[1].contains("differently now"), "{:?}", other.details);
+        for name in ["PreflightInvalidStatus", "HeaderDisallowedByPreflightResponse", "corsErrorStatus"] {
+            assert!(!format!("{other:?}").contains(name), "no enum names in the words: {other:?}");
+        }
     }
 }

@@ -108,8 +108,9 @@ async function verify(tabId, id) {
   const verdict = check(mod, captured);
   const byChrome = await verifyWithChrome(tabId, mod.verify_request(captured));
   return {
-    chrome: { ...byChrome, summary: mod.error_summary?.(byChrome.cors_error ?? null, byChrome.failed_parameter ?? null) ?? null },
+    chrome: byChrome,
     engine: { allowed: verdict.allowed, error: verdict.error, failed_parameter: verdict.failed_parameter ?? '', summary: verdict.summary ?? null },
+    reading: mod.verify_reading(byChrome, captured),
   };
 }
 

@@ -314,9 +314,9 @@ pub fn markdown(report: &Report) -> String {
                 let status = p.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
                 let time = p.duration_ms.map(|d| format!(" in {d:.1} ms")).unwrap_or_default();
                 let net = p.net_error.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-                out.push_str(&format!("- **Preflight:** OPTIONS → {status}{net}{time} (matched by {})\n", p.matched));
+                out.push_str(&format!("- **Preflight:** OPTIONS → {status}{net}{time}\n"));
             }
-            Some(_) => out.push_str("- **Preflight:** required but not observed (cached, or hidden from the capture)\n"),
+            Some(_) => out.push_str("- **Preflight:** required; answered from the preflight cache (no OPTIONS sent)\n"),
             None => out.push_str("- **Preflight:** none needed\n"),
         }
         if let Some(status) = e.status {

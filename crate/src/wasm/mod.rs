@@ -92,6 +92,15 @@ pub fn verify_request(exchange: JsValue) -> Result<JsValue, JsError> {
     to_js(&crate::reprobe::verify_request(&exchange, &verdict))
 }
 
+/// "Verify with Chrome"'s answer in plain words (`{headline, tone, details}`), beside the engine's
+/// verdict on the captured exchange.
+#[wasm_bindgen]
+pub fn verify_reading(chrome: JsValue, exchange: JsValue) -> Result<JsValue, JsError> {
+    let chrome: crate::reprobe::ChromeVerdict = from_js(chrome).map_err(|e| JsError::new(&e.described("invalid verification")))?;
+    let verdict = verdict_for(exchange).map_err(|e| JsError::new(&e))?;
+    to_js(&crate::reprobe::verify_reading(&chrome, &verdict))
+}
+
 /// The size of this instance's linear memory in bytes (it only grows).
 #[wasm_bindgen]
 pub fn memory_bytes() -> f64 {
@@ -102,15 +111,6 @@ pub fn memory_bytes() -> f64 {
 #[wasm_bindgen]
 pub fn trap_for_tests() {
     core::arch::wasm32::unreachable()
-}
-
-/// A short plain-English label for a CORS error named as Chrome's DevTools names it (CDP's
-/// `corsErrorStatus.corsError`, with its `failedParameter`): `error_summary("HeaderDisallowedByPreflightResponse",
-/// "x-api-key")` → "Header not allowed by Access-Control-Allow-Headers: x-api-key". A generic text for
-/// `null` or a name the engine does not know.
-#[wasm_bindgen]
-pub fn error_summary(error_name: Option<String>, failed_parameter: Option<String>) -> String {
-    crate::error::error_summary(error_name.as_deref(), failed_parameter.as_deref())
 }
 
 /// The engine's version (the crate's).

@@ -18,8 +18,13 @@ pub struct ExchangeView {
     pub reason: String,
     /// The detail's headline.
     pub headline: String,
-    /// The list's status column: the actual response's status, or `(failed)`.
+    /// The list's status column, as DevTools' Network panel words it: `CORS error` for a request
+    /// CORS blocked, `(failed)` and the network error for any other failure, else the status code.
     pub status: String,
+    /// The list's type column, in DevTools' words (`fetch`, `xhr`, `script`, ...): DevTools' own
+    /// when it recorded the request; webRequest's `xmlhttprequest` cannot tell fetch from XHR.
+    #[serde(rename = "type", default)]
+    pub resource_type: String,
     /// The list's preflight badge; `None` when no preflight was needed or seen.
     pub badge: Option<Badge>,
     /// The exchange in the order the browser went through it.
@@ -40,6 +45,8 @@ pub struct Badge {
     pub title: String,
     /// The preflight's status is not an ok status (2xx).
     pub bad: bool,
+    /// The preflight was answered from the browser's preflight cache.
+    pub cached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +56,8 @@ pub struct Step {
     pub state: StepState,
     /// Not sent (a preflight served from the cache, or a request its preflight stopped).
     pub skipped: bool,
+    /// A preflight answered from the browser's preflight cache.
+    pub cached: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +108,32 @@ fn ms(value: f64) -> String {
     format!("{} ms", (value * 10.0).round() / 10.0)
 }
 
+/// The status column: Chromium's Network panel says "CORS error" for a request CORS blocked, whatever
+/// status came back, and "(failed)" with the network error for a failure of another kind.
+fn status_words(e: &ExchangeReport, sent: Option<u16>) -> String {
+    let blocked_by_cors = e.verdict.as_ref().is_some_and(|v| v.error.is_some());
+    match sent {
+        _ if blocked_by_cors => "CORS error".to_owned(),
+        Some(status) if !e.failed => status.to_string(),
+        None if !e.failed => String::new(),
+        _ => match e.net_error.as_deref().or_else(|| e.preflight.as_ref().and_then(|p| p.net_error.as_deref())) {
+            Some(error) => format!("(failed) {error}"),
+            None => "(failed)".to_owned(),
+        },
+    }
+}
+
+/// The type column in DevTools' words; webRequest's own names where DevTools' differ.
+fn type_words(resource_type: Option<&str>) -> String {
+    match resource_type {
+        None => String::new(),
+        Some("xmlhttprequest") => "fetch/xhr".to_owned(),
+        Some("main_frame" | "sub_frame") => "document".to_owned(),
+        Some("image") => "img".to_owned(),
+        Some(other) => other.replace('_', " "),
+    }
+}
+
 pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
     let verdict = e.verdict.as_ref();
     let stage = verdict.and_then(|v| v.stage);
@@ -119,25 +154,49 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
     let mut timeline = Vec::new();
     let badge = match &e.preflight {
         Some(p) if p.observed => {
-            let status = p.status.map_or_else(String::new, |s| s.to_string());
             let bad = p.status.is_some_and(|s| !ok_status(s));
-            let how = [p.duration_ms.map(ms), Some(format!("matched by {}", p.matched))];
+            let answer = match (p.status, &p.net_error) {
+                (Some(status), _) => format!("answered {status}"),
+                (None, Some(error)) => format!("failed: {error}"),
+                (None, None) => "no answer captured".to_owned(),
+            };
+            let failing = bad || stage == Some(Stage::Preflight);
             timeline.push(Step {
-                what: format!("OPTIONS {}", p.status.map_or_else(|| "(no response)".to_owned(), |s| s.to_string())),
-                how: how.into_iter().flatten().collect::<Vec<_>>().join(" · "),
-                state: if bad || stage == Some(Stage::Preflight) { StepState::Bad } else { StepState::Good },
+                what: format!("Preflight OPTIONS {}", p.status.map_or_else(|| "(no answer)".to_owned(), |s| s.to_string())),
+                how: [p.duration_ms.map(ms), (p.matched == "har").then(|| "seen by DevTools".to_owned())]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                state: if failing {
+                    StepState::Bad
+                } else if p.status.is_some() {
+                    StepState::Good
+                } else {
+                    StepState::Neutral
+                },
                 skipped: false,
+                cached: false,
             });
-            Some(Badge { text: "OPTIONS".to_owned(), title: format!("Preflight OPTIONS {status} (matched by {})", p.matched), bad })
+            let took = p.duration_ms.map(|d| format!(" in {}", ms(d))).unwrap_or_default();
+            Some(Badge { text: "OPTIONS".to_owned(), title: format!("Preflight OPTIONS {answer}{took}"), bad, cached: false })
         }
+        // With every OPTIONS of a recorded tab observed, a required preflight that was not sent came from
+        // the browser's preflight cache (Fetch §CORS-preflight cache; Chromium keys it per origin and URL).
         Some(_) => {
             timeline.push(Step {
-                what: "OPTIONS (not seen)".to_owned(),
-                how: "needed; served from the preflight cache or hidden".to_owned(),
+                what: "Preflight (cached)".to_owned(),
+                how: "answered from the preflight cache: no OPTIONS was sent".to_owned(),
                 state: StepState::Neutral,
                 skipped: true,
+                cached: true,
             });
-            Some(Badge { text: "OPT?".to_owned(), title: "Needs a preflight; none observed (cached?)".to_owned(), bad: false })
+            Some(Badge {
+                text: "cached".to_owned(),
+                title: "Preflight answered from the browser's preflight cache (no OPTIONS sent)".to_owned(),
+                bad: false,
+                cached: true,
+            })
         }
         None => None,
     };
@@ -148,6 +207,7 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
             how: redirect.location.clone(),
             state: if matches!(stage, Some(Stage::Redirect | Stage::RedirectPreflight)) { StepState::Bad } else { StepState::Neutral },
             skipped: false,
+            cached: false,
         });
     }
     let never_sent = sent.is_none() && (at_preflight || stage == Some(Stage::Request));
@@ -156,12 +216,18 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
         None if never_sent => "(never sent)".to_owned(),
         None => "(failed)".to_owned(),
     };
-    let how = [e.timings.total_ms.map(|t| format!("total {}", ms(t))), Some(if e.failed { "blocked" } else { "allowed" }.to_owned())];
+    let result = match verdict {
+        _ if !e.failed => "allowed",
+        Some(v) if v.error.is_some() => "blocked by CORS",
+        _ => "failed",
+    };
+    let how = [e.timings.total_ms.map(|t| format!("total {}", ms(t))), Some(result.to_owned())];
     timeline.push(Step {
         what: format!("{} {outcome}", e.method),
         how: how.into_iter().flatten().collect::<Vec<_>>().join(" · "),
         state: if e.failed { StepState::Bad } else { StepState::Good },
         skipped: never_sent,
+        cached: false,
     });
 
     let request = exchange.map(|x| &x.request);
@@ -174,7 +240,8 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
     ExchangeView {
         reason,
         headline,
-        status: sent.map_or_else(|| "(failed)".to_owned(), |s| s.to_string()),
+        status: status_words(e, sent),
+        resource_type: type_words(e.resource_type.as_deref()),
         badge,
         timeline,
         added_request_headers,
@@ -257,14 +324,17 @@ pub(super) mod tests {
         let v = exchange_view(&exchange_report(PUT_404, None, Some((true, Some(404)))));
         assert_eq!(v.reason, "Preflight answered 404, not 2xx");
         assert_eq!(v.headline, v.reason);
-        assert_eq!(v.status, "(failed)");
-        assert_eq!(v.badge, Some(Badge { text: "OPTIONS".into(), title: "Preflight OPTIONS 404 (matched by order)".into(), bad: true }));
+        assert_eq!(v.status, "CORS error");
+        assert_eq!(
+            v.badge,
+            Some(Badge { text: "OPTIONS".into(), title: "Preflight OPTIONS answered 404 in 3.1 ms".into(), bad: true, cached: false })
+        );
         let steps: Vec<(&str, &str, StepState, bool)> = v.timeline.iter().map(|s| (&*s.what, &*s.how, s.state, s.skipped)).collect();
         assert_eq!(
             steps,
             [
-                ("OPTIONS 404", "3.1 ms · matched by order", StepState::Bad, false),
-                ("PUT (never sent)", "total 5 ms · blocked", StepState::Bad, true),
+                ("Preflight OPTIONS 404", "3.1 ms", StepState::Bad, false),
+                ("PUT (never sent)", "total 5 ms · blocked by CORS", StepState::Bad, true),
             ]
         );
         assert_eq!(v.added_request_headers, [("Origin".to_owned(), "http://app.test".to_owned())]);
@@ -290,16 +360,48 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn a_preflight_needed_but_not_seen_is_a_skipped_step() {
+    fn a_preflight_needed_but_not_sent_is_drawn_as_answered_from_the_cache() {
         let v = exchange_view(&exchange_report(
             r#"{"request": {"method": "PUT", "url": "http://api.test/x", "origin": "http://app.test"},
                 "response": {"status": 200, "headers": []}, "outcome": "failed"}"#,
             Some(200),
             Some((false, None)),
         ));
-        assert_eq!(v.badge.as_ref().map(|b| b.text.as_str()), Some("OPT?"));
-        assert_eq!((v.timeline[0].what.as_str(), v.timeline[0].skipped), ("OPTIONS (not seen)", true));
+        let badge = v.badge.as_ref().unwrap();
+        assert_eq!((badge.text.as_str(), badge.cached, badge.bad), ("cached", true, false));
+        assert_eq!((v.timeline[0].what.as_str(), v.timeline[0].skipped, v.timeline[0].cached), ("Preflight (cached)", true, true));
+        assert!(v.timeline[0].how.contains("preflight cache"), "{}", v.timeline[0].how);
         assert_eq!(v.timeline[1].what, "PUT 200");
+    }
+
+    #[test]
+    fn the_status_column_reads_as_the_network_panel_does() {
+        // Blocked by CORS although a status came back.
+        let missing_acao = r#"{"request": {"method": "GET", "url": "http://api.test/x", "origin": "http://app.test"},
+            "response": {"status": 200, "headers": []}, "outcome": "failed"}"#;
+        assert_eq!(exchange_view(&exchange_report(missing_acao, Some(200), None)).status, "CORS error");
+        // Allowed by CORS, then the connection failed: the network error, not CORS.
+        let mut refused = exchange_report(
+            r#"{"request": {"method": "GET", "url": "http://api.test/x", "origin": "http://app.test"}, "outcome": "failed"}"#,
+            None,
+            None,
+        );
+        refused.failed = true;
+        refused.verdict.as_mut().unwrap().error = None;
+        refused.net_error = Some("net::ERR_CONNECTION_REFUSED".to_owned());
+        assert_eq!(exchange_view(&refused).status, "(failed) net::ERR_CONNECTION_REFUSED");
+        refused.net_error = None;
+        assert_eq!(exchange_view(&refused).status, "(failed)");
+    }
+
+    #[test]
+    fn the_type_column_uses_devtools_words() {
+        assert_eq!(type_words(Some("fetch")), "fetch");
+        assert_eq!(type_words(Some("xhr")), "xhr");
+        assert_eq!(type_words(Some("xmlhttprequest")), "fetch/xhr", "webRequest cannot tell fetch from XHR");
+        assert_eq!(type_words(Some("sub_frame")), "document");
+        assert_eq!(type_words(Some("csp_report")), "csp report");
+        assert_eq!(type_words(None), "");
     }
 
     fn stat(finding: CostFinding, count: u64, message: &str) -> PreflightStat {

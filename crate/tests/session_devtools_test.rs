@@ -124,6 +124,10 @@ fn devtools_alone_gives_exchanges_in_either_order() {
         let x = &report.exchanges[0];
         assert_eq!(x.source, "devtools");
         assert_eq!(x.preflight.as_ref().unwrap().matched, "har");
+        // DevTools' Initiator column: the calling script and its one-based line; its Type column's word.
+        let script = x.initiator_script.as_ref().unwrap();
+        assert_eq!((script.url.as_str(), script.line), (format!("{PAGE}/app.js").as_str(), 42));
+        assert_eq!((x.view.resource_type.as_str(), x.view.status.as_str()), ("xhr", "CORS error"));
         assert_eq!(x.verdict.as_ref().unwrap().error, Some(CorsError::PreflightInvalidStatus));
         assert_eq!(
             chromium_line(&report, 0),
@@ -146,6 +150,7 @@ fn webrequest_takes_over_an_exchange_devtools_reported_first() {
     assert_eq!(report.exchanges.len(), 1, "one request, one exchange");
     assert_eq!(report.exchanges[0].source, "webrequest");
     assert_eq!(report.exchanges[0].resource_type.as_deref(), Some("xhr"), "DevTools' facts stay");
+    assert_eq!(report.exchanges[0].initiator_script.as_ref().map(|s| s.line), Some(42), "the calling script too");
     assert!(chromium_line(&report, 0).starts_with("Access to XMLHttpRequest at"));
 }
 

@@ -100,6 +100,22 @@ impl HarEntry {
     }
 }
 
+/// The script and line that made a request, as DevTools' Initiator column shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptLine {
+    pub url: String,
+    /// One-based, as DevTools prints it (HAR's `lineNumber` is zero-based).
+    pub line: u32,
+}
+
+impl DevtoolsView {
+    /// The calling script, when DevTools recorded one (not for a request the parser or a
+    /// redirect made, whose initiator has no line).
+    pub fn script_line(&self) -> Option<ScriptLine> {
+        Some(ScriptLine { url: self.initiator_url.clone()?, line: self.initiator_line? + 1 })
+    }
+}
+
 fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
     let method = headers::get(request_headers, "access-control-request-method");
     let mut names = headers::get(request_headers, "access-control-request-headers")

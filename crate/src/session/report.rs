@@ -11,6 +11,7 @@ use crate::replay::{replay, Replay};
 use crate::verdict::Verdict;
 
 use super::assemble::MatchVia;
+use super::har::ScriptLine;
 use super::preflight_cost::{CostFinding, Finding, PreflightStat};
 use super::{Record, TabState};
 
@@ -44,6 +45,9 @@ pub struct ExchangeReport {
     /// The actual response's status; `null` when none came back (see `preflight.status`).
     pub status: Option<u16>,
     pub initiator: Option<String>,
+    /// The script and line that made the request, when DevTools recorded it (HAR `_initiator`).
+    #[serde(default)]
+    pub initiator_script: Option<ScriptLine>,
     /// DevTools' `fetch` or `xhr` when DevTools recorded the request, else webRequest's type.
     #[serde(rename = "type")]
     pub resource_type: Option<String>,
@@ -159,6 +163,7 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         failed,
         status: response.map(|r| r.status),
         initiator: flight.initiator.clone().or_else(|| Some(record.page_origin.clone())),
+        initiator_script: flight.devtools.as_ref().and_then(|d| d.script_line()),
         resource_type: flight.devtools.as_ref().and_then(|d| d.resource_type.clone()).or_else(|| flight.resource_type.clone()),
         source: if flight.devtools_only { "devtools" } else { "webrequest" }.to_owned(),
         truncated: flight.truncated || record.preflights.iter().flatten().any(|p| p.truncated),
@@ -225,6 +230,9 @@ pub fn redacted(mut out: Report) -> Report {
             }
         }
         e.url = secrets.mask_url(&e.url);
+        if let Some(script) = &mut e.initiator_script {
+            script.url = secrets.mask_url(&script.url);
+        }
     }
     for stat in &mut out.preflight_stats {
         stat.url = secrets.mask_url(&stat.url);

@@ -2,6 +2,7 @@
 // this tab, and a setting to record every tab in the background. Shown only once the background reports
 // `recording: {tab, every_tab}`; its answers to `record` and `settings` carry the same object.
 import { $, toast } from './dom.js';
+import { onShortcut } from './shortcuts.js';
 import { settings, state } from './state.js';
 import { send } from './transport.js';
 
@@ -43,10 +44,6 @@ const toggle = () => change({ type: 'record', value: !state.recording?.tab });
 export function initRecording() {
   $('record').addEventListener('click', toggle);
   $('record-every-tab').addEventListener('change', (e) => change({ type: 'settings', record_every_tab: e.target.checked }));
-  document.addEventListener('keydown', (e) => {
-    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'e' || !state.recording) return;
-    e.preventDefault();
-    toggle();
-  });
+  onShortcut('e', () => { if (state.recording) toggle(); });
   renderRecording();
 }

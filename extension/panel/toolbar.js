@@ -1,9 +1,10 @@
-// The toolbar (views, filter, search, preserve log, clear, export), the status line and the banner area (the
-// engine's preflight-cache banner, the background's capture notice).
+// The toolbar (views, search, the Failed only toggle and type chips, keep log, clear with Ctrl+L, export), the status
+// line and the banner area (the engine's preflight-cache banner, the background's capture notice).
 import { renderCost } from './cost.js';
 import { $, download, el, fill, toast } from './dom.js';
 import { applyFilter, scheduleRows, scrollToTop } from './list.js';
 import { renderRecording } from './record.js';
+import { onShortcut } from './shortcuts.js';
 import { settings, state } from './state.js';
 import { send } from './transport.js';
 
@@ -80,7 +81,16 @@ export async function exportReport(format, ids) {
 /** Wires the toolbar; `rerender()` redraws everything from the state, `refresh()` asks for a new report. */
 export function initToolbar({ rerender, refresh }) {
   for (const b of document.querySelectorAll('.view')) b.addEventListener('click', () => setView(b.dataset.view));
-  $('filter').addEventListener('change', (e) => { state.filter = e.target.value; applyFilter(); rerender(); });
+  $('failed-only').addEventListener('change', (e) => { state.filter = e.target.checked ? 'failed' : 'all'; applyFilter(); rerender(); });
+  const chips = [...document.querySelectorAll('.chip')];
+  for (const chip of chips) {
+    chip.addEventListener('click', () => {
+      state.types = chip.dataset.types;
+      for (const c of chips) c.setAttribute('aria-pressed', String(c === chip));
+      applyFilter();
+      rerender();
+    });
+  }
   let searchTimer = null;
   $('search').addEventListener('input', (e) => {
     clearTimeout(searchTimer);
@@ -96,6 +106,7 @@ export function initToolbar({ rerender, refresh }) {
     state.selectedId = null;
     await refresh();
   });
+  onShortcut('l', () => $('clear').click());
   $('export-json').addEventListener('click', () => exportReport('json', null));
   $('export-md').addEventListener('click', () => exportReport('markdown', null));
 }

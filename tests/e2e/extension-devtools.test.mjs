@@ -70,13 +70,13 @@ describe('extension: DevTools panel', { skip }, () => {
     // A real click on the pf404 row: the panel iframe's rect in the DevTools page + the row's rect in the panel.
     const frame = await evalUntil(dt, deepRectExpr('iframe[src*="/extension/panel.html"]'), { what: 'the panel iframe' });
     const row = await evalUntil(panel, `(() => {
-      const r = [...document.querySelectorAll('#viewport .row:not([hidden])')].find((e) => e.querySelector('.c-url').textContent.includes('/dt/pf404/'));
-      if (!r) return null; const b = r.querySelector('.c-url').getBoundingClientRect(); return { x: b.x, y: b.y, width: Math.min(b.width, 200), height: b.height };
+      const r = [...document.querySelectorAll('#viewport .row:not([hidden])')].find((e) => e.querySelector('.c-name').title.includes('/dt/pf404/'));
+      if (!r) return null; const b = r.querySelector('.c-name').getBoundingClientRect(); return { x: b.x, y: b.y, width: Math.min(b.width, 200), height: b.height };
     })()`, { what: 'the pf404 row' });
     await clickAt(dt, { x: frame.x + row.x, y: frame.y + row.y, width: row.width, height: row.height });
     let selected = await evalUntil(panel, `!document.getElementById('detail').hidden && window.__corsLens.state().selectedId`, { timeout: 2000 }).catch(() => null);
     if (!selected) {
-      await panel.eval(`[...document.querySelectorAll('#viewport .row')].find((e) => e.textContent.includes('/dt/pf404/')).click()`);
+      await panel.eval(`[...document.querySelectorAll('#viewport .row')].find((e) => e.querySelector('.c-name').title.includes('/dt/pf404/')).click()`);
       selected = await evalUntil(panel, `window.__corsLens.state().selectedId`);
     }
     const detail = await evalUntil(panel, `document.getElementById('console-line')?.textContent`, { what: 'the console line in the detail' });

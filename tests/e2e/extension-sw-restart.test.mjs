@@ -68,7 +68,7 @@ describe('extension: service worker restart', { skip }, () => {
     await panel.waitForFunction(() => window.__corsLens.state().total >= 3);
     const shown = await panel.evaluate(() => window.__corsLens.state());
     assert.equal(shown.shown, 3);
-    const urls = await panel.$$eval('#viewport .row:not([hidden]) .c-url', (els) => els.map((e) => e.textContent));
+    const urls = await panel.$$eval('#viewport .row:not([hidden]) .c-name', (els) => els.map((e) => e.title));
     for (const p of ['/sw/missing/', '/sw/pf404/', '/sw/method/']) assert.ok(urls.some((x) => x.includes(p)), `${p} listed`);
 
     // Capture continues in the new worker.

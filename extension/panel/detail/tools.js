@@ -1,19 +1,10 @@
 // The detail's tools: copy the preflight or the request as curl (the engine's `replay`, from the redacted
 // exchange), send a live preflight, and "Verify with Chrome" (the optional debugger permission).
 import { copyText, el, fill, toast } from '../dom.js';
+import { curl } from '../requestText.js';
 import { state } from '../state.js';
 import { api, send } from '../transport.js';
 import { kvTable } from './headers.js';
-
-function shellQuote(s) { return `'${String(s).replace(/'/g, "'\\''")}'`; }
-
-function curl({ method, url, headers }) {
-  const parts = ['curl', '-i'];
-  if (method !== 'GET') parts.push('-X', shellQuote(method));
-  parts.push(shellQuote(url));
-  for (const [k, v] of headers || []) parts.push('-H', shellQuote(`${k}: ${v}`));
-  return parts.join(' ');
-}
 
 function copyCurl(x, which) {
   const request = x.replay?.[which === 'preflight' ? 'preflight' : 'actual'];

@@ -84,35 +84,39 @@ pub fn event_bytes(event: &Event) -> usize {
         + event.redirect_url.as_ref().map_or(0, String::len)
 }
 
-/// What can be evicted, oldest first.
+/// What can be evicted.
 enum Item {
     InFlight(String),
     Preflight(i64, String),
-    Record(i64),
+    /// A tab's exchange, by record id.
+    Record(i64, String),
 }
 
-/// Evicts the oldest in-flight requests, finished preflights and records (in arrival order, across
-/// tabs) until the session's estimated size is at most `limit` bytes. Returns how many exchanges
-/// (records) went; each is counted in its tab's `evicted`.
+/// Evicts in-flight requests, finished preflights and exchanges, oldest first across tabs, until
+/// the session's estimated size is at most `limit` bytes; failed exchanges (often the root cause the
+/// user is looking for) go only when nothing else is left. Returns how many exchanges went; each is
+/// counted in its tab's `evicted` (unless it was the extension's own).
 pub fn enforce(session: &mut Session, limit: usize) -> usize {
-    let mut items: Vec<(u64, usize, Item)> = Vec::new();
+    // Sorted by (is a failure, arrival order).
+    let mut items: Vec<((bool, u64), usize, Item)> = Vec::new();
     for (id, flight) in session.flights.iter() {
-        items.push((flight.seq, flight_bytes(flight), Item::InFlight(id.clone())));
+        items.push(((false, flight.seq), flight_bytes(flight), Item::InFlight(id.clone())));
     }
     for (tab_id, tab) in session.tabs.iter() {
         for (id, pf) in tab.preflights.iter() {
-            items.push((pf.seq, flight_bytes(pf), Item::Preflight(*tab_id, id.clone())));
+            items.push(((false, pf.seq), flight_bytes(pf), Item::Preflight(*tab_id, id.clone())));
         }
         for record in &tab.records {
             let bytes = flight_bytes(&record.flight) + record.preflights.iter().flatten().map(flight_bytes).sum::<usize>();
-            items.push((record.flight.seq, bytes, Item::Record(*tab_id)));
+            let failure = record.failed() && !record.own;
+            items.push(((failure, record.flight.seq), bytes, Item::Record(*tab_id, record.id.clone())));
         }
     }
     let mut total: usize = items.iter().map(|(_, bytes, _)| bytes).sum();
     if total <= limit {
         return 0;
     }
-    items.sort_unstable_by_key(|(seq, _, _)| *seq);
+    items.sort_unstable_by_key(|(order, _, _)| *order);
     let mut evicted = 0;
     for (_, bytes, item) in items {
         if total <= limit {
@@ -128,9 +132,8 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
                     tab.preflights.remove(&id);
                 }
             }
-            // Records are oldest first within a tab, and items are in arrival order: the front one.
-            Item::Record(tab_id) => {
-                if session.tabs.get_mut(&tab_id).is_some_and(|tab| tab.evict_oldest()) {
+            Item::Record(tab_id, id) => {
+                if session.tabs.get_mut(&tab_id).is_some_and(|tab| tab.evict(&id)) {
                     evicted += 1;
                 }
             }

@@ -11,6 +11,7 @@ pub mod bounds;
 pub mod event;
 pub mod har;
 pub mod matching;
+pub mod own;
 pub mod preflight_cost;
 pub mod report;
 pub mod sorted_map;
@@ -21,7 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::check::check;
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, Outcome};
 use crate::verdict::{Stage, Verdict};
 
 pub use assemble::{Flight, MatchVia, Role};
@@ -92,11 +93,20 @@ pub struct Record {
     /// The preflight matched to each hop, as captured.
     pub preflights: Vec<Option<Flight>>,
     pub page_origin: String,
+    /// The extension sent it ("Verify with Chrome", own.rs): kept so that DevTools' copy of it is
+    /// recognised, but never reported, exported or counted as the page's.
+    #[serde(default)]
+    pub own: bool,
     #[serde(skip)]
     pub built: Built,
 }
 
 impl Record {
+    /// The browser reported an error, or the verdict blocks it (the report's `failed`).
+    pub fn failed(&self) -> bool {
+        self.flight.outcome == Outcome::Failed || self.built.verdict.as_ref().is_some_and(|v| !v.allowed)
+    }
+
     /// Builds the exchange and runs the engine. Returns, per matched finished preflight (by hop),
     /// whether it succeeded according to the verdict.
     fn rebuild(&mut self) -> Vec<(usize, bool)> {
@@ -123,8 +133,16 @@ impl Record {
     }
 }
 
-/// Tells the preflight counts which of a record's preflights succeeded.
+/// Tells the preflight counts which of a record's preflights succeeded; the extension's own
+/// request's preflights are taken out of them instead.
 fn record_outcomes(cost: &mut preflight_cost::PreflightCost, record: &Record, outcomes: Vec<(usize, bool)>) {
+    if record.own {
+        for pf in record.preflights.iter().flatten() {
+            let origin = assemble::page_origin(pf, None).unwrap_or_else(|| "null".to_owned());
+            cost.forget(pf, &origin);
+        }
+        return;
+    }
     for (hop, ok) in outcomes {
         if let Some(Some(pf)) = record.preflights.get(hop) {
             let origin = assemble::page_origin(pf, None).unwrap_or_else(|| "null".to_owned());
@@ -138,6 +156,12 @@ pub struct TabState {
     /// Oldest first.
     pub records: VecDeque<Record>,
     pub evicted: u64,
+    /// Of `evicted`, the failures (evicted only when no success was left).
+    #[serde(default)]
+    pub evicted_failures: u64,
+    /// Requests the extension is about to have this tab send (own.rs).
+    #[serde(default)]
+    pub own_expected: Vec<own::OwnRequest>,
     /// Finished preflight OPTIONS, matched or waiting for their request.
     pub preflights: SortedMap<String, Flight>,
     pub cost: preflight_cost::PreflightCost,
@@ -183,22 +207,42 @@ impl TabState {
         self.touch();
     }
 
-    /// A finished request, checked: kept, the oldest beyond `limit` evicted.
+    /// A finished request, checked: kept, others evicted beyond `limit` (`next_to_evict`).
     fn keep_record(&mut self, record: Record, outcomes: Vec<(usize, bool)>, limit: usize) {
         record_outcomes(&mut self.cost, &record, outcomes);
         self.records.push_back(record);
         while self.records.len() > limit {
-            self.evict_oldest();
+            self.evict_next();
         }
         self.touch();
     }
 
-    /// Drops the oldest exchange, counted in `evicted`; false when there was none.
-    fn evict_oldest(&mut self) -> bool {
-        if self.records.pop_front().is_none() {
-            return false;
+    /// Which exchange goes first when a bound is reached, as `(rank, index)`: the extension's own
+    /// (rank 0), then the oldest success (1), and a failure (2), often the root cause the user is
+    /// looking for, only when nothing else is left.
+    fn next_to_evict(&self) -> Option<(u8, usize)> {
+        let rank = |r: &Record| if r.own { 0 } else if r.failed() { 2 } else { 1 };
+        self.records.iter().enumerate().map(|(i, r)| (rank(r), i)).min()
+    }
+
+    /// Evicts the exchange `next_to_evict` names; false when there was none.
+    fn evict_next(&mut self) -> bool {
+        self.next_to_evict().is_some_and(|(_, index)| self.evict_at(index))
+    }
+
+    /// Evicts the exchange with record id `id`; false when there is none.
+    fn evict(&mut self, id: &str) -> bool {
+        self.records.iter().position(|r| r.id == id).is_some_and(|index| self.evict_at(index))
+    }
+
+    /// Drops the exchange at `index`, counted in `evicted` (and `evicted_failures`) unless it was
+    /// the extension's own; false when there was none.
+    fn evict_at(&mut self, index: usize) -> bool {
+        let Some(record) = self.records.remove(index) else { return false };
+        if !record.own {
+            self.evicted += 1;
+            self.evicted_failures += u64::from(record.failed());
         }
-        self.evicted += 1;
         self.touch();
         true
     }
@@ -214,6 +258,8 @@ impl TabState {
         self.cleared_at = now;
         self.records.clear();
         self.evicted = 0;
+        self.evicted_failures = 0;
+        self.own_expected.clear();
         self.preflights.clear();
         self.cost = Default::default();
         self.touch();
@@ -344,6 +390,16 @@ impl Session {
         har::ingest_har(self, tab_id, entry)?;
         let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
+    }
+
+    /// The extension is about to have tab `tab_id` send `method url` itself ("Verify with Chrome"),
+    /// at `now` (ms since the epoch): that request and its preflight are not the page's (own.rs).
+    pub fn expect_own_request(&mut self, tab_id: i64, method: &str, url: &str, now: f64) {
+        if tab_id < 0 {
+            return;
+        }
+        let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
+        own::expect(&mut tab.own_expected, method, url, now);
     }
 
     /// The report for one tab (newest exchange first).
@@ -480,25 +536,28 @@ impl Session {
             return;
         };
         self.next_record += 1;
-        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, built: Built::default() };
+        let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
+        let own = own::claim(&mut tab.own_expected, &flight);
+        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, own, built: Built::default() };
         let outcomes = record.rebuild();
-        let limit = self.config.max_exchanges_per_tab;
-        self.tabs.get_or_insert_with(tab_id, TabState::default).keep_record(record, outcomes, limit);
+        tab.keep_record(record, outcomes, self.config.max_exchanges_per_tab);
         self.bound_total();
     }
 
-    /// Evicts the oldest exchanges across all tabs beyond `max_exchanges_total`.
+    /// Evicts exchanges across all tabs beyond `max_exchanges_total`, each tab's next one
+    /// (`TabState::next_to_evict`) by rank, then age.
     fn bound_total(&mut self) {
         let mut total: usize = self.tabs.values().map(|t| t.records.len()).sum();
         while total > self.config.max_exchanges_total {
-            let oldest = self
+            let next = self
                 .tabs
                 .iter()
-                .filter_map(|(id, t)| t.records.front().map(|r| (record_number(&r.id), *id)))
-                .min()
-                .map(|(_, id)| id);
-            let Some(tab) = oldest.and_then(|id| self.tabs.get_mut(&id)) else { break };
-            tab.evict_oldest();
+                .filter_map(|(id, t)| t.next_to_evict().map(|(rank, i)| (rank, record_number(&t.records[i].id), *id, i)))
+                .min();
+            let Some((_, _, tab_id, index)) = next else { break };
+            if let Some(tab) = self.tabs.get_mut(&tab_id) {
+                tab.evict_at(index);
+            }
             total -= 1;
         }
     }

@@ -213,6 +213,19 @@ impl PreflightCost {
         }
     }
 
+    /// Takes preflight `pf` out of the counts (it was the extension's own, own.rs).
+    pub fn forget(&mut self, pf: &Flight, page_origin: &str) {
+        let id = Self::id_of(&Self::key_of(pf, page_origin));
+        let Some(stats) = self.keys.get_mut(&id) else { return };
+        let Some(index) = stats.observations.iter().rposition(|o| o.request_id == pf.request_id) else { return };
+        let gone = stats.observations.remove(index);
+        stats.count = stats.count.saturating_sub(1);
+        stats.total_ms = (stats.total_ms - (gone.ended - gone.began).max(0.0)).max(0.0);
+        if stats.count == 0 {
+            self.keys.remove(&id);
+        }
+    }
+
     /// The report rows: most OPTIONS first.
     pub fn stats(&self) -> Vec<PreflightStat> {
         // Every OPTIONS start per (origin, URL), to tell a bypassed cache from an entry that a

@@ -22,6 +22,9 @@ pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, Step, StepState};
 pub struct Report {
     pub tab_id: i64,
     pub evicted: u64,
+    /// Of `evicted`, the failed exchanges: failures are evicted only when no success is left.
+    #[serde(default)]
+    pub evicted_failures: u64,
     /// Newest first.
     pub exchanges: Vec<ExchangeReport>,
     pub preflight_stats: Vec<PreflightStat>,
@@ -153,7 +156,7 @@ fn exchange_report(record: &Record) -> ExchangeReport {
             })
         });
     let response = built.exchange.as_ref().and_then(|e| e.response.as_ref());
-    let failed = flight.outcome == Outcome::Failed || verdict.as_ref().is_some_and(|v| !v.allowed);
+    let failed = record.failed();
     let mut report = ExchangeReport {
         id: record.id.clone(),
         url: flight.hops[0].url.clone(),
@@ -187,6 +190,7 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
         return Report {
             tab_id,
             evicted: 0,
+            evicted_failures: 0,
             exchanges: Vec::new(),
             preflight_stats: Vec::new(),
             findings: Vec::new(),
@@ -198,13 +202,14 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
         .records
         .iter()
         .rev()
-        .filter(|r| ids.is_none_or(|ids| ids.contains(&r.id)))
+        .filter(|r| !r.own && ids.is_none_or(|ids| ids.contains(&r.id)))
         .map(exchange_report)
         .collect();
     let preflight_stats = tab.cost.stats();
     Report {
         tab_id,
         evicted: tab.evicted,
+        evicted_failures: tab.evicted_failures,
         exchanges,
         banner: view::cost_banner(&preflight_stats),
         preflight_stats,
@@ -377,6 +382,7 @@ mod tests {
         Report {
             tab_id: 1,
             evicted: 0,
+            evicted_failures: 0,
             exchanges: vec![exchange],
             preflight_stats: Vec::new(),
             findings: Vec::new(),

@@ -182,6 +182,13 @@ impl WasmSession {
         to_js(&result)
     }
 
+    /// "Verify with Chrome" is about to have tab `tab_id` send `method url` (at `now`, ms since the
+    /// epoch): that request and its preflight are the extension's, not the page's.
+    pub fn expect_own_request(&mut self, tab_id: f64, method: &str, url: &str, now: f64) -> Result<(), JsError> {
+        self.inner.expect_own_request(tab(tab_id)?, method, url, now);
+        Ok(())
+    }
+
     /// The tab's report (docs/session-api.md) as a plain object, redacted: what the panel shows.
     pub fn report(&self, tab_id: f64) -> Result<JsValue, JsError> {
         to_js(&self.inner.redacted_report(tab(tab_id)?, None))

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { clickAt, connectCdp, deepRectExpr, evalUntil } from './lib/cdp.mjs';
+import { clickAt, connectCdp, deepRectExpr, evalUntil, openCorsPanel } from './lib/cdp.mjs';
 import { ARTIFACTS, exchangesFor, launchExtension, missingBuild, openApp, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
 import { startServerProcess } from './lib/server-process.mjs';
 
@@ -48,19 +48,7 @@ describe('extension: DevTools panel', { skip }, () => {
     await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (x) => x.url.includes('/dt/') && x.verdict).length === 2, { what: 'two failures' });
 
     // The DevTools window that inspects the app tab: the one whose devtools_page we found.
-    const dtT = await cdp.waitForTarget((t) => t.type === 'page' && t.url.startsWith('devtools://') && (t.url.includes('devtools_app') || t.url.includes('inspector')));
-    const dt = await cdp.attach(dtT.targetId);
-    await dt.send('Page.enable');
-    const tabSel = `[id="tab-chrome-extension://${ext.extensionId}CORS"]`;
-    const rect = await evalUntil(dt, deepRectExpr(tabSel), { what: 'the CORS tab header' });
-    await clickAt(dt, rect);
-    let panelT = await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.includes('/extension/panel.html'), { timeout: 5000 }).catch(() => null);
-    if (!panelT) {
-      // Fallback (DevTools internals, version-fragile): show the panel programmatically.
-      await dt.eval(`import('devtools://devtools/bundled/ui/legacy/legacy.js').then((UI) => UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${ext.extensionId}CORS'))`);
-      panelT = await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.includes('/extension/panel.html'));
-    }
-    const panel = await cdp.attach(panelT.targetId);
+    const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
     await evalUntil(panel, `document.body.dataset.ready === '1' && window.__corsLens.state().shown >= 2`, { what: 'the panel listing two failures' });
     const st = await panel.eval('window.__corsLens.state()');
     assert.equal(st.inDevtools, true);

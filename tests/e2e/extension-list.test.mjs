@@ -2,12 +2,14 @@
 // Name/Domain/Status ("CORS error", the real network failure) columns, sorting, rows appended at the bottom that
 // keep the selection, auto-scroll only at the bottom, keyboard-only use (search box → list → detail → context
 // menu → Copy as cURL), the Network filter syntax, the empty states, Ctrl+L, and an accessibility tree in which
-// every control has a name.
+// every control has a name. Inside real DevTools: DevTools' type word and the Initiator link to Sources.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
+import { clickAt, connectCdp, deepRectExpr, evalUntil, openCorsPanel } from './lib/cdp.mjs';
+import { exchangesFor, launchExtension, missingBuild, openApp, startRecordedApp, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
+import { startServerProcess } from './lib/server-process.mjs';
 
 const skip = missingBuild() || false;
 
@@ -167,11 +169,16 @@ describe('extension: the request list', { skip }, () => {
       await frame();
       const followed = v.scrollTop + v.clientHeight >= v.scrollHeight - 1;
       const bottomRow = [...v.querySelectorAll('.row:not([hidden])')].sort((a, b) => b.dataset.index - a.dataset.index)[0].dataset.id;
-      return { startsAtBottom, keptMiddle, followed, bottomRow };
+      window.__corsLens.load({ ...window.__corsLens.report(), evicted: 1500 });
+      await frame();
+      const evicted = document.getElementById('evicted');
+      return { startsAtBottom, keptMiddle, followed, bottomRow, evicted: evicted.hidden ? null : evicted.textContent };
     });
     await panel.evaluate(() => window.__corsLens.refresh());
     await panel.waitForFunction(() => window.__corsLens.state().total === 7);
-    assert.deepEqual(r, { startsAtBottom: true, keptMiddle: 1000, followed: true, bottomRow: 's301' });
+    assert.deepEqual(r, { startsAtBottom: true, keptMiddle: 1000, followed: true, bottomRow: 's301',
+      evicted: '1500 older requests dropped to stay within the per-tab limit' });
+    assert.equal(await panel.$eval('#evicted', (e) => e.hidden), true, 'nothing evicted in the real report');
   });
 
   it('works from the keyboard: search box → list, arrows, Home/End, Enter, Escape, menu → Copy as cURL', async () => {
@@ -244,6 +251,19 @@ describe('extension: the request list', { skip }, () => {
     await panel.waitForFunction((line) => window.__corsLens.state().lastCopied === line, x.verdict.console.chromium);
   });
 
+  it("the menu's Copy fix copies the fix for the server picked in the detail", async () => {
+    const id = await idOf('/pf404');
+    await panel.click(`#row-${id}`);
+    await panel.waitForSelector('#framework');
+    await panel.selectOption('#framework', 'nginx');
+    await panel.waitForFunction(() => /add_header/.test(document.querySelector('.fix-code')?.textContent || ''));
+    const fix = await panel.$eval('.fix-code', (e) => e.textContent);
+    await panel.keyboard.press('Escape');
+    await panel.click(`#row-${id}`, { button: 'right' });
+    await panel.click('#row-menu >> text=Copy fix');
+    await panel.waitForFunction((f) => window.__corsLens.state().lastCopied === f, fix);
+  });
+
   it('filters with the Network syntax: status-code:, method:, domain: with wildcards, - to negate, words', async () => {
     const ids = {};
     for (const p of ['/pf404', '/missing', '/method', '/refused', '/late']) ids[p] = await idOf(p);
@@ -261,6 +281,12 @@ describe('extension: the request list', { skip }, () => {
     assert.equal(await emptyText(), 'Nothing matches the filter.');
     await search('');
     assert.equal((await state()).shown, 5);
+    await panel.click('.chip >> text=Other');
+    await panel.waitForFunction(() => window.__corsLens.state().shown === 0);
+    assert.equal(await panel.$eval('.chip[aria-pressed="true"]', (c) => c.textContent), 'Other');
+    await panel.click('.chip >> text=Fetch/XHR');
+    await panel.waitForFunction(() => window.__corsLens.state().shown === 5);
+    await panel.click('.chip >> text=All');
   });
 
   it('every control has a name in the accessibility tree; tabs are linked to their panels', async () => {
@@ -291,5 +317,53 @@ describe('extension: the request list', { skip }, () => {
     await panel.keyboard.press('Control+l');
     await panel.waitForFunction(() => window.__corsLens.state().total === 0);
     assert.match(await emptyText(), /^Nothing recorded yet/);
+  });
+});
+
+describe('extension: the request list inside DevTools', { skip }, () => {
+  let server;
+  let ext;
+  let cdp;
+
+  before(async () => {
+    server = await startServerProcess();
+    ext = await launchExtension({ devtools: true, windowSize: '1400,900' });
+    cdp = await connectCdp(ext.cdpPort);
+  });
+
+  after(async () => {
+    if (cdp) await cdp.close().catch(() => {});
+    if (ext) await ext.close();
+    if (server) await server.stop();
+  });
+
+  it("shows DevTools' type and the calling script, whose link opens Sources", async () => {
+    const app = await openApp(ext.ctx, server.app);
+    const dtp = await cdp.attach((await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.endsWith('/extension/devtools.html'))).targetId);
+    const tabId = await evalUntil(dtp, 'chrome.devtools.inspectedWindow.tabId');
+    const send = (msg) => ext.sw.evaluate((m) => self.__corsLens.handle(m), { tabId, ...msg });
+    await waitForCaptureReady(app, send, server.api);
+    const url = u(server.api, `/list-dt/${Date.now().toString(36)}/pf404`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
+    await app.run({ method: 'PUT', headers: [['X-Test', '1']], url });
+    const x = await waitFor(async () => exchangesFor(await send({ type: 'export' }), (e) => e.url === url && e.initiator_script)[0], { what: 'the request with its initiator' });
+
+    const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
+    const cells = await evalUntil(panel, `(() => {
+      const r = document.getElementById(${JSON.stringify(`row-${x.id}`)});
+      if (!r) return null;
+      const a = r.querySelector('.c-initiator a.initiator');
+      return { type: r.querySelector('.c-type').textContent, status: r.querySelector('.c-status').textContent, link: a?.textContent, title: r.querySelector('.c-initiator').title };
+    })()`, { what: 'the row' });
+    assert.equal(cells.type, 'fetch', "DevTools' own word");
+    assert.equal(cells.status, 'CORS error');
+    assert.equal(cells.link, `${new URL(server.app).host}/:${x.initiator_script.line}`, 'the page script and its line');
+    assert.equal(cells.title, `${x.initiator_script.url}:${x.initiator_script.line}`);
+
+    const sourcesShown = deepRectExpr('[id="tab-sources"][aria-selected="true"]');
+    assert.equal(await dt.eval(sourcesShown), null, 'the CORS panel is shown, not Sources');
+    const frame = await evalUntil(dt, deepRectExpr('iframe[src*="/extension/panel.html"]'), { what: 'the panel iframe' });
+    const link = await panel.eval(`(() => { const b = document.querySelector(${JSON.stringify(`#row-${x.id} a.initiator`)}).getBoundingClientRect(); return { x: b.x, y: b.y, width: b.width, height: b.height }; })()`);
+    await clickAt(dt, { ...link, x: frame.x + link.x, y: frame.y + link.y });
+    await evalUntil(dt, sourcesShown, { what: 'the Sources panel shown' });
   });
 });

@@ -111,3 +111,23 @@ export function deepRectExpr(selector) {
     return r.width && r.height ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
   })()`;
 }
+
+/**
+ * In the DevTools window of the inspected tab, clicks the extension's "CORS" tab as a user would (falling back to
+ * DevTools internals, version-fragile, when the click does not show it). Resolves to { dt, panel }: sessions attached
+ * to the DevTools page and to the panel's iframe.
+ */
+export async function openCorsPanel(cdp, extensionId) {
+  const dtT = await cdp.waitForTarget((t) => t.type === 'page' && t.url.startsWith('devtools://') && (t.url.includes('devtools_app') || t.url.includes('inspector')));
+  const dt = await cdp.attach(dtT.targetId);
+  await dt.send('Page.enable');
+  const rect = await evalUntil(dt, deepRectExpr(`[id="tab-chrome-extension://${extensionId}CORS"]`), { what: 'the CORS tab header' });
+  await clickAt(dt, rect);
+  const isPanel = (t) => t.type === 'iframe' && t.url.includes('/extension/panel.html');
+  let panelT = await cdp.waitForTarget(isPanel, { timeout: 5000 }).catch(() => null);
+  if (!panelT) {
+    await dt.eval(`import('devtools://devtools/bundled/ui/legacy/legacy.js').then((UI) => UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${extensionId}CORS'))`);
+    panelT = await cdp.waitForTarget(isPanel);
+  }
+  return { dt, panel: await cdp.attach(panelT.targetId) };
+}

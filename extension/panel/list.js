@@ -99,9 +99,12 @@ function renderEmpty(n) {
 
 function renderEvicted() {
   const evicted = state.report?.evicted || 0;
+  const failures = state.report?.evicted_failures || 0;
   const box = $('evicted');
   box.hidden = !evicted;
-  box.textContent = evicted ? `${evicted} older request${evicted === 1 ? '' : 's'} dropped to stay within the per-tab limit` : '';
+  box.textContent = evicted
+    ? `${evicted} older request${evicted === 1 ? '' : 's'} dropped to stay within the per-tab limit${failures ? ` (${failures} of them failed)` : ''}`
+    : '';
 }
 
 export function renderRows() {

@@ -2,13 +2,14 @@
 // Name/Domain/Status ("CORS error", the real network failure) columns, sorting, rows appended at the bottom that
 // keep the selection, auto-scroll only at the bottom, keyboard-only use (search box → list → detail → context
 // menu → Copy as cURL), the Network filter syntax, the empty states, Ctrl+L, and an accessibility tree in which
-// every control has a name. Inside real DevTools: DevTools' type word and the Initiator link to Sources.
+// every control has a name (screenshot: tests/artifacts/panel-list.png). Inside real DevTools: DevTools' type word and the Initiator link to Sources.
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { clickAt, connectCdp, deepRectExpr, evalUntil, openCorsPanel } from './lib/cdp.mjs';
-import { exchangesFor, launchExtension, missingBuild, openApp, startRecordedApp, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
+import { ARTIFACTS, exchangesFor, launchExtension, missingBuild, openApp, startRecordedApp, u, waitFor, waitForCaptureReady } from './lib/extension.mjs';
 import { startServerProcess } from './lib/server-process.mjs';
 
 const skip = missingBuild() || false;
@@ -101,6 +102,7 @@ describe('extension: the request list', { skip }, () => {
     assert.equal(r[2].method, 'DELETE');
     assert.match(r[3].status, /^\(failed\) net::ERR_CONNECTION_REFUSED$/);
     assert.equal(r[3].domain, new URL(url.refused).host);
+    await panel.screenshot({ path: path.join(ARTIFACTS, 'panel-list.png') });
   });
 
   it('sorts by a clicked header (aria-sort), then back to time order', async () => {
@@ -169,7 +171,7 @@ describe('extension: the request list', { skip }, () => {
       await frame();
       const followed = v.scrollTop + v.clientHeight >= v.scrollHeight - 1;
       const bottomRow = [...v.querySelectorAll('.row:not([hidden])')].sort((a, b) => b.dataset.index - a.dataset.index)[0].dataset.id;
-      window.__corsLens.load({ ...window.__corsLens.report(), evicted: 1500 });
+      window.__corsLens.load({ ...window.__corsLens.report(), evicted: 1500, evicted_failures: 2 });
       await frame();
       const evicted = document.getElementById('evicted');
       return { startsAtBottom, keptMiddle, followed, bottomRow, evicted: evicted.hidden ? null : evicted.textContent };
@@ -177,7 +179,7 @@ describe('extension: the request list', { skip }, () => {
     await panel.evaluate(() => window.__corsLens.refresh());
     await panel.waitForFunction(() => window.__corsLens.state().total === 7);
     assert.deepEqual(r, { startsAtBottom: true, keptMiddle: 1000, followed: true, bottomRow: 's301',
-      evicted: '1500 older requests dropped to stay within the per-tab limit' });
+      evicted: '1500 older requests dropped to stay within the per-tab limit (2 of them failed)' });
     assert.equal(await panel.$eval('#evicted', (e) => e.hidden), true, 'nothing evicted in the real report');
   });
 
@@ -345,7 +347,7 @@ describe('extension: the request list inside DevTools', { skip }, () => {
     await waitForCaptureReady(app, send, server.api);
     const url = u(server.api, `/list-dt/${Date.now().toString(36)}/pf404`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
     await app.run({ method: 'PUT', headers: [['X-Test', '1']], url });
-    const x = await waitFor(async () => exchangesFor(await send({ type: 'export' }), (e) => e.url === url && e.initiator_script)[0], { what: 'the request with its initiator' });
+    const x = await waitFor(async () => exchangesFor(await send({ type: 'export' }), (e) => e.url === url && e.initiator_script)[0], { timeout: 20000, what: 'the request with its initiator' });
 
     const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
     const cells = await evalUntil(panel, `(() => {

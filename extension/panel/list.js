@@ -55,8 +55,6 @@ export function scheduleRows() {
 
 export const renderedRows = () => viewport.querySelectorAll('.row:not([hidden])').length;
 
-export function scrollToTop() { viewport.scrollTop = 0; }
-
 function makeRow() {
   const cells = COLUMNS.map((c) => el('span', { class: `c-${c.id}` }));
   const row = el('div', { class: 'row', role: 'option' }, cells);
@@ -159,7 +157,7 @@ function moveTo(j) {
   if (!x) return;
   scrollIntoView(state.items.indexOf(x));
   if (state.selectedId) choose(x.id);
-  else { state.cursorId = x.id; }
+  else state.cursorId = x.id;
   renderRows();
 }
 

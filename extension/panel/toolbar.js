@@ -2,7 +2,7 @@
 // line and the banner area (the engine's preflight-cache banner, the background's capture notice).
 import { renderCost } from './cost.js';
 import { $, download, el, fill, toast } from './dom.js';
-import { applyFilter, scheduleRows, scrollToTop } from './list.js';
+import { applyFilter, scheduleRows } from './list.js';
 import { renderRecording } from './record.js';
 import { onShortcut } from './shortcuts.js';
 import { settings, state } from './state.js';
@@ -94,7 +94,7 @@ export function initToolbar({ rerender, refresh }) {
   let searchTimer = null;
   $('search').addEventListener('input', (e) => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => { state.search = e.target.value; applyFilter(); scrollToTop(); rerender(); }, 80);
+    searchTimer = setTimeout(() => { state.search = e.target.value; applyFilter(); rerender(); }, 80);
   });
   $('preserve').addEventListener('change', async (e) => {
     settings.clicks++;

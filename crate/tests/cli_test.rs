@@ -42,7 +42,7 @@ fn the_classic_preflight_404_explains_and_fixes() {
     assert!(text.contains("OPTIONS /api/submit"), "{text}");
     assert!(text.contains("404 Not Found"));
     assert!(text.contains("Access-Control-Request-Headers: authorization,content-type"));
-    assert!(text.contains("origin: \"https://app.example.com\""));
+    assert!(text.contains("origin: [\"https://app.example.com\"]"), "{text}");
     assert!(!text.contains("eyJhbGciOiJIUzI1NiJ9"), "the Authorization value is redacted");
 }
 

@@ -7,8 +7,8 @@ pub(crate) const ACTIX: Framework =
     Framework { id: "actix", name: "Actix Web (actix-cors)", verified_live: true, language: "rust", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
-    let mut calls = vec![format!(".allowed_origin({origin})")];
+    // One call per origin: actix-cors echoes the request's origin when it is one of them.
+    let mut calls: Vec<String> = plan.origins.iter().map(|o| format!(".allowed_origin({})", quoted(o))).collect();
     if !plan.methods.is_empty() {
         calls.push(format!(".allowed_methods({})", quoted_list(&plan.methods)));
     }

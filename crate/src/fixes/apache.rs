@@ -1,6 +1,8 @@
 //! Apache httpd: mod_headers `Header always set` and a mod_rewrite rule that answers OPTIONS with
 //! 204. In server context (a `<VirtualHost>`), mod_rewrite runs in the translate-name phase, before
 //! any access, authentication or authorization hook, so the preflight never reaches `Require`.
+//! With several origins, `SetEnvIf` on a regex of the literal origins copies the matching Origin
+//! into an environment variable that `Header ... env=` sends back.
 
 // Nothing is dropped: `%` is doubled, and no other token character means anything in a quoted
 // argument.
@@ -11,13 +13,18 @@ pub(crate) const APACHE: Framework =
     Framework { id: "apache", name: "Apache httpd (mod_headers + mod_rewrite)", verified_live: true, language: "apache", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.as_deref().unwrap_or("null");
     let set = |name: &str, value: &str| format!("Header always set {name} {}", quote::apache(value));
-    let mut lines = vec![
-        "# CORS (a2enmod headers rewrite). `always` also covers 401/403/5xx answers.".to_owned(),
-        set("Access-Control-Allow-Origin", origin),
-        format!("Header always merge Vary {}", quote::apache("Origin")),
-    ];
+    let mut lines = vec!["# CORS (a2enmod headers rewrite setenvif). `always` also covers 401/403/5xx answers.".to_owned()];
+    if let [origin] = &plan.origins[..] {
+        lines.push(set("Access-Control-Allow-Origin", origin));
+    } else {
+        lines.extend([
+            "# Echo the request's Origin when it is one of these (never a list in one header).".to_owned(),
+            format!("SetEnvIf Origin {} CORS_ORIGIN=$0", quote::origin_regex(&plan.origins)),
+            "Header always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN".to_owned(),
+        ]);
+    }
+    lines.push(format!("Header always merge Vary {}", quote::apache("Origin")));
     if plan.credentials {
         lines.push(set("Access-Control-Allow-Credentials", "true"));
     }
@@ -62,15 +69,47 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, outside_literals, sample_plan};
+    use super::super::quote::testing::{
+        assert_contained, hostile_origins_plan, hostile_plan, outside_literals, sample_plan, two_origin_plan,
+    };
     use super::*;
+
+    #[test]
+    fn several_origins_echo_the_one_that_matches() {
+        let r = render(&two_origin_plan());
+        assert!(
+            r.snippet.starts_with(
+                r#"# CORS (a2enmod headers rewrite setenvif). `always` also covers 401/403/5xx answers.
+# Echo the request's Origin when it is one of these (never a list in one header).
+SetEnvIf Origin "^(https://app\.example\.com|https://admin\.example:8443)$" CORS_ORIGIN=$0
+Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+Header always merge Vary "Origin"
+Header always set Access-Control-Allow-Credentials "true"
+"#
+            ),
+            "{}",
+            r.snippet
+        );
+    }
+
+    #[test]
+    fn hostile_origins_stay_inside_the_regex() {
+        let r = render(&hostile_origins_plan());
+        assert_contained(&r.snippet, '"');
+        let line = r.snippet.lines().find(|l| l.starts_with("SetEnvIf")).unwrap();
+        assert!(line.ends_with(")$\" CORS_ORIGIN=$0"), "{line}");
+        // The only format specifier is the snippet's own %{CORS_ORIGIN}e.
+        let outside = outside_literals(&r.snippet, '"');
+        assert_eq!(outside.matches('%').count(), 1, "only %{{REQUEST_METHOD}}");
+        assert_eq!(r.snippet.matches("%{").count() - r.snippet.matches("%%{").count(), 2, "{}", r.snippet);
+    }
 
     #[test]
     fn snapshot() {
         let r = render(&sample_plan());
         assert_eq!(
             r.snippet,
-            r#"# CORS (a2enmod headers rewrite). `always` also covers 401/403/5xx answers.
+            r#"# CORS (a2enmod headers rewrite setenvif). `always` also covers 401/403/5xx answers.
 Header always set Access-Control-Allow-Origin "https://app.example.com"
 Header always merge Vary "Origin"
 Header always set Access-Control-Allow-Credentials "true"

@@ -4,9 +4,11 @@
 //! snapshot-tested only.
 //!
 //! REST static values are written `'value'` inside a YAML string, and have no escape for `'`
-//! (a token character): such values are left out with a note.
+//! (a token character): such values are left out with a note. A static value cannot echo one of
+//! several origins, so with more than one the mock's mapping template sets the header for a listed
+//! Origin (`$context.responseOverride`).
 
-use super::quote::{dropped_note, split_writable};
+use super::quote::{self, dropped_note, split_writable};
 use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const HTTP_API: Framework =
@@ -21,8 +23,7 @@ pub(crate) const REST_API: Framework = Framework {
 };
 
 fn render_http(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.clone().unwrap_or_else(|| "null".to_owned());
-    let mut fields = vec![format!("  \"AllowOrigins\": {}", quoted_list(&[origin]))];
+    let mut fields = vec![format!("  \"AllowOrigins\": {}", quoted_list(&plan.origins))];
     if !plan.methods.is_empty() {
         fields.push(format!("  \"AllowMethods\": {}", quoted_list(&plan.methods)));
     }
@@ -60,10 +61,31 @@ fn static_value(value: &str) -> String {
 
 fn render_rest(plan: &FixPlan) -> Rendered {
     let no_quote = |v: &str| !v.contains('\'');
-    let origin = plan.origin.clone().unwrap_or_else(|| "null".to_owned());
     let (methods, dropped_methods) = split_writable(&plan.methods, no_quote);
     let (headers, dropped_headers) = split_writable(&plan.headers, no_quote);
-    let mut params: Vec<(&str, String)> = vec![("Access-Control-Allow-Origin", origin), ("Vary", "Origin".to_owned())];
+    let mut params: Vec<(&str, String)> = Vec::new();
+    let mut declared = vec!["Access-Control-Allow-Origin"];
+    // Mapping-template lines after `application/json: |`, when the origin is echoed.
+    let mut template = Vec::new();
+    let mut dropped_origins = Vec::new();
+    if let [origin] = &plan.origins[..] {
+        params.push(("Access-Control-Allow-Origin", origin.clone()));
+        declared.clear();
+    } else {
+        // VTL single-quoted strings do not interpolate; a value that could end one is left out.
+        let (origins, dropped) = split_writable(&plan.origins, |v| no_quote(v) && !v.contains('"') && quote::printable(v) == v);
+        dropped_origins = dropped;
+        if !origins.is_empty() {
+            let tests: Vec<String> = origins.iter().map(|o| format!("$origin == '{o}'")).collect();
+            template = vec![
+                "#set($origin = $input.params('Origin'))".to_owned(),
+                format!("#if({})", tests.join(" || ")),
+                "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)".to_owned(),
+                "#end".to_owned(),
+            ];
+        }
+    }
+    params.push(("Vary", "Origin".to_owned()));
     if plan.credentials {
         params.push(("Access-Control-Allow-Credentials", "true".to_owned()));
     }
@@ -74,13 +96,13 @@ fn render_rest(plan: &FixPlan) -> Rendered {
         params.push(("Access-Control-Allow-Headers", headers.join(",")));
     }
     params.push(("Access-Control-Max-Age", plan.max_age.to_string()));
-    let declared: Vec<String> =
-        params.iter().map(|(name, _)| format!("            {name}: {{schema: {{type: string}}}}")).collect();
+    declared.extend(params.iter().map(|(name, _)| *name));
+    let declared: Vec<String> = declared.iter().map(|name| format!("            {name}: {{schema: {{type: string}}}}")).collect();
     let mapped: Vec<String> = params
         .iter()
         .map(|(name, value)| format!("              method.response.header.{name}: {}", static_value(value)))
         .collect();
-    let snippet = format!(
+    let mut snippet = format!(
         "paths:\n\
          \x20 {}:\n\
          \x20   options:\n\
@@ -103,6 +125,12 @@ fn render_rest(plan: &FixPlan) -> Rendered {
         declared.join("\n"),
         mapped.join("\n")
     );
+    if !template.is_empty() {
+        snippet.push_str("            responseTemplates:\n              application/json: |\n");
+        for line in &template {
+            snippet.push_str(&format!("                {line}\n"));
+        }
+    }
     let mut notes = vec![
         "The OPTIONS method needs no authorizer (security: [] / authorizationType NONE): preflights carry no credentials."
             .to_owned(),
@@ -115,6 +143,7 @@ fn render_rest(plan: &FixPlan) -> Rendered {
             .to_owned(),
     ];
     let why = "API Gateway static values cannot hold a single quote";
+    notes.extend(dropped_note("origin", &dropped_origins, "a mapping template string cannot hold it"));
     notes.extend(dropped_note("method", &dropped_methods, why));
     notes.extend(dropped_note("request header", &dropped_headers, why));
     if !plan.expose_headers.is_empty() {
@@ -132,8 +161,40 @@ fn render_rest(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, sample_plan};
+    use super::super::quote::testing::{assert_contained, hostile_origins_plan, hostile_plan, sample_plan, two_origin_plan};
     use super::*;
+
+    #[test]
+    fn rest_api_echoes_one_of_several_origins_from_its_mapping_template() {
+        let r = render_rest(&two_origin_plan());
+        assert!(r.snippet.contains("            Access-Control-Allow-Origin: {schema: {type: string}}\n            Vary: {schema: {type: string}}\n"));
+        assert!(!r.snippet.contains("method.response.header.Access-Control-Allow-Origin"), "no static origin: {}", r.snippet);
+        assert!(
+            r.snippet.ends_with(
+                r#"              method.response.header.Access-Control-Max-Age: "'7200'"
+            responseTemplates:
+              application/json: |
+                #set($origin = $input.params('Origin'))
+                #if($origin == 'https://app.example.com' || $origin == 'https://admin.example:8443')
+                #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)
+                #end
+"#
+            ),
+            "{}",
+            r.snippet
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_http(&two_origin_plan()).snippet).unwrap();
+        assert_eq!(json["AllowOrigins"], serde_json::json!(["https://app.example.com", "https://admin.example:8443"]));
+    }
+
+    #[test]
+    fn hostile_origins_are_left_out_of_the_mapping_template() {
+        let r = render_rest(&hostile_origins_plan());
+        assert_contained(&r.snippet, '"');
+        // Both hostile origins hold a quote: no template at all, and a note naming them.
+        assert!(!r.snippet.contains("responseTemplates"), "{}", r.snippet);
+        assert!(r.notes.iter().any(|n| n.starts_with("Left out origin ") && n.contains("mapping template")), "{:?}", r.notes);
+    }
 
     #[test]
     fn snapshot_http_api() {

@@ -12,8 +12,7 @@ fn args(values: &[String]) -> String {
 }
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
-    let mut calls = vec![format!(".WithOrigins({origin})")];
+    let mut calls = vec![format!(".WithOrigins({})", args(&plan.origins))];
     if !plan.methods.is_empty() {
         calls.push(format!(".WithMethods({})", args(&plan.methods)));
     }

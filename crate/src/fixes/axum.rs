@@ -27,7 +27,8 @@ fn header_names(names: &[String]) -> String {
 }
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
+    // A list, even of one: CorsLayer then echoes the request's origin when it is listed.
+    let origins: Vec<String> = plan.origins.iter().map(|o| format!("HeaderValue::from_static({})", quoted(o))).collect();
     let uses_names = !plan.headers.is_empty() || !plan.expose_headers.is_empty();
     let mut http_imports = Vec::new();
     if uses_names {
@@ -37,7 +38,7 @@ fn render(plan: &FixPlan) -> Rendered {
     if !plan.methods.is_empty() {
         http_imports.push("Method");
     }
-    let mut calls = vec![format!(".allow_origin(AllowOrigin::exact(HeaderValue::from_static({origin})))")];
+    let mut calls = vec![format!(".allow_origin(AllowOrigin::list([{}]))", origins.join(", "))];
     if !plan.methods.is_empty() {
         let methods: Vec<String> = plan.methods.iter().map(|m| method(m)).collect();
         calls.push(format!(".allow_methods([{}])", methods.join(", ")));
@@ -102,7 +103,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 // Allows PUT with Content-Type, X-Api-Key from https://app.example.com (HeaderName::from_static takes lower case).
 fn cors() -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(AllowOrigin::exact(HeaderValue::from_static("https://app.example.com")))
+        .allow_origin(AllowOrigin::list([HeaderValue::from_static("https://app.example.com")]))
         .allow_methods([Method::PUT])
         .allow_headers([HeaderName::from_static("content-type"), HeaderName::from_static("x-api-key")])
         .allow_credentials(true)

@@ -2,6 +2,8 @@
 //! Caddy orders directives itself: `header` runs before every handler, and a `respond` with a named
 //! matcher keeps its place among the other `respond` lines, so the preflight is answered before a
 //! `respond`-based check or the route. `basicauth` and `forward_auth` run before `respond`, though.
+//! With several origins, a named matcher lists them (one `header Origin` line each, which Caddy ORs)
+//! and only a matching request gets its own Origin back.
 
 use super::quote;
 use super::{FixPlan, Framework, Rendered};
@@ -10,14 +12,21 @@ pub(crate) const CADDY: Framework =
     Framework { id: "caddy", name: "Caddy (Caddyfile header + respond)", verified_live: true, language: "caddyfile", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.as_deref().unwrap_or("null");
     let field = |name: &str, value: &str| format!("\t{name} {}", quote::caddy(value));
-    let mut lines = vec![
-        "@cors_preflight method OPTIONS".to_owned(),
-        "header {".to_owned(),
-        field("Access-Control-Allow-Origin", origin),
-        field("+Vary", "Origin"),
-    ];
+    let mut lines = vec!["@cors_preflight method OPTIONS".to_owned()];
+    let mut fields = Vec::new();
+    if let [origin] = &plan.origins[..] {
+        fields.push(field("Access-Control-Allow-Origin", origin));
+    } else {
+        lines.push("# Echo the request's Origin when it is one of these (never a list in one header).".to_owned());
+        lines.push("@cors_origin {".to_owned());
+        lines.extend(plan.origins.iter().map(|o| format!("\theader Origin {}", quote::caddy(o))));
+        lines.push("}".to_owned());
+        lines.push("header @cors_origin Access-Control-Allow-Origin \"{http.request.header.Origin}\"".to_owned());
+    }
+    lines.push("header {".to_owned());
+    lines.extend(fields);
+    lines.push(field("+Vary", "Origin"));
     if plan.credentials {
         lines.push(field("Access-Control-Allow-Credentials", "true"));
     }
@@ -57,8 +66,40 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, outside_literals, sample_plan};
+    use super::super::quote::testing::{
+        assert_contained, hostile_origins_plan, hostile_plan, outside_literals, sample_plan, two_origin_plan,
+    };
     use super::*;
+
+    #[test]
+    fn several_origins_echo_the_one_that_matches() {
+        let r = render(&two_origin_plan());
+        assert!(
+            r.snippet.starts_with(
+                "@cors_preflight method OPTIONS\n\
+                 # Echo the request's Origin when it is one of these (never a list in one header).\n\
+                 @cors_origin {\n\
+                 \theader Origin \"https://app.example.com\"\n\
+                 \theader Origin \"https://admin.example:8443\"\n\
+                 }\n\
+                 header @cors_origin Access-Control-Allow-Origin \"{http.request.header.Origin}\"\n\
+                 header {\n\
+                 \t+Vary \"Origin\"\n\
+                 \tAccess-Control-Allow-Credentials \"true\"\n"
+            ),
+            "{}",
+            r.snippet
+        );
+    }
+
+    #[test]
+    fn hostile_origins_stay_inside_strings() {
+        let r = render(&hostile_origins_plan());
+        assert_contained(&r.snippet, '"');
+        // Braces: the matcher's and the header block's pairs, and the one placeholder.
+        assert_eq!(r.snippet.matches('{').count(), 3, "{}", r.snippet);
+        assert_eq!(outside_literals(&r.snippet, '"').matches('}').count(), 2);
+    }
 
     #[test]
     fn snapshot() {

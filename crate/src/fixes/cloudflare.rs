@@ -1,16 +1,16 @@
 //! Cloudflare Workers (module syntax): answer OPTIONS preflights at the top of `fetch`, before the
-//! existing handler (and its auth) runs, and add the CORS headers to every other response. Not
-//! runnable here: snapshot-tested only.
+//! existing handler (and its auth) runs, and add the CORS headers to every other response. The
+//! Worker echoes the request's Origin when it is listed, so one template serves one origin or
+//! several. Not runnable here: snapshot-tested only.
 
-use super::{quoted, FixPlan, Framework, Rendered};
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const CLOUDFLARE: Framework =
     Framework { id: "cloudflare", name: "Cloudflare Workers", verified_live: false, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
     let entry = |name: &str, value: String| format!("  {}: {value},", quoted(name));
-    let mut cors = vec![entry("Access-Control-Allow-Origin", origin)];
+    let mut cors = Vec::new();
     if plan.credentials {
         cors.push(entry("Access-Control-Allow-Credentials", quoted("true")));
     }
@@ -26,14 +26,24 @@ fn render(plan: &FixPlan) -> Rendered {
     }
     preflight.push(entry("Access-Control-Max-Age", quoted(&plan.max_age.to_string())));
     preflight.push(entry("Vary", quoted("Origin")));
+    let object = |entries: &[String]| if entries.is_empty() { "{}".to_owned() } else { format!("{{\n{}\n}}", entries.join("\n")) };
     let snippet = format!(
-        "const CORS_HEADERS = {{\n{}\n}};\n\
+        "const ALLOWED_ORIGINS = {};\n\
+         const CORS_HEADERS = {};\n\
          const PREFLIGHT_HEADERS = {{\n{}\n}};\n\
          \n\
-         function withCors(response) {{\n\
+         // Echo the request's Origin when it is listed (never a list in one header).\n\
+         function allowOrigin(request, headers) {{\n\
+         \x20 const origin = request.headers.get(\"Origin\");\n\
+         \x20 if (ALLOWED_ORIGINS.includes(origin)) headers.set(\"Access-Control-Allow-Origin\", origin);\n\
+         \x20 return headers;\n\
+         }}\n\
+         \n\
+         function withCors(request, response) {{\n\
          \x20 const r = new Response(response.body, response); // a copy with mutable headers\n\
          \x20 for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);\n\
          \x20 r.headers.append(\"Vary\", \"Origin\");\n\
+         \x20 allowOrigin(request, r.headers);\n\
          \x20 return r;\n\
          }}\n\
          \n\
@@ -41,12 +51,13 @@ fn render(plan: &FixPlan) -> Rendered {
          \x20 async fetch(request, env, ctx) {{\n\
          \x20   // Preflights carry no credentials: answer them before any auth check.\n\
          \x20   if (request.method === \"OPTIONS\" && request.headers.has(\"Access-Control-Request-Method\")) {{\n\
-         \x20     return new Response(null, {{ status: 204, headers: PREFLIGHT_HEADERS }});\n\
+         \x20     return new Response(null, {{ status: 204, headers: allowOrigin(request, new Headers(PREFLIGHT_HEADERS)) }});\n\
          \x20   }}\n\
-         \x20   return withCors(await handleRequest(request, env, ctx));\n\
+         \x20   return withCors(request, await handleRequest(request, env, ctx));\n\
          \x20 }},\n\
          }};\n",
-        cors.join("\n"),
+        quoted_list(&plan.origins),
+        object(&cors),
         preflight.join("\n")
     );
     let notes = vec![
@@ -64,16 +75,22 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, sample_plan};
+    use super::super::quote::testing::{assert_contained, hostile_plan, minimal_plan, sample_plan};
     use super::*;
+
+    #[test]
+    fn nothing_but_the_origin_leaves_an_empty_object() {
+        let r = render(&minimal_plan("GET"));
+        assert!(r.snippet.contains("const CORS_HEADERS = {};\n"), "{}", r.snippet);
+    }
 
     #[test]
     fn snapshot() {
         let r = render(&sample_plan());
         assert_eq!(
             r.snippet,
-            r#"const CORS_HEADERS = {
-  "Access-Control-Allow-Origin": "https://app.example.com",
+            r#"const ALLOWED_ORIGINS = ["https://app.example.com"];
+const CORS_HEADERS = {
   "Access-Control-Allow-Credentials": "true",
   "Access-Control-Expose-Headers": "X-Request-Id",
 };
@@ -85,10 +102,18 @@ const PREFLIGHT_HEADERS = {
   "Vary": "Origin",
 };
 
-function withCors(response) {
+// Echo the request's Origin when it is listed (never a list in one header).
+function allowOrigin(request, headers) {
+  const origin = request.headers.get("Origin");
+  if (ALLOWED_ORIGINS.includes(origin)) headers.set("Access-Control-Allow-Origin", origin);
+  return headers;
+}
+
+function withCors(request, response) {
   const r = new Response(response.body, response); // a copy with mutable headers
   for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);
   r.headers.append("Vary", "Origin");
+  allowOrigin(request, r.headers);
   return r;
 }
 
@@ -96,9 +121,9 @@ export default {
   async fetch(request, env, ctx) {
     // Preflights carry no credentials: answer them before any auth check.
     if (request.method === "OPTIONS" && request.headers.has("Access-Control-Request-Method")) {
-      return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
+      return new Response(null, { status: 204, headers: allowOrigin(request, new Headers(PREFLIGHT_HEADERS)) });
     }
-    return withCors(await handleRequest(request, env, ctx));
+    return withCors(request, await handleRequest(request, env, ctx));
   },
 };
 "#

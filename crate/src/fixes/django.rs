@@ -2,7 +2,7 @@
 //! sits above every middleware that can return a response (authentication, CommonMiddleware), so
 //! the snippet moves it to the top of `MIDDLEWARE` whatever the settings had before.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const DJANGO: Framework =
     Framework { id: "django", name: "Django (django-cors-headers)", verified_live: true, language: "python", render };
@@ -10,13 +10,12 @@ pub(crate) const DJANGO: Framework =
 const MIDDLEWARE: &str = "corsheaders.middleware.CorsMiddleware";
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.as_deref().map_or_else(|| quoted("null"), quoted);
     let mut lines = vec![
         "# CORS (django-cors-headers): its middleware goes first, so preflights are answered before any".to_owned(),
         "# authentication middleware sees them (preflights never carry credentials).".to_owned(),
         "INSTALLED_APPS = [app for app in INSTALLED_APPS if app != \"corsheaders\"] + [\"corsheaders\"]".to_owned(),
         format!("MIDDLEWARE = [\"{MIDDLEWARE}\"] + [m for m in MIDDLEWARE if m != \"{MIDDLEWARE}\"]"),
-        format!("CORS_ALLOWED_ORIGINS = [{origin}]"),
+        format!("CORS_ALLOWED_ORIGINS = {}", quoted_list(&plan.origins)),
         format!("CORS_ALLOW_METHODS = {}", quoted_list(&plan.methods)),
         format!("CORS_ALLOW_HEADERS = {}", quoted_list(&plan.headers)),
     ];
@@ -77,7 +76,7 @@ mod tests {
     #[test]
     fn opaque_origin() {
         let mut p = plan();
-        p.origin = None;
+        p.origins = vec!["null".to_owned()];
         assert!(render(&p).snippet.contains("CORS_ALLOWED_ORIGINS = [\"null\"]\n"));
     }
 }

@@ -1,7 +1,7 @@
 //! Express with the `cors` package. Express 4 and 5 differ in how a catch-all OPTIONS route is
 //! written (`'*'` vs `'/{*splat}'`, path-to-regexp 8).
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const EXPRESS4: Framework =
     Framework { id: "express", name: "Express 4 (cors package)", verified_live: true, language: "javascript", render: render4 };
@@ -18,9 +18,8 @@ fn render5(plan: &FixPlan) -> Rendered {
 }
 
 fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
-    let origin = plan.origin.as_deref().map_or_else(|| "'null'".to_owned(), quoted);
     let mut options = vec![
-        format!("  origin: {origin},"),
+        format!("  origin: {},", quoted_list(&plan.origins)),
         format!("  methods: {},", quoted_list(&plan.methods)),
         format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
     ];
@@ -40,7 +39,7 @@ fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
         options.join("\n")
     );
     let notes = vec![
-        "The cors package echoes the allowed origin and adds Vary: Origin.".to_owned(),
+        "With an array, the cors package echoes the request's origin when it is listed and adds Vary: Origin.".to_owned(),
     ];
     Rendered {
         placement: "Right after `const app = express();`, before any authentication middleware and routes.".to_owned(),

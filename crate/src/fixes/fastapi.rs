@@ -2,7 +2,7 @@
 //! order of addition: the middleware added last runs first. So CORS is added after every other
 //! middleware, to answer preflights before any authentication middleware sees them.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const FASTAPI: Framework = Framework {
     id: "fastapi",
@@ -13,10 +13,9 @@ pub(crate) const FASTAPI: Framework = Framework {
 };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.as_deref().map_or_else(|| quoted("null"), quoted);
     let mut args = vec![
         "    CORSMiddleware,".to_owned(),
-        format!("    allow_origins=[{origin}],"),
+        format!("    allow_origins={},", quoted_list(&plan.origins)),
         format!("    allow_methods={},", quoted_list(&plan.methods)),
         format!("    allow_headers={},", quoted_list(&plan.headers)),
     ];
@@ -86,7 +85,7 @@ mod tests {
     #[test]
     fn opaque_origin() {
         let mut p = plan();
-        p.origin = None;
+        p.origins = vec!["null".to_owned()];
         assert!(render(&p).snippet.contains("    allow_origins=[\"null\"],\n"));
     }
 }

@@ -2,15 +2,14 @@
 //! it must be registered before any authentication hook: Fastify runs hooks in the order they are
 //! added.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const FASTIFY: Framework =
     Framework { id: "fastify", name: "Fastify (@fastify/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.as_deref().map_or_else(|| quoted("null"), quoted);
     let mut options = vec![
-        format!("  origin: {origin},"),
+        format!("  origin: {},", quoted_list(&plan.origins)),
         format!("  methods: {},", quoted_list(&plan.methods)),
         format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
     ];
@@ -30,7 +29,7 @@ fn render(plan: &FixPlan) -> Rendered {
     );
     let notes = vec![
         "In an ES module, write `import cors from '@fastify/cors'` instead of the require line.".to_owned(),
-        "With a single origin string the plugin always sends that origin; to allow several, pass an array and it echoes the matching one with Vary: Origin.".to_owned(),
+        "With an array the plugin echoes the request's origin when it is listed, and adds Vary: Origin (a single string would be sent to every origin).".to_owned(),
     ];
     Rendered {
         placement: "Right after `const fastify = Fastify()`, before any authentication hook or plugin is added and before the routes."
@@ -54,7 +53,7 @@ mod tests {
              // Register before any authentication hook: the plugin answers preflights in its onRequest hook,\n\
              // and preflights never carry credentials.\n\
              fastify.register(cors, {\n  \
-             origin: \"https://app.example.com\",\n  \
+             origin: [\"https://app.example.com\"],\n  \
              methods: [\"PUT\"],\n  \
              allowedHeaders: [\"Content-Type\", \"X-Api-Key\"],\n  \
              credentials: true,\n  \
@@ -76,8 +75,8 @@ mod tests {
     #[test]
     fn opaque_origin() {
         let mut p = plan();
-        p.origin = None;
+        p.origins = vec!["null".to_owned()];
         let r = render(&p);
-        assert!(r.snippet.contains("  origin: \"null\",\n"));
+        assert!(r.snippet.contains("  origin: [\"null\"],\n"));
     }
 }

@@ -36,7 +36,7 @@ fn list(values: &[String], needs_re: &mut bool) -> String {
 
 fn render(plan: &FixPlan) -> Rendered {
     let mut needs_re = false;
-    let origins = list(&[plan.origin.clone().unwrap_or_else(|| "null".to_owned())], &mut needs_re);
+    let origins = list(&plan.origins, &mut needs_re);
     let allow_headers = list(&plan.headers, &mut needs_re);
     let methods: Vec<String> = plan.methods.iter().map(|m| quoted(m)).collect();
     let mut args = vec![
@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn values_flask_cors_would_read_as_regex_become_anchored_literals() {
         let mut p = plan();
-        p.origin = Some("http://[::1]:8001".to_owned());
+        p.origins = vec!["http://[::1]:8001".to_owned()];
         p.headers = vec!["X-A*".to_owned()];
         let r = render(&p);
         assert!(r.snippet.starts_with("import re\n\n"));
@@ -137,7 +137,7 @@ mod tests {
     #[test]
     fn opaque_origin() {
         let mut p = plan();
-        p.origin = None;
+        p.origins = vec!["null".to_owned()];
         assert!(render(&p).snippet.contains("    origins=[\"null\"],\n"));
     }
 }

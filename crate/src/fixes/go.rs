@@ -12,8 +12,7 @@ fn strings(values: &[String]) -> String {
 }
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
-    let mut fields: Vec<(&str, String)> = vec![("AllowedOrigins", format!("[]string{{{origin}}}"))];
+    let mut fields: Vec<(&str, String)> = vec![("AllowedOrigins", strings(&plan.origins))];
     if !plan.methods.is_empty() {
         fields.push(("AllowedMethods", strings(&plan.methods)));
     }

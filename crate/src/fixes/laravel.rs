@@ -10,7 +10,6 @@ pub(crate) const LARAVEL: Framework =
     Framework { id: "laravel", name: "Laravel (config/cors.php)", verified_live: false, language: "php", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = plan.origin.clone().unwrap_or_else(|| "null".to_owned());
     let path = match plan.path.trim_start_matches('/') {
         "" => "*".to_owned(),
         p => p.to_owned(),
@@ -30,7 +29,7 @@ fn render(plan: &FixPlan) -> Rendered {
          ];\n",
         single_quoted_list(&[path]),
         single_quoted_list(&plan.methods),
-        single_quoted_list(&[origin]),
+        single_quoted_list(&plan.origins),
         single_quoted_list(&plan.headers),
         single_quoted_list(&plan.expose_headers),
         plan.max_age,

@@ -1,7 +1,9 @@
 //! Server fixes: for a blocked exchange, the smallest correct change to each framework's standard
 //! CORS support, filled in with the observed origin, method, headers and credentials. A fix never
-//! narrows what the server allows today: the methods, request headers, exposed headers and
-//! credentials its captured answers allow are kept beside what the failing request needs.
+//! narrows what the server allows today: the origins, methods, request headers, exposed headers and
+//! credentials its captured answers allow are kept beside what the failing request needs. With more
+//! than one origin, every template makes the server echo the request's origin when it is listed
+//! (one origin per Access-Control-Allow-Origin, never a comma list) and send `Vary: Origin`.
 //!
 //! Every template renders from a validated [`FixPlan`]: values that reach a configuration file or
 //! source code have already been checked against a strict grammar (serialized origin, header-name
@@ -41,14 +43,19 @@ use crate::verdict::Verdict;
 /// Safari caps at 600 s; a higher value gains nothing in Chromium.
 pub const RECOMMENDED_MAX_AGE: u32 = 7200;
 
+/// The CORS-safelisted methods: a preflight never has to allow them.
+const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
+
 /// Most headers a plan lists; more than this is a client bug, not a CORS configuration.
 pub const MAX_PLAN_HEADERS: usize = 64;
 
 /// What the server must allow, derived from one exchange. Every field is validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixPlan {
-    /// A serialized origin (`scheme://host[:port]`), or `None` for an opaque (`null`) origin.
-    pub origin: Option<String>,
+    /// The origins to allow, never empty: the page's first, then every other one the server's captured
+    /// answers named. Each is a serialized origin (`scheme://host[:port]`), or `null` for an opaque
+    /// page (only ever first).
+    pub origins: Vec<String>,
     /// Methods to allow, upper- or mixed-case exactly as the client sends them.
     pub methods: Vec<String>,
     /// Request header names to allow, as the client wrote them.
@@ -156,12 +163,12 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
         .iter()
         .find(|f| f.id.eq_ignore_ascii_case(framework))
         .ok_or_else(|| FixError::UnknownFramework(framework.to_owned()))?;
-    let plan = plan(exchange, verdict)?;
+    let (plan, allowed) = plan_and_allowed(exchange, verdict)?;
     let rendered = (template.render)(&plan);
     let mut notes = rendered.notes;
-    notes.push(already_allowed(exchange).note());
+    notes.push(allowed.note(&plan));
     notes.push(format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age));
-    if plan.origin.is_none() {
+    if plan.origins[0] == "null" {
         notes.push("The page has an opaque origin (null): serve it from a real origin rather than allowing 'null'.".to_owned());
     }
     Ok(Fix {
@@ -178,18 +185,16 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
 /// Derives what the server must allow from what was observed, refusing values that are not what
 /// they claim to be.
 pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError> {
+    plan_and_allowed(exchange, verdict).map(|(plan, _)| plan)
+}
+
+/// The plan, and what the server allowed that it kept (for the note).
+fn plan_and_allowed(exchange: &Exchange, verdict: &Verdict) -> Result<(FixPlan, AlreadyAllowed), FixError> {
     let request = &exchange.request;
     let refuse = |why: String| Err(FixError::Refused(why));
-    let origin = match parse_serialized_origin(&request.origin) {
-        Ok(None) => None,
-        Ok(Some(origin)) if origin.scheme == "http" || origin.scheme == "https" => {
-            let serialized = origin.serialize();
-            if !is_safe_origin(&serialized) {
-                return refuse(format!("the origin '{}' has characters a serialized origin cannot have", request.origin));
-            }
-            Some(serialized)
-        }
-        Ok(Some(_)) | Err(_) => return refuse(format!("'{}' is not an http(s) origin", request.origin)),
+    let page_origin = match validated_origin(&request.origin) {
+        Ok(origin) => origin.unwrap_or_else(|| "null".to_owned()),
+        Err(why) => return refuse(why),
     };
     let method = crate::method::normalize(&request.method);
     if !is_token(method) {
@@ -211,8 +216,21 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
             headers.len()
         ));
     }
-    let allowed = already_allowed(exchange);
+    let mut allowed = already_allowed(exchange);
+    let mut origins = vec![page_origin];
+    for origin in &allowed.origins {
+        if !origins.contains(origin) {
+            origins.push(origin.clone());
+        }
+    }
     let mut methods = allowed.methods.clone();
+    // No Access-Control-Allow-Methods seen (a CORS package that refuses a method often answers without
+    // any CORS header): the methods are unknown. Browsers accept GET, HEAD and POST after any
+    // successful preflight, but a package that checks methods itself would refuse them if unlisted.
+    if methods.is_empty() {
+        methods = SAFELISTED_METHODS.map(str::to_owned).to_vec();
+        allowed.methods_unseen = true;
+    }
     if !methods.iter().any(|m| m == method) {
         methods.push(method.to_owned());
     }
@@ -221,6 +239,13 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
         if !kept_headers.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
             kept_headers.push(name);
         }
+    }
+    // Neither asked for nor named: the wire does not show which request headers the server allows
+    // (a server that mirrors Access-Control-Request-Headers says nothing when none were asked). An
+    // empty list would refuse them all, so the fix allows the one nearly every API needs, and says so.
+    if kept_headers.is_empty() {
+        kept_headers.push("Content-Type".to_owned());
+        allowed.headers_unseen = true;
     }
     let headers = kept_headers;
     let credentials = request.credentials_mode == CredentialsMode::Include
@@ -238,7 +263,23 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
         .ok()
         .filter(|p| is_plain_path(p))
         .unwrap_or_else(|| "/".to_owned());
-    Ok(FixPlan { origin, methods, headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path })
+    Ok((FixPlan { origins, methods, headers, credentials, max_age: RECOMMENDED_MAX_AGE, expose_headers, path }, allowed))
+}
+
+/// `Ok(Some(serialized))` for an http(s) origin, `Ok(None)` for `null`, else why it cannot be written.
+fn validated_origin(text: &str) -> Result<Option<String>, String> {
+    match parse_serialized_origin(text) {
+        Ok(None) => Ok(None),
+        Ok(Some(origin)) if origin.scheme == "http" || origin.scheme == "https" => {
+            let serialized = origin.serialize();
+            if is_safe_origin(&serialized) {
+                Ok(Some(serialized))
+            } else {
+                Err(format!("the origin '{text}' has characters a serialized origin cannot have"))
+            }
+        }
+        Ok(Some(_)) | Err(_) => Err(format!("'{text}' is not an http(s) origin")),
+    }
 }
 
 /// What the server's captured answers allow today (its preflight response, and its response):
@@ -247,6 +288,17 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
 struct AlreadyAllowed {
     /// Whether a preflight response was captured at all (else the methods and headers are unknown).
     seen_preflight: bool,
+    /// Origins other than the page's that an Access-Control-Allow-Origin named: the server answers
+    /// with a fixed origin, so that origin is one it allows. Validated and serialized.
+    origins: Vec<String>,
+    /// It answered `*`: any origin, but never with credentials.
+    any_origin: bool,
+    /// It answered `null`: opaque origins, which a fix leaves out (any site can make one).
+    null_origin: bool,
+    /// No request header was asked for or named, so the plan allows Content-Type on its own account.
+    headers_unseen: bool,
+    /// No allowed method was named, so the plan lists the safelisted ones on its own account.
+    methods_unseen: bool,
     methods: Vec<String>,
     headers: Vec<String>,
     exposed: Vec<String>,
@@ -265,19 +317,44 @@ fn already_allowed(exchange: &Exchange) -> AlreadyAllowed {
     let allows_credentials = |r: &crate::exchange::Response| {
         crate::headers::get(&r.headers, "access-control-allow-credentials").is_some_and(|v| v == "true")
     };
+    let page = validated_origin(&exchange.request.origin).ok().flatten();
+    let mut allowed = AlreadyAllowed::default();
+    // Every value of every Access-Control-Allow-Origin, a comma list split: a server that writes two
+    // origins there means both, though no browser accepts it that way.
+    for response in preflight.into_iter().chain(response) {
+        let Some(value) = crate::headers::get(&response.headers, "access-control-allow-origin") else { continue };
+        for item in value.split(',').map(str::trim) {
+            match item {
+                "*" => allowed.any_origin = true,
+                "null" => allowed.null_origin = true,
+                _ => {
+                    if let Ok(Some(origin)) = validated_origin(item) {
+                        if page.as_ref() != Some(&origin) && !allowed.origins.contains(&origin) {
+                            allowed.origins.push(origin);
+                        }
+                    }
+                }
+            }
+        }
+    }
     AlreadyAllowed {
         seen_preflight: preflight.is_some(),
         methods: preflight.map(|r| listed(&r.headers, "access-control-allow-methods")).unwrap_or_default(),
         headers: preflight.map(|r| listed(&r.headers, "access-control-allow-headers")).unwrap_or_default(),
         exposed: response.map(|r| listed(&r.headers, "access-control-expose-headers")).unwrap_or_default(),
         credentials: preflight.is_some_and(allows_credentials) || response.is_some_and(allows_credentials),
+        ..allowed
     }
 }
 
 impl AlreadyAllowed {
-    /// Says which of the server's values the fix keeps, or that they could not be seen.
-    fn note(&self) -> String {
+    /// Says which of the server's values the fix keeps, or that they could not be seen, and what it
+    /// does about origins the server allowed that it does not list.
+    fn note(&self, plan: &FixPlan) -> String {
         let mut kept = Vec::new();
+        if !self.origins.is_empty() {
+            kept.push(format!("origins {}", self.origins.join(", ")));
+        }
         if !self.methods.is_empty() {
             kept.push(format!("methods {}", self.methods.join(", ")));
         }
@@ -301,7 +378,31 @@ impl AlreadyAllowed {
         if !self.seen_preflight {
             note.push_str(" No preflight answer was captured: add these methods and headers to your configuration rather than replacing it.");
         }
-        note.push_str(" Other origins your server allows are not visible from this request: keep them in the list.");
+        if self.methods_unseen {
+            note.push_str(" Your server's answers do not show which methods it allows: the fix lists GET, HEAD and POST, which browsers accept after any successful preflight, beside what this request needs; add any other method your pages use.");
+        }
+        if self.headers_unseen {
+            note.push_str(" Your server's answers do not show which request headers it allows (this request asked for none): the fix allows Content-Type, which JSON requests need; add any other header your pages send.");
+        }
+        let listed = plan.origins.join(", ");
+        if self.any_origin {
+            note.push_str(&if plan.credentials {
+                format!(" Your server answered Access-Control-Allow-Origin: * (any origin, which browsers never accept with credentials): the fix allows only {listed}, with credentials; add every other site that calls this API to the list.")
+            } else {
+                format!(" Your server answered Access-Control-Allow-Origin: * (any origin): the fix names {listed} instead; if other sites call this API, add them to the list, or keep * (it never works with credentials).")
+            });
+        }
+        if self.null_origin {
+            note.push_str(" Your server also allowed the opaque origin null: the fix leaves it out, since sandboxed frames and local files of any site send null.");
+        }
+        if plan.origins.len() > 1 {
+            note.push_str(&format!(
+                " With several origins the server echoes the request's Origin when it is one of {listed}, and sends Vary: Origin."
+            ));
+        }
+        if self.origins.is_empty() && !self.any_origin && !self.null_origin {
+            note.push_str(" Other origins your server allows are not visible from this request: keep them in the list.");
+        }
         note
     }
 }
@@ -378,7 +479,9 @@ mod tests {
     fn planned(json: &str) -> (FixPlan, String) {
         let exchange: Exchange = serde_json::from_str(json).unwrap();
         let verdict = crate::check(&exchange).unwrap();
-        (plan(&exchange, &verdict).unwrap(), already_allowed(&exchange).note())
+        let (plan, allowed) = plan_and_allowed(&exchange, &verdict).unwrap();
+        let note = allowed.note(&plan);
+        (plan, note)
     }
 
     #[test]
@@ -417,6 +520,139 @@ mod tests {
         );
         assert_eq!(plan.expose_headers, ["X-Total", "x-page"]);
         assert!(note.contains("exposed headers X-Total") && note.contains("No preflight answer was captured"), "{note}");
+    }
+
+    #[test]
+    fn a_fix_keeps_the_other_origin_the_server_names() {
+        // A server that answers with a fixed https://admin.example: the page's origin is added to it.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "PUT", "url": "https://api.example.com/x", "origin": "https://app.example.com",
+                  "headers": [["Content-Type", "application/json"]]},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://ADMIN.example"],
+                    ["Access-Control-Allow-Methods", "GET, PUT"], ["Access-Control-Allow-Headers", "Content-Type"]]}},
+                "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example.com, https://other.example:8443"]]},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.origins, ["https://app.example.com", "https://admin.example", "https://other.example:8443"]);
+        assert!(note.contains("(origins https://admin.example, https://other.example:8443; methods GET, PUT;"), "{note}");
+        assert!(note.contains("echoes the request's Origin when it is one of https://app.example.com, https://admin.example, https://other.example:8443, and sends Vary: Origin"), "{note}");
+        assert!(!note.contains("Other origins your server allows"), "the server named its origins: {note}");
+    }
+
+    #[test]
+    fn wildcard_and_null_origins_are_said_not_copied() {
+        // `*` with a credentialed request: the server allowed any origin, but only without credentials.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com", "credentials_mode": "include"},
+                "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Credentials", "true"]]},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.origins, ["https://app.example.com"]);
+        assert!(note.contains("Access-Control-Allow-Origin: * (any origin, which browsers never accept with credentials): the fix allows only https://app.example.com, with credentials; add every other site"), "{note}");
+        assert!(!note.contains("Other origins your server allows"), "{note}");
+        // `*` without credentials (the request failed for a header): the note offers to keep `*`.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "PUT", "url": "https://api.example.com/x", "origin": "https://app.example.com", "headers": [["X-Api-Key", "k"]]},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "x-api-key"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.origins, ["https://app.example.com"]);
+        assert!(note.contains("the fix names https://app.example.com instead; if other sites call this API, add them to the list, or keep *"), "{note}");
+        // `null`, a URL with a path and a non-http origin are not copied; null is named in the note.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
+                "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "null"], ["Access-Control-Allow-Origin", "https://a.example/path"],
+                  ["Access-Control-Allow-Origin", "ftp://b.example"]]},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.origins, ["https://app.example.com"]);
+        assert!(note.contains("opaque origin null: the fix leaves it out"), "{note}");
+    }
+
+    #[test]
+    fn an_echoed_or_missing_origin_says_other_origins_are_not_visible() {
+        let (plan, note) = planned(
+            r#"{"request": {"method": "DELETE", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "DELETE"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"], ["Access-Control-Allow-Methods", "GET"]]}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.origins, ["https://app.example.com"]);
+        assert!(note.ends_with("Other origins your server allows are not visible from this request: keep them in the list."), "{note}");
+        // The preflight asked for no header and its answer named none: Content-Type, said in the note.
+        assert_eq!(plan.headers, ["Content-Type"]);
+        assert!(note.contains("do not show which request headers it allows (this request asked for none): the fix allows Content-Type"), "{note}");
+        assert!(!note.contains("echoes"), "{note}");
+    }
+
+    #[test]
+    fn unseen_methods_keep_the_safelisted_ones_and_say_so() {
+        // actix-cors refuses a method it does not allow with a 400 that carries no CORS header at all.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "DELETE", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "DELETE"]], "response": {"status": 400, "headers": []}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.methods, ["GET", "HEAD", "POST", "DELETE"]);
+        assert!(note.contains("do not show which methods it allows: the fix lists GET, HEAD and POST"), "{note}");
+        // Named methods are kept as they are, without the note.
+        let (plan, note) = planned(
+            r#"{"request": {"method": "DELETE", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
+                "preflight": {"request_headers": [["Access-Control-Request-Method", "DELETE"]],
+                  "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"], ["Access-Control-Allow-Methods", "PUT"]]}},
+                "outcome": "failed"}"#,
+        );
+        assert_eq!(plan.methods, ["PUT", "DELETE"]);
+        assert!(!note.contains("which methods"), "{note}");
+    }
+
+    /// Every template with two origins: the line (or lines) that list them, in its own idiom.
+    #[test]
+    fn every_template_lists_two_origins_and_never_joins_them_in_one_header() {
+        let expected: &[(&str, &str)] = &[
+            ("express", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("express5", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("fastify", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("fastapi", "    allow_origins=[\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("django", "CORS_ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"]\n"),
+            ("flask", "    origins=[\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("nginx", "if ($http_origin ~ \"^(https://app\\.example\\.com|https://admin\\.example:8443)$\") {\n    set $cors_origin $http_origin;\n}\nadd_header Access-Control-Allow-Origin $cors_origin always;\nadd_header Vary \"Origin\" always;\n"),
+            ("apache", "SetEnvIf Origin \"^(https://app\\.example\\.com|https://admin\\.example:8443)$\" CORS_ORIGIN=$0\nHeader always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN\nHeader always merge Vary \"Origin\"\n"),
+            ("caddy", "\theader Origin \"https://app.example.com\"\n\theader Origin \"https://admin.example:8443\"\n}\nheader @cors_origin Access-Control-Allow-Origin \"{http.request.header.Origin}\"\n"),
+            ("rack", "    origins 'https://app.example.com', 'https://admin.example:8443'\n"),
+            ("rails", "    origins 'https://app.example.com', 'https://admin.example:8443'\n"),
+            ("axum", ".allow_origin(AllowOrigin::list([HeaderValue::from_static(\"https://app.example.com\"), HeaderValue::from_static(\"https://admin.example:8443\")]))\n"),
+            ("actix", "        .allowed_origin(\"https://app.example.com\")\n        .allowed_origin(\"https://admin.example:8443\")\n"),
+            ("spring", "    config.setAllowedOrigins(List.of(\"https://app.example.com\", \"https://admin.example:8443\"));\n"),
+            ("aspnet", "        .WithOrigins(\"https://app.example.com\", \"https://admin.example:8443\")\n"),
+            ("go", "\tAllowedOrigins:   []string{\"https://app.example.com\", \"https://admin.example:8443\"},\n"),
+            ("laravel", "    'allowed_origins' => ['https://app.example.com', 'https://admin.example:8443'],\n"),
+            ("apigateway", "  \"AllowOrigins\": [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("apigateway-rest", "#if($origin == 'https://app.example.com' || $origin == 'https://admin.example:8443')\n"),
+            ("cloudflare", "const ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"];\n"),
+        ];
+        assert_eq!(expected.len(), FRAMEWORKS.len(), "one expectation per template");
+        for framework in FRAMEWORKS {
+            let (_, line) = expected.iter().find(|(id, _)| *id == framework.id).expect(framework.id);
+            let r = (framework.render)(&quote::testing::two_origin_plan());
+            assert!(r.snippet.contains(line), "{}:\n{}", framework.id, r.snippet);
+            // (A comment may name both, as rack's summary does.)
+            let code = r.snippet.lines().filter(|l| !l.trim_start().starts_with(['#', '/'])).collect::<Vec<_>>().join("\n");
+            assert!(!code.contains("https://app.example.com, https://admin.example:8443"), "{}: a comma list", framework.id);
+        }
+    }
+
+    /// Every template with two hostile origins: no value leaves its string literal.
+    #[test]
+    fn every_template_keeps_hostile_origin_lists_inside_strings() {
+        for framework in FRAMEWORKS {
+            let r = (framework.render)(&quote::testing::hostile_origins_plan());
+            // Ruby and PHP strings are single-quoted (double quotes would interpolate).
+            let quote = if matches!(framework.language, "ruby" | "php") { '\'' } else { '"' };
+            quote::testing::assert_contained(&r.snippet, quote);
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! nginx: `add_header ... always` in the location that serves the API, and `return 204` for
 //! OPTIONS. `return` runs in nginx's rewrite phase, before the access phase where `auth_basic`,
 //! `auth_request`, `allow`/`deny` and `limit_except` run, and before `proxy_pass`: the preflight
-//! never reaches authentication or the application.
+//! never reaches authentication or the application. With several origins, a `set` in an `if` on a
+//! regex of the literal origins picks the request's Origin; add_header sends nothing for an empty
+//! value, so other origins get no Access-Control-Allow-Origin.
 
 use super::quote::{self, dropped_note, split_writable};
 use super::{FixPlan, Framework, Rendered};
@@ -16,17 +18,29 @@ fn writable(value: &str) -> bool {
 
 fn render(plan: &FixPlan) -> Rendered {
     let mut notes = Vec::new();
-    let origin = plan.origin.as_deref().unwrap_or("null");
     let (methods, dropped_methods) = split_writable(&plan.methods, writable);
     let (headers, dropped_headers) = split_writable(&plan.headers, writable);
     let (expose, dropped_expose) = split_writable(&plan.expose_headers, writable);
 
     let add = |name: &str, value: &str| format!("add_header {name} {} always;", quote::nginx(value));
-    let mut lines = vec![
-        "# CORS: `always` also puts these headers on 401/403/5xx answers.".to_owned(),
-        add("Access-Control-Allow-Origin", origin),
-        add("Vary", "Origin"),
-    ];
+    let mut lines = vec!["# CORS: `always` also puts these headers on 401/403/5xx answers.".to_owned()];
+    let mut dropped_origins = Vec::new();
+    if let [origin] = &plan.origins[..] {
+        lines.push(add("Access-Control-Allow-Origin", origin));
+    } else {
+        // A `$` in a regex would end it early; no serialized origin has one.
+        let (origins, dropped) = split_writable(&plan.origins, writable);
+        dropped_origins = dropped;
+        lines.extend([
+            "# Echo the request's Origin when it is one of these (never a list in one header).".to_owned(),
+            "set $cors_origin \"\";".to_owned(),
+            format!("if ($http_origin ~ {}) {{", quote::origin_regex(&origins)),
+            "    set $cors_origin $http_origin;".to_owned(),
+            "}".to_owned(),
+            "add_header Access-Control-Allow-Origin $cors_origin always;".to_owned(),
+        ]);
+    }
+    lines.push(add("Vary", "Origin"));
     if plan.credentials {
         lines.push(add("Access-Control-Allow-Credentials", "true"));
     }
@@ -60,6 +74,7 @@ fn render(plan: &FixPlan) -> Rendered {
             .to_owned(),
     );
     let why = "nginx has no escape for $ in a string";
+    notes.extend(dropped_note("origin", &dropped_origins, why));
     notes.extend(dropped_note("method", &dropped_methods, why));
     notes.extend(dropped_note("request header", &dropped_headers, why));
     notes.extend(dropped_note("exposed header", &dropped_expose, why));
@@ -75,8 +90,42 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, outside_literals, sample_plan};
+    use super::super::quote::testing::{
+        assert_contained, hostile_origins_plan, hostile_plan, outside_literals, sample_plan, two_origin_plan,
+    };
     use super::*;
+
+    #[test]
+    fn several_origins_echo_the_one_that_matches() {
+        let r = render(&two_origin_plan());
+        assert!(
+            r.snippet.starts_with(
+                r#"# CORS: `always` also puts these headers on 401/403/5xx answers.
+# Echo the request's Origin when it is one of these (never a list in one header).
+set $cors_origin "";
+if ($http_origin ~ "^(https://app\.example\.com|https://admin\.example:8443)$") {
+    set $cors_origin $http_origin;
+}
+add_header Access-Control-Allow-Origin $cors_origin always;
+add_header Vary "Origin" always;
+add_header Access-Control-Allow-Credentials "true" always;
+"#
+            ),
+            "{}",
+            r.snippet
+        );
+        assert!(r.snippet.ends_with("if ($request_method = OPTIONS) {\n    return 204;\n}\n"));
+    }
+
+    #[test]
+    fn hostile_origins_stay_inside_the_regex() {
+        let r = render(&hostile_origins_plan());
+        assert_contained(&r.snippet, '"');
+        // The origin with `$` is left out and named; the other cannot end the regex or add an alternative.
+        assert!(r.notes.iter().any(|n| n.starts_with("Left out origin 'https://a.example\"")), "{:?}", r.notes);
+        let regex_line = r.snippet.lines().find(|l| l.starts_with("if ($http_origin")).unwrap();
+        assert_eq!(regex_line, r#"if ($http_origin ~ "^(https://b\.example\'\)\;pwned\(\'\"\)\+pwned\+\(\"\|pwned\)pwned)$") {"#);
+    }
 
     #[test]
     fn snapshot() {
@@ -107,7 +156,7 @@ if ($request_method = OPTIONS) {
         plan.headers.clear();
         plan.expose_headers.clear();
         plan.credentials = false;
-        plan.origin = None;
+        plan.origins = vec!["null".to_owned()];
         let r = render(&plan);
         assert!(!r.snippet.contains("Allow-Headers"));
         assert!(!r.snippet.contains("Expose-Headers"));

@@ -34,8 +34,30 @@ pub(crate) fn summary(plan: &super::FixPlan) -> String {
     if !plan.headers.is_empty() {
         text.push_str(&format!(" with {}", list(&plan.headers)));
     }
-    text.push_str(&format!(" from {}", printable(plan.origin.as_deref().unwrap_or("null"))));
+    text.push_str(&format!(" from {}", list(&plan.origins)));
     text
+}
+
+/// A double-quoted PCRE (nginx `if`, Apache `SetEnvIf`) matching exactly one of `origins`:
+/// `"^(https://a\.example|https://b\.example)$"`. Every character but letters, digits, `:`, `/`
+/// and `-` is backslash-escaped, which makes it literal in the regex and keeps a quote inside the
+/// string in both configuration languages; control characters and backslashes (which no origin
+/// has) are dropped.
+pub(crate) fn origin_regex(origins: &[String]) -> String {
+    let alternatives: Vec<String> = origins
+        .iter()
+        .map(|origin| {
+            let mut out = String::new();
+            for c in origin.chars().filter(|c| c.is_ascii_graphic() && *c != '\\') {
+                if !(c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '-')) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        })
+        .collect();
+    format!("\"^({})$\"", alternatives.join("|"))
 }
 
 /// `value` between `quote`s: the quote and backslashes are backslash-escaped, control characters
@@ -96,7 +118,7 @@ pub(crate) mod testing {
 
     pub(crate) fn sample_plan() -> FixPlan {
         FixPlan {
-            origin: Some("https://app.example.com".to_owned()),
+            origins: vec!["https://app.example.com".to_owned()],
             methods: vec!["PUT".to_owned()],
             headers: vec!["Content-Type".to_owned(), "X-Api-Key".to_owned()],
             credentials: true,
@@ -104,6 +126,12 @@ pub(crate) mod testing {
             expose_headers: vec!["X-Request-Id".to_owned()],
             path: "/api/submit".to_owned(),
         }
+    }
+
+    /// The sample plan for a server that also allows a second origin, as [`super::super::plan`]
+    /// makes it when the captured Access-Control-Allow-Origin named `https://admin.example`.
+    pub(crate) fn two_origin_plan() -> FixPlan {
+        FixPlan { origins: vec!["https://app.example.com".to_owned(), "https://admin.example:8443".to_owned()], ..sample_plan() }
     }
 
     /// The smallest plan: one method, no headers, no credentials, nothing exposed.
@@ -130,7 +158,7 @@ pub(crate) mod testing {
             .collect()
         };
         FixPlan {
-            origin: Some("https://a.example\" always; pwned \"$host'{pwned}\npwned".to_owned()),
+            origins: vec!["https://a.example\" always; pwned \"$host'{pwned}\npwned".to_owned()],
             methods: evil("PUT"),
             headers: evil("X-A"),
             credentials: true,
@@ -138,6 +166,13 @@ pub(crate) mod testing {
             expose_headers: evil("X-E"),
             path: "/a\";pwned\n".to_owned(),
         }
+    }
+
+    /// [`hostile_plan`] with a second origin: templates take their several-origin path.
+    pub(crate) fn hostile_origins_plan() -> FixPlan {
+        let mut plan = hostile_plan();
+        plan.origins.push("https://b.example'); pwned('\") + pwned + (\"|pwned)\r\npwned".to_owned());
+        plan
     }
 
     /// The text outside string literals delimited by `quote` (with backslash escapes), comment
@@ -208,6 +243,14 @@ mod tests {
         assert_eq!(single_quoted("X-#$0"), "'X-#$0'");
         assert_eq!(single_quoted("a'b\\"), "'a\\'b\\\\'");
         assert_eq!(single_quoted_list(&["a".into(), "b'".into()]), "['a', 'b\\'']");
+    }
+
+    #[test]
+    fn origin_regexes_are_literal_and_anchored() {
+        let origins = ["https://app.example.com".to_owned(), "http://[::1]:8001".to_owned()];
+        assert_eq!(origin_regex(&origins), r#""^(https://app\.example\.com|http://\[::1\]:8001)$""#);
+        // A quote stays inside the string, a `|` cannot add an alternative, a newline is dropped.
+        assert_eq!(origin_regex(&["a\"|b\n\\".to_owned()]), r#""^(a\"\|b)$""#);
     }
 
     #[test]

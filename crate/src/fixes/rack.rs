@@ -15,7 +15,8 @@ pub(crate) const RAILS: Framework =
     Framework { id: "rails", name: "Ruby on Rails (rack-cors)", verified_live: false, language: "ruby", render: render_rails };
 
 fn allow_block(plan: &FixPlan, indent: &str) -> String {
-    let origin = single_quoted(plan.origin.as_deref().unwrap_or("null"));
+    // rack-cors takes several origins as arguments and echoes the one that matches.
+    let origins = plan.origins.iter().map(|o| single_quoted(o)).collect::<Vec<_>>().join(", ");
     let methods: Vec<String> = plan
         .methods
         .iter()
@@ -39,7 +40,7 @@ fn allow_block(plan: &FixPlan, indent: &str) -> String {
     format!(
         "{indent}# Allows {} (rack-cors matches methods in lower case).\n\
          {indent}allow do\n\
-         {indent}  origins {origin}\n\
+         {indent}  origins {origins}\n\
          {indent}  resource '*',\n\
          {body}\n\
          {indent}end\n",

@@ -14,8 +14,7 @@ fn list_of(values: &[String]) -> String {
 }
 
 fn render(plan: &FixPlan) -> Rendered {
-    let origin = quoted(plan.origin.as_deref().unwrap_or("null"));
-    let mut config = vec![format!("config.setAllowedOrigins(List.of({origin}));")];
+    let mut config = vec![format!("config.setAllowedOrigins({});", list_of(&plan.origins))];
     if !plan.methods.is_empty() {
         config.push(format!("config.setAllowedMethods({});", list_of(&plan.methods)));
     }

@@ -1,6 +1,7 @@
-// The framework matrix: seven real CORS failures, each provoked on a real framework server, observed
+// The framework matrix: eight real CORS failures, each provoked on a real framework server, observed
 // in real Chromium (console line + CDP), diagnosed by the engine, fixed with the engine's snippet and
-// checked again in Chromium. One call of runCell() is one framework x failure.
+// checked again in Chromium, with the requests the broken server already allowed. One call of
+// runCell() is one framework x failure.
 //
 // What Chromium saw is always the expectation: the engine must agree with CDP's corsError and with
 // Chromium's console line byte for byte; nothing here hard-codes a console line.
@@ -13,38 +14,53 @@ import { AUTH_VALUE, freePort, WORK } from './lib.mjs';
 
 const JSON_BODY = '{"n":1}';
 const PUT_JSON = { method: 'PUT', headers: [['Content-Type', 'application/json']], body: JSON_BODY };
+const GET = { name: 'a GET', request: (url) => ({ method: 'GET', url }) };
 
 /** Seconds Chromium keeps a preflight without Max-Age; the no-max-age re-check waits longer than this. */
 export const CHROMIUM_DEFAULT_MAX_AGE_S = 5;
 export const RECHECK_AFTER_MS = 6000;
 
 /**
- * The seven failures. `request(url)` is the page-side window.run spec (url = the server's /api/submit);
+ * The eight failures. `request(url)` is the page-side window.run spec (url = the server's /api/submit);
  * `broken` says what the adapter's broken configuration must do (adapters implement it in the
  * framework's own terms); `blocked` is whether Chromium blocks the broken request.
+ * `worked`: requests the broken server already allows (each { name, request(url), from: 'app' | 'other'
+ * page origin, default app }). Each must succeed against the broken server first and again against the
+ * fixed one: a fix must not break them. Empty where nothing cross-origin could succeed before (every
+ * request of those failures needs the missing preflight answer or the missing header).
  */
 export const FAILURES = [
   { id: 'no-options-handler', blocked: true,
     broken: 'CORS headers only on the PUT route; nothing answers OPTIONS (404/405, or the framework\'s automatic OPTIONS reply without CORS headers)',
-    request: (url) => ({ ...PUT_JSON, url }) },
+    request: (url) => ({ ...PUT_JSON, url }), worked: [] },
   { id: 'options-auth', blocked: true, auth: true,
     broken: 'correct CORS configuration, but authentication runs before it and rejects the preflight with 401 (preflights never carry credentials)',
-    request: (url) => ({ method: 'PUT', headers: [['Authorization', AUTH_VALUE], ['Content-Type', 'application/json']], body: JSON_BODY, url }) },
+    request: (url) => ({ method: 'PUT', headers: [['Authorization', AUTH_VALUE], ['Content-Type', 'application/json']], body: JSON_BODY, url }),
+    worked: [] },
   { id: 'missing-acao', blocked: true,
     broken: 'no CORS support at all',
-    request: (url) => ({ method: 'GET', url }) },
+    request: (url) => ({ method: 'GET', url }), worked: [] },
   { id: 'wildcard-credentials', blocked: true,
     broken: 'Access-Control-Allow-Origin: * (with Access-Control-Allow-Credentials: true) on a credentialed request',
-    request: (url) => ({ method: 'GET', credentials: 'include', url }) },
+    request: (url) => ({ method: 'GET', credentials: 'include', url }),
+    // `*` served every origin without credentials; the fix names origins (and says so in a note), so
+    // other origins are not checked here.
+    worked: [{ name: 'a GET without credentials', request: (url) => ({ method: 'GET', credentials: 'omit', url }) }] },
   { id: 'header-not-allowed', blocked: true,
     broken: 'CORS allows only Content-Type; the page sends X-Api-Key',
-    request: (url) => ({ ...PUT_JSON, headers: [...PUT_JSON.headers, ['X-Api-Key', 'k']], url }) },
+    request: (url) => ({ ...PUT_JSON, headers: [...PUT_JSON.headers, ['X-Api-Key', 'k']], url }),
+    worked: [{ name: 'a PUT JSON without X-Api-Key', request: (url) => ({ ...PUT_JSON, url }) }, GET] },
   { id: 'method-not-allowed', blocked: true,
     broken: 'CORS allows GET, POST; the page sends DELETE',
-    request: (url) => ({ method: 'DELETE', url }) },
+    request: (url) => ({ method: 'DELETE', url }),
+    worked: [{ name: 'a POST JSON (preflighted)', request: (url) => ({ ...PUT_JSON, method: 'POST', url }) }, GET] },
   { id: 'no-max-age', blocked: false,
     broken: 'correct CORS, but no Access-Control-Max-Age: Chromium re-sends the preflight after 5 s',
-    request: (url) => ({ ...PUT_JSON, url }) },
+    request: (url) => ({ ...PUT_JSON, url }), worked: [GET] },
+  { id: 'second-origin', blocked: true, other: true,
+    broken: 'correct CORS for the other origin only: Access-Control-Allow-Origin names it, whoever asks',
+    request: (url) => ({ ...PUT_JSON, url }),
+    worked: [{ name: 'the same PUT JSON from the other origin', from: 'other', request: (url) => ({ ...PUT_JSON, url }) }] },
 ];
 
 export const FAILURE_IDS = FAILURES.map((f) => f.id);
@@ -177,6 +193,45 @@ function preflightCount(events) {
   return cdpRequests(events).preflights.length;
 }
 
+/**
+ * One request from a page on another origin of the two-origin server (a second tab of the same
+ * browser): { result, chromium_line }. The cell's CDP recording stays on its own page.
+ */
+async function runFromPage(browser, pageOrigin, spec) {
+  const page = await browser.page.context().newPage();
+  const lines = [];
+  page.on('console', (m) => { if (m.type() === 'error' && isCorsLine(m.text())) lines.push(m.text()); });
+  try {
+    await page.goto(`${pageOrigin}/`);
+    await page.waitForFunction(() => window.ready === true);
+    const result = await page.evaluate((s) => window.run(s), spec);
+    return { result, chromium_line: lines[0] ?? null };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The failure's `worked` requests against one server, each on a URL of its own (`?worked=N`) so that no
+ * preflight cached from another request answers for it. Returns [{ name, from, spec, ok, status, error,
+ * chromium_line }]; ok = the request completed with 200.
+ */
+async function runWorked({ failure, browser, baseUrl, otherOrigin }) {
+  const out = [];
+  for (const [i, w] of failure.worked.entries()) {
+    const spec = { client: 'fetch', ...w.request(`${baseUrl}/api/submit?worked=${i}`) };
+    const from = w.from ?? 'app';
+    let run;
+    if (from === 'other') run = await runFromPage(browser, otherOrigin, spec);
+    else { const obs = await browser.run(spec); run = { result: obs.result, chromium_line: corsLine(obs) }; }
+    out.push({ name: w.name, from, spec, ok: run.result.ok === true && run.result.status === 200, status: run.result.status,
+      error: run.result.error ?? null, chromium_line: run.chromium_line });
+  }
+  return out;
+}
+
+const describeRun = (r) => `${r.name} (from ${r.from}): ${r.chromium_line ?? r.error ?? `status ${r.status}`}`;
+
 /** The part of a run worth keeping in the artifact. */
 function runRecord(spec, obs) {
   return { spec, result: { ok: obs.result.ok, status: obs.result.status, error: obs.result.error ?? null },
@@ -184,13 +239,17 @@ function runRecord(spec, obs) {
 }
 
 /**
- * Run one framework x failure: broken server -> Chromium -> engine -> fix -> fixed server -> Chromium.
- * browser: a launch() from tests/e2e/lib/browser.mjs whose page is on the two-origin app origin.
- * Returns the cell record (never throws; errors are recorded in `error`).
+ * Run one framework x failure: broken server -> Chromium -> engine -> fix -> fixed server -> Chromium,
+ * then the requests that worked before, on the fixed server.
+ * browser: a launch() from tests/e2e/lib/browser.mjs whose page is on the two-origin app origin;
+ * otherOrigin: the two-origin server's other origin (it serves the same test page).
+ * Returns the cell record (never throws; errors are recorded in `error`). `kept` is true when every
+ * request the broken server allowed still succeeds with the fixed one, null when there were none.
  */
-export async function runCell({ adapter, failure, browser, bin, log = () => {} }) {
-  const cell = { framework: adapter.id, failure: failure.id, diagnosed: false, fixed: false,
-    diagnosis: null, fix: null, broken: null, fixed_run: null, recheck: null, error: null, ms: 0 };
+export async function runCell({ adapter, failure, browser, otherOrigin, bin, log = () => {} }) {
+  const cell = { framework: adapter.id, failure: failure.id, diagnosed: false, fixed: false, kept: false,
+    diagnosis: null, fix: null, broken: null, fixed_run: null, recheck: null, worked_broken: null, worked_fixed: null,
+    error: null, ms: 0 };
   const t0 = Date.now();
   const appOrigin = browser.origin;
   const cellDir = path.join(WORK, 'cells', `${adapter.id}--${failure.id}`);
@@ -202,9 +261,11 @@ export async function runCell({ adapter, failure, browser, bin, log = () => {} }
     let port = await freePort();
     let workdir = path.join(cellDir, 'broken');
     fs.mkdirSync(workdir, { recursive: true });
-    server = await adapter.start({ failure: failure.id, fixSnippet: null, port, appOrigin, workdir });
+    server = await adapter.start({ failure: failure.id, fixSnippet: null, port, appOrigin, otherOrigin, workdir });
     const spec = { client: 'fetch', ...failure.request(`${server.baseUrl}/api/submit`) };
     const obs = await browser.run(spec);
+    // What worked before must really have worked, or the "still works" check below proves nothing.
+    cell.worked_broken = await runWorked({ failure, browser, baseUrl: server.baseUrl, otherOrigin });
     await stop();
     cell.broken = runRecord(spec, obs);
     const exchange = exchangeFromCdp({ spec, origin: appOrigin, events: obs.cdp, result: obs.result });
@@ -213,6 +274,10 @@ export async function runCell({ adapter, failure, browser, bin, log = () => {} }
     if (obs.result.ok === shouldBlock) {
       throw new Error(`the broken ${adapter.id} server did not reproduce ${failure.id}: the request ${obs.result.ok ? 'succeeded' : 'was blocked'}`
         + ` (${cell.broken.chromium_line ?? 'no CORS console line'})`);
+    }
+    const notWorking = cell.worked_broken.filter((r) => !r.ok);
+    if (notWorking.length) {
+      throw new Error(`the broken ${adapter.id} server does not allow what ${failure.id} says worked before: ${notWorking.map(describeRun).join('; ')}`);
     }
 
     // 2. The engine's diagnosis.
@@ -242,7 +307,7 @@ export async function runCell({ adapter, failure, browser, bin, log = () => {} }
     port = await freePort();
     workdir = path.join(cellDir, 'fixed');
     fs.mkdirSync(workdir, { recursive: true });
-    server = await adapter.start({ failure: failure.id, fixSnippet: fix.snippet, port, appOrigin, workdir });
+    server = await adapter.start({ failure: failure.id, fixSnippet: fix.snippet, port, appOrigin, otherOrigin, workdir });
     const spec2 = { client: 'fetch', ...failure.request(`${server.baseUrl}/api/submit`) };
     const obs2 = await browser.run(spec2);
     cell.fixed_run = runRecord(spec2, obs2);
@@ -258,15 +323,20 @@ export async function runCell({ adapter, failure, browser, bin, log = () => {} }
       if (cell.fixed_run.preflights !== 1) problems.push(`the first fixed request sent ${cell.fixed_run.preflights} preflights, expected 1`);
       if (cell.recheck.preflights !== 0) problems.push(`the request repeated after ${RECHECK_AFTER_MS / 1000} s sent ${cell.recheck.preflights} new OPTIONS`);
     }
+    // 5. Nothing that worked before breaks.
+    cell.worked_fixed = await runWorked({ failure, browser, baseUrl: server.baseUrl, otherOrigin });
     await stop();
     cell.fix_problems = problems;
     cell.fixed = problems.length === 0;
+    cell.kept_problems = cell.worked_fixed.filter((r) => !r.ok).map((r) => `no longer works: ${describeRun(r)}`);
+    cell.kept = failure.worked.length === 0 ? null : cell.kept_problems.length === 0;
   } catch (e) {
     cell.error = e && e.stack ? e.stack : String(e);
   } finally {
     await stop().catch(() => {});
     cell.ms = Date.now() - t0;
-    log(`${cell.framework} x ${cell.failure}: diagnosed ${cell.diagnosed ? 'ok' : 'NO'}, fixed ${cell.fixed ? 'ok' : 'NO'} (${cell.ms} ms)`);
+    const kept = cell.kept === null ? 'nothing to keep' : `kept ${cell.kept ? 'ok' : 'NO'}`;
+    log(`${cell.framework} x ${cell.failure}: diagnosed ${cell.diagnosed ? 'ok' : 'NO'}, fixed ${cell.fixed ? 'ok' : 'NO'}, ${kept} (${cell.ms} ms)`);
   }
   return cell;
 }

@@ -1,7 +1,8 @@
-// The framework matrix: every adapter in tests/frameworks/adapters/ x the seven failures of harness.mjs.
+// The framework matrix: every adapter in tests/frameworks/adapters/ x the eight failures of harness.mjs.
 // Per cell: the broken server in real Chromium -> the engine must agree with Chromium (diagnosed) ->
 // `cors-lens fix <framework> -` -> the server with the snippet spliced in -> the request succeeds in
-// Chromium (fixed). One test per cell; a table at the end and tests/artifacts/framework-matrix.json.
+// Chromium (fixed) -> the requests the broken server already allowed still succeed (kept). One test per
+// cell; a table at the end and tests/artifacts/framework-matrix.json.
 //
 //   node --test tests/frameworks/matrix.test.mjs   (after tests/frameworks/install.sh)
 // Env: CORS_LENS_MATRIX_ONLY=express,flask (framework ids), CORS_LENS_MATRIX_FAILURES=no-max-age,...,
@@ -54,12 +55,12 @@ function table(results) {
   for (const f of fw) {
     const cells = cols.map((c, i) => {
       const r = results.get(`${f}/${c}`);
-      const text = r ? `${mark(r.diagnosed)} ${mark(r.fixed)}` : '-';
+      const text = r ? `${mark(r.diagnosed)} ${mark(r.fixed)} ${r.kept === null ? '·' : mark(r.kept)}` : '-';
       return text.padEnd(cw[i]);
     });
     lines.push(`${f.padEnd(w0)} | ${cells.join(' | ')}`);
   }
-  lines.push('', 'each cell: diagnosed fixed (✓/✗); - = not run');
+  lines.push('', 'each cell: diagnosed fixed kept (✓/✗; kept · = nothing worked before the fix); - = not run');
   return lines.join('\n');
 }
 
@@ -116,13 +117,13 @@ describe('framework matrix', { concurrency: CONCURRENCY }, () => {
         assert.equal(engine.error ?? null, null, `engine unavailable: ${engine.error}`);
         const setupError = await setups.get(a.id);
         if (setupError) {
-          results.set(`${a.id}/${f.id}`, { framework: a.id, failure: f.id, diagnosed: false, fixed: false, error: `setup: ${setupError}` });
+          results.set(`${a.id}/${f.id}`, { framework: a.id, failure: f.id, diagnosed: false, fixed: false, kept: false, error: `setup: ${setupError}` });
         }
         assert.equal(setupError, null, `${a.id} setup failed: ${setupError}`);
         const browser = await acquire();
         let cell;
         try {
-          cell = await runCell({ adapter: a, failure: f, browser, bin: engine.bin });
+          cell = await runCell({ adapter: a, failure: f, browser, otherOrigin: twoOrigin.other, bin: engine.bin });
         } finally {
           release(browser);
         }
@@ -134,6 +135,7 @@ describe('framework matrix', { concurrency: CONCURRENCY }, () => {
           + `  Chromium: ${JSON.stringify(d.chromium_line)}\n  engine:   ${JSON.stringify(d.engine_line)}\n`
           + `  exchange: ${JSON.stringify(cell.exchange)}`);
         assert.ok(cell.fixed, `${a.id} × ${f.id} not fixed: ${(cell.fix_problems || []).join('; ')}\n--- snippet ---\n${cell.fix?.snippet}`);
+        assert.notEqual(cell.kept, false, `${a.id} × ${f.id} broke what worked: ${(cell.kept_problems || []).join('; ')}\n--- snippet ---\n${cell.fix?.snippet}`);
       });
     }
   }

@@ -4,7 +4,8 @@
 //   app    http://127.0.0.1:<appPort>    serves the test page `/` with `window.run(spec)`; any other path
 //                                        is answered by the configurable handler below (same-origin requests).
 //   api    http://127.0.0.1:<apiPort>    the configurable cross-origin endpoint (any path).
-//   other  http://127.0.0.1:<otherPort>  a third origin with the same handler (redirect targets, tainted origins).
+//   other  http://127.0.0.1:<otherPort>  a third origin with the same handler (redirect targets, tainted origins);
+//                                        it serves the test page `/` too, for requests made from a second origin.
 //
 // Standalone:  node tests/servers/two-origin.mjs [--app-port N] [--api-port N] [--other-port N]
 //              (or env APP_PORT / API_PORT / OTHER_PORT; 0 or unset = random port). When listening it prints one
@@ -264,7 +265,7 @@ export async function start(opts = {}) {
         response: undefined,
       };
       let status; let headers; let body; let kind;
-      if (name === 'app' && req.method === 'GET' && (u.pathname === '/' || u.pathname === '/index.html')) {
+      if (name !== 'api' && req.method === 'GET' && (u.pathname === '/' || u.pathname === '/index.html')) {
         [status, headers, body, kind] = [200, [['Content-Type', 'text/html;charset=utf-8'],
           ['Cache-Control', 'no-store']], PAGE, 'page'];
       } else if (name === 'app' && req.method === 'GET' && Object.hasOwn(pages, u.pathname)) {

@@ -2,7 +2,8 @@
 // that render it into a configuration language (nginx, apache, caddy, rack). Everything not named by
 // the failure is generous, so the failure is the only thing wrong.
 //
-//   origin:      Access-Control-Allow-Origin ('*' for wildcard-credentials)
+//   origin:      Access-Control-Allow-Origin ('*' for wildcard-credentials, the other origin for
+//                second-origin: sent as it is, whoever asks)
 //   credentials: Access-Control-Allow-Credentials: true
 //   methods, headers: the Allow-Methods / Allow-Headers lists
 //   maxAge:      Access-Control-Max-Age, or null for none
@@ -13,7 +14,7 @@
 export const GENEROUS_METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 export const GENEROUS_HEADERS = ['Content-Type', 'Authorization', 'X-Api-Key'];
 
-export function brokenSpec(failure, appOrigin) {
+export function brokenSpec(failure, appOrigin, otherOrigin) {
   const base = { origin: appOrigin, credentials: true, methods: GENEROUS_METHODS, headers: GENEROUS_HEADERS,
     maxAge: 7200, preflight: true, afterAuth: false };
   switch (failure) {
@@ -24,6 +25,7 @@ export function brokenSpec(failure, appOrigin) {
     case 'header-not-allowed': return { ...base, headers: ['Content-Type'] };
     case 'method-not-allowed': return { ...base, methods: ['GET', 'POST'] };
     case 'no-max-age': return { ...base, maxAge: null };
+    case 'second-origin': return { ...base, origin: otherOrigin };
     default: throw new Error(`unknown failure ${failure}`);
   }
 }

@@ -24,7 +24,7 @@ const AUTH = `app.use((req, res, next) => {
 });`;
 
 /** The broken CORS configuration of each failure (replaced by the fix). */
-function broken(failure, app) {
+function broken(failure, app, other) {
   const o = lit(app);
   switch (failure) {
     case 'no-options-handler':
@@ -44,6 +44,9 @@ function broken(failure, app) {
       return `const cors = require('cors');\napp.use(cors({ origin: ${o}, methods: ['GET', 'POST'] }));`;
     case 'no-max-age':
       return `const cors = require('cors');\napp.use(cors({ origin: ${o}, methods: ['PUT'], allowedHeaders: ['Content-Type'] }));`;
+    case 'second-origin':
+      // A single origin string is sent as it is, whoever asks.
+      return `const cors = require('cors');\napp.use(cors({ origin: ${lit(other)} }));`;
     default:
       throw new Error(`unknown failure ${failure}`);
   }
@@ -54,12 +57,12 @@ export function expressAdapter(pkg) {
     async setup() {
       requireNodePackages([pkg, 'cors']);
     },
-    async start({ failure, fixSnippet, port, appOrigin, workdir }) {
+    async start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
       const src = fill(TEMPLATE, {
         '/*PKG*/': lit(pkg),
         '/*FIX*/': fixSnippet ?? '',
         '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-        '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin) : '',
+        '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
         '/*PORT*/': String(port),
       });
       writeFiles(workdir, { 'server.cjs': src });

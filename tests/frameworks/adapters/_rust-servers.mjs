@@ -2,10 +2,11 @@
 // [workspace], pinned axum/tower-http/actix-web/actix-cors/tokio, minimal features), with one binary per
 // framework holding every configuration, selected by a CLI argument:
 //
-//   <bin> PORT APP_ORIGIN broken:<failure>   the hand-written broken configurations (in src/*_main.rs;
-//                                            they take the page's origin at run time, so they never
-//                                            need a rebuild)
-//   <bin> PORT APP_ORIGIN fixed:<key>        a fixed configuration: the engine's snippet verbatim in a
+//   <bin> PORT ORIGIN broken:<failure>       the hand-written broken configurations (in src/*_main.rs;
+//                                            they take the origin they allow at run time: the page's,
+//                                            or the other one for second-origin; so they never need
+//                                            a rebuild)
+//   <bin> PORT ORIGIN fixed:<key>            a fixed configuration: the engine's snippet verbatim in a
 //                                            module of .work/rust-gen/<name>_fixed.rs (the sources
 //                                            include! it from $CORS_LENS_RUST_GEN_DIR), with the same
 //                                            routes and auth as its broken twin
@@ -50,7 +51,7 @@ function staticSources(bin) {
 
 /**
  * bin: 'axum-server' | 'actix-server'; generate(entries): the module file for [[key, {failure, snippet}], ...].
- * Returns { setup(), start({ failure, fixSnippet, port, appOrigin, workdir }) } for an adapter.
+ * Returns { setup(), start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) } for an adapter.
  */
 export function rustServer({ name, bin, generate }) {
   const genFile = path.join(GEN, `${bin.replace('-server', '')}_fixed.rs`);
@@ -103,7 +104,7 @@ export function rustServer({ name, bin, generate }) {
       requireCommand('cargo', 'install a Rust toolchain (rustup)');
       await binaryFor(null);
     },
-    async start({ failure, fixSnippet, port, appOrigin, workdir }) {
+    async start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
       let config = `broken:${failure}`;
       let key = null;
       if (fixSnippet !== null) {
@@ -112,9 +113,10 @@ export function rustServer({ name, bin, generate }) {
         config = `fixed:${key}`;
       }
       const exe = await binaryFor(key);
-      fs.writeFileSync(path.join(workdir, 'server.txt'), `${exe} ${port} ${appOrigin} ${config}\n`);
+      const origin = failure === 'second-origin' ? otherOrigin : appOrigin;
+      fs.writeFileSync(path.join(workdir, 'server.txt'), `${exe} ${port} ${origin} ${config}\n`);
       if (key) fs.writeFileSync(path.join(workdir, 'fixed.rs'), generate([[key, known.get(key)]]));
-      return spawnServer({ name, cmd: exe, args: [String(port), appOrigin, config], cwd: workdir, port });
+      return spawnServer({ name, cmd: exe, args: [String(port), origin, config], cwd: workdir, port });
     },
   };
 }

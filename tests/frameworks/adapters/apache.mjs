@@ -31,6 +31,7 @@ LoadModule mpm_event_module ${MODULES}/mod_mpm_event.so
 LoadModule authz_core_module ${MODULES}/mod_authz_core.so
 LoadModule headers_module ${MODULES}/mod_headers.so
 LoadModule rewrite_module ${MODULES}/mod_rewrite.so
+LoadModule setenvif_module ${MODULES}/mod_setenvif.so
 LoadModule lua_module ${MODULES}/mod_lua.so
 StartServers 1
 ServerLimit 1
@@ -79,8 +80,8 @@ end
 `;
 
 /** { server, location } blocks of the broken CORS configuration. */
-function broken(failure, appOrigin) {
-  const spec = brokenSpec(failure, plain(appOrigin));
+function broken(failure, appOrigin, otherOrigin) {
+  const spec = brokenSpec(failure, plain(appOrigin), plain(otherOrigin));
   if (!spec) return { server: '', location: '' };
   // no-options-handler: plain `Header set` only decorates successful answers, and nothing answers
   // OPTIONS but the handler's 405.
@@ -93,16 +94,16 @@ function broken(failure, appOrigin) {
 
 export async function setup() {
   requireCommand('apache2', 'apt-get install apache2');
-  for (const m of ['mpm_event', 'authz_core', 'headers', 'rewrite', 'lua']) {
+  for (const m of ['mpm_event', 'authz_core', 'headers', 'rewrite', 'setenvif', 'lua']) {
     if (!fs.existsSync(path.join(MODULES, `mod_${m}.so`))) throw new Error(`${MODULES}/mod_${m}.so missing: apt-get install apache2 (tests/frameworks/install.sh)`);
   }
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   // As root, httpd's children switch to www-data: it must be able to read the Lua files.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-apache-'));
   fs.chmodSync(dir, 0o755);
-  const b = fixSnippet === null ? broken(failure, appOrigin) : { server: '', location: '' };
+  const b = fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : { server: '', location: '' };
   const template = TEMPLATE.replaceAll('#DIR', dir).replaceAll('#PORT', String(port));
   const conf = fill(template, {
     '#USER': process.getuid() === 0 ? 'User www-data\nGroup www-data' : '',

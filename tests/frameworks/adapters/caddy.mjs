@@ -34,8 +34,8 @@ http://127.0.0.1:#PORT {
 const AUTH = `@unauthorized not header Authorization "${AUTH_VALUE}"
 respond @unauthorized 401`;
 
-function broken(failure, appOrigin) {
-  const spec = brokenSpec(failure, plain(appOrigin));
+function broken(failure, appOrigin, otherOrigin) {
+  const spec = brokenSpec(failure, plain(appOrigin), plain(otherOrigin));
   if (!spec) return '';
   const fields = specHeaders(spec).map(([k, v]) => `\t${k} "${v}"`);
   if (!spec.preflight) {
@@ -51,11 +51,11 @@ export async function setup() {
   requireCommand('caddy', 'apt-get install caddy');
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const conf = fill(TEMPLATE.replace('#PORT', String(port)), {
     '#FIX': fixSnippet === null ? '' : tabs(fixSnippet.trimEnd()),
     '#AUTH': failure === 'options-auth' ? tabs(AUTH) : '',
-    '#BROKEN': fixSnippet === null ? tabs(broken(failure, appOrigin)) : '',
+    '#BROKEN': fixSnippet === null ? tabs(broken(failure, appOrigin, otherOrigin)) : '',
   });
   writeFiles(workdir, { Caddyfile: conf });
   return spawnServer({ name: id, cmd: 'caddy', args: ['run', '--config', 'Caddyfile', '--adapter', 'caddyfile'], cwd: workdir, port,

@@ -57,6 +57,27 @@ class CorsOnPutOnly:
         return response
 
 
+class FixedOriginCors:
+    """Hand-written: django-cors-headers sends nothing to an origin it does not allow."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import HttpResponse
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE"
+            response["Access-Control-Allow-Headers"] = "Content-Type"
+            response["Access-Control-Max-Age"] = "7200"
+        else:
+            response = self.get_response(request)
+        response["Access-Control-Allow-Origin"] = settings.FIXED_CORS_ORIGIN
+        response["Vary"] = "Origin"
+        return response
+
+
 class WildcardCors:
     """Hand-written: django-cors-headers echoes the origin when credentials are allowed."""
 
@@ -70,7 +91,7 @@ class WildcardCors:
         return response
 `;
 
-function broken(failure, app) {
+function broken(failure, app, other) {
   const o = lit(app);
   const corsheaders = (lines) => `INSTALLED_APPS += ["corsheaders"]
 MIDDLEWARE += ["corsheaders.middleware.CorsMiddleware"]
@@ -94,6 +115,8 @@ ${lines}`;
     case 'no-max-age':
       // The package's default is 86400; 0 sends no Max-Age.
       return corsheaders('CORS_ALLOW_METHODS = ["PUT"]\nCORS_ALLOW_HEADERS = ["content-type"]\nCORS_PREFLIGHT_MAX_AGE = 0');
+    case 'second-origin':
+      return `MIDDLEWARE += ["appmw.FixedOriginCors"]\nFIXED_CORS_ORIGIN = ${lit(other)}`;
     default:
       throw new Error(`unknown failure ${failure}`);
   }
@@ -114,10 +137,10 @@ export async function setup() {
   python = await pythonVenv();
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const settings = fill(SETTINGS, {
     '#AUTH': failure === 'options-auth' ? '"appmw.BearerAuth"' : '',
-    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin) : '',
+    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
     '#FIX': fixSnippet ?? '',
   });
   writeFiles(workdir, { 'settings.py': settings, 'urls.py': URLS, 'appmw.py': MW, 'manage.py': MANAGE });

@@ -30,7 +30,7 @@ async def bearer_auth(request: Request, call_next):
     return await call_next(request)
 `;
 
-function broken(failure, app) {
+function broken(failure, app, other) {
   const o = lit(app);
   const cors = (args) => `from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, ${args})`;
   switch (failure) {
@@ -78,6 +78,23 @@ async def cors_without_max_age(request: Request, call_next):
     response.headers["Access-Control-Allow-Origin"] = ${o}
     return response
 `;
+    case 'second-origin':
+      // CORSMiddleware sends nothing to an origin it does not allow; a fixed origin is hand-written.
+      return `
+@app.middleware("http")
+async def cors_for_one_origin(request: Request, call_next):
+    cors = {"Access-Control-Allow-Origin": ${lit(other)}, "Vary": "Origin"}
+    if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+        return Response(status_code=204, headers={
+            **cors,
+            "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "7200",
+        })
+    response = await call_next(request)
+    response.headers.update(cors)
+    return response
+`;
     default:
       throw new Error(`unknown failure ${failure}`);
   }
@@ -89,11 +106,11 @@ export async function setup() {
   python = await pythonVenv();
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const src = fill(TEMPLATE, {
     '#FIX': fixSnippet ?? '',
     '#AUTH': failure === 'options-auth' ? AUTH : '',
-    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin) : '',
+    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
   });
   writeFiles(workdir, { 'app.py': src });
   return spawnServer({ name: id, cmd: python, args: ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port),

@@ -24,7 +24,7 @@ const AUTH = `fastify.addHook('onRequest', async (request, reply) => {
   }
 });`;
 
-function broken(failure, app) {
+function broken(failure, app, other) {
   const o = lit(app);
   switch (failure) {
     case 'no-options-handler':
@@ -46,6 +46,9 @@ function broken(failure, app) {
       return `fastify.register(require('@fastify/cors'), { origin: ${o}, methods: ['GET', 'POST'] });`;
     case 'no-max-age':
       return `fastify.register(require('@fastify/cors'), { origin: ${o}, methods: ['PUT'], allowedHeaders: ['Content-Type'] });`;
+    case 'second-origin':
+      // A single origin string is sent as it is, whoever asks (the default methods lack PUT).
+      return `fastify.register(require('@fastify/cors'), { origin: ${lit(other)}, methods: ['GET', 'POST', 'PUT', 'DELETE'] });`;
     default:
       throw new Error(`unknown failure ${failure}`);
   }
@@ -55,11 +58,11 @@ export async function setup() {
   requireNodePackages(['fastify', '@fastify/cors']);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const src = fill(TEMPLATE, {
     '/*FIX*/': fixSnippet ?? '',
     '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin) : '',
+    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
     '/*PORT*/': String(port),
   });
   writeFiles(workdir, { 'server.cjs': src });

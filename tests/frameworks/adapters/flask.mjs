@@ -30,7 +30,7 @@ def bearer_auth():
         return jsonify(error="unauthorized"), 401
 `;
 
-function broken(failure, app) {
+function broken(failure, app, other) {
   const o = lit(app);
   const cors = (args) => `from flask_cors import CORS\nCORS(app, ${args})`;
   switch (failure) {
@@ -65,6 +65,20 @@ def wildcard_cors(response):
       return cors(`origins=[${o}], methods=["GET", "POST"]`);
     case 'no-max-age':
       return cors(`origins=[${o}], methods=["PUT"], allow_headers=["Content-Type"]`);
+    case 'second-origin':
+      // flask-cors sends nothing to an origin it does not allow; a fixed origin is hand-written, on
+      // every answer (Flask's automatic OPTIONS reply included).
+      return `
+@app.after_request
+def cors_for_one_origin(response):
+    response.headers["Access-Control-Allow-Origin"] = ${lit(other)}
+    response.headers["Vary"] = "Origin"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "7200"
+    return response
+`;
     default:
       throw new Error(`unknown failure ${failure}`);
   }
@@ -76,11 +90,11 @@ export async function setup() {
   python = await pythonVenv();
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const src = fill(TEMPLATE, {
     '#FIX': fixSnippet ?? '',
     '#AUTH': failure === 'options-auth' ? AUTH : '',
-    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin) : '',
+    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
     '#PORT': String(port),
   });
   writeFiles(workdir, { 'app.py': src });

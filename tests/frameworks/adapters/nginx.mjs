@@ -65,8 +65,8 @@ http {
 }
 `;
 
-function broken(failure, appOrigin) {
-  const spec = brokenSpec(failure, plain(appOrigin));
+function broken(failure, appOrigin, otherOrigin) {
+  const spec = brokenSpec(failure, plain(appOrigin), plain(otherOrigin));
   if (!spec) return '';
   // no-options-handler: add_header without `always` only decorates 2xx/3xx answers, and OPTIONS reaches
   // the application, which answers 405: the classic "headers only on the actual response".
@@ -81,7 +81,7 @@ export async function setup() {
   requireCommand('nginx', 'apt-get install nginx');
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(workdir, 'tmp', d), { recursive: true });
   // A unix socket path must be short (108 bytes): keep it in the temp dir.
   const sock = path.join(os.tmpdir(), `cors-lens-nginx-${process.pid}-${port}.sock`);
@@ -92,7 +92,7 @@ export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
     '#USER': process.getuid() === 0 ? 'user root;' : '',
     '#FIX': fixSnippet === null ? '' : indent(fixSnippet.trimEnd(), 12),
     '#AUTH': failure === 'options-auth' ? indent('auth_request /_auth;', 12) : '',
-    '#BROKEN': fixSnippet === null ? indent(broken(failure, appOrigin), 12) : '',
+    '#BROKEN': fixSnippet === null ? indent(broken(failure, appOrigin, otherOrigin), 12) : '',
   });
   writeFiles(workdir, { 'nginx.conf': conf });
   const server = await spawnServer({ name: id, cmd: 'nginx', args: ['-p', workdir, '-c', path.join(workdir, 'nginx.conf'), '-g', 'daemon off;'],

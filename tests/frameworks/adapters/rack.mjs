@@ -3,7 +3,8 @@
 // check is a Rack middleware that wants `Authorization: Bearer t`, else 401. The engine's snippet goes
 // first in config.ru, above the auth middleware (its placement sentence); broken configurations come
 // after the auth `use`, where they are typically added. rack-cors cannot produce every mistake (it
-// refuses '*' with credentials, always sends a Max-Age, and always answers preflights), so those
+// refuses '*' with credentials, always sends a Max-Age, always answers preflights, and sends nothing
+// to an origin it does not allow, where second-origin needs the other origin named), so those
 // broken configurations are a small hand-rolled middleware.
 import { AUTH_VALUE, fill, requireCommand, spawnServer, writeFiles } from '../lib.mjs';
 import { brokenSpec, plain, specHeaders } from './_broken-spec.mjs';
@@ -56,10 +57,10 @@ run App
 
 const q = (s) => `'${plain(s)}'`;
 
-function broken(failure, appOrigin) {
-  const spec = brokenSpec(failure, plain(appOrigin));
+function broken(failure, appOrigin, otherOrigin) {
+  const spec = brokenSpec(failure, plain(appOrigin), plain(otherOrigin));
   if (!spec) return '';
-  const handRolled = !spec.preflight || spec.origin === '*' || spec.maxAge === null;
+  const handRolled = !spec.preflight || spec.origin !== appOrigin || spec.maxAge === null;
   if (handRolled) {
     const pairs = specHeaders(spec).map(([k, v]) => `${q(k)} => ${q(v)}`).join(', ');
     return `use HandRolledCors, headers: { ${pairs} }, preflight: ${spec.preflight}`;
@@ -87,11 +88,11 @@ export async function setup() {
   if (r.status !== 0) throw new Error(`ruby cannot load rack and rack-cors (apt-get install ruby-rack ruby-rack-cors; tests/frameworks/install.sh): ${r.stderr.trim()}`);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
+export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
   const src = fill(TEMPLATE, {
     '#FIX': fixSnippet ?? '',
     '#AUTH': failure === 'options-auth' ? 'use BearerAuth' : '',
-    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin) : '',
+    '#BROKEN': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
   });
   writeFiles(workdir, { 'config.ru': src });
   return spawnServer({ name: id, cmd: 'puma', args: ['-b', `tcp://127.0.0.1:${port}`, '-t', '1:4', '-e', 'production', '-s', 'config.ru'],

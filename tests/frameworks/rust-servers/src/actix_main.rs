@@ -1,7 +1,7 @@
-//! Actix Web server for the framework matrix: `actix-server PORT APP_ORIGIN CONFIG`.
+//! Actix Web server for the framework matrix: `actix-server PORT ORIGIN CONFIG`.
 //!
 //! CONFIG `broken:<failure>` selects one of the hand-written broken configurations below (they take
-//! the page's origin at run time); `fixed:<key>` one of the fixed configurations that
+//! the origin they allow at run time: the page's, or the other origin for second-origin); `fixed:<key>` one of the fixed configurations that
 //! tests/frameworks/adapters/actix.mjs generates into $CORS_LENS_RUST_GEN_DIR/actix_fixed.rs, each a module
 //! holding the engine's snippet verbatim and the same routes and auth as its broken twin.
 
@@ -129,6 +129,12 @@ async fn broken(failure: &str, origin: String, port: u16) -> std::io::Result<()>
             App::new().configure(routes).wrap(cors)
         }),
         "no-max-age" => serve!(port, move || App::new().configure(routes).wrap(cors_for(&origin).max_age(None))),
+        // actix-cors answers an origin it does not allow with 400 and no CORS headers; a server that
+        // names one fixed origin whoever asks is hand-rolled.
+        "second-origin" => serve!(port, move || {
+            let v = value.clone();
+            App::new().configure(routes).wrap(from_fn(move |req, next| hand_rolled(v.clone(), true, req, next)))
+        }),
         _ => {
             eprintln!("actix-server: unknown failure '{failure}'");
             std::process::exit(2);
@@ -158,7 +164,7 @@ mod fixed {
 async fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, port, origin, config] = &args[..] else {
-        eprintln!("usage: actix-server PORT APP_ORIGIN broken:<failure>|fixed:<key>");
+        eprintln!("usage: actix-server PORT ORIGIN broken:<failure>|fixed:<key>");
         std::process::exit(2);
     };
     let port: u16 = port.parse().expect("a port");

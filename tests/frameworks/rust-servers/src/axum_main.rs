@@ -1,7 +1,7 @@
-//! Axum server for the framework matrix: `axum-server PORT APP_ORIGIN CONFIG`.
+//! Axum server for the framework matrix: `axum-server PORT ORIGIN CONFIG`.
 //!
 //! CONFIG `broken:<failure>` selects one of the hand-written broken configurations below (they take
-//! the page's origin at run time); `fixed:<key>` one of the fixed configurations that
+//! the origin they allow at run time: the page's, or the other origin for second-origin); `fixed:<key>` one of the fixed configurations that
 //! tests/frameworks/adapters/axum.mjs generates into $CORS_LENS_RUST_GEN_DIR/axum_fixed.rs, each a module
 //! holding the engine's snippet verbatim and the same routes and auth as its broken twin.
 
@@ -85,6 +85,8 @@ fn broken(failure: &str, origin: &str) -> Option<Router> {
         "wildcard-credentials" => routes().layer(hand(HeaderValue::from_static("*"), true)),
         "header-not-allowed" => routes().layer(cors_for(origin).allow_headers([header::CONTENT_TYPE])),
         "method-not-allowed" => routes().layer(cors_for(origin).allow_methods([Method::GET, Method::POST])),
+        // AllowOrigin::exact sends its origin whoever asks: right for the other origin only.
+        "second-origin" => routes().layer(cors_for(origin)),
         "no-max-age" => routes().layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::exact(value))
@@ -108,7 +110,7 @@ mod fixed {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, port, origin, config] = &args[..] else {
-        eprintln!("usage: axum-server PORT APP_ORIGIN broken:<failure>|fixed:<key>");
+        eprintln!("usage: axum-server PORT ORIGIN broken:<failure>|fixed:<key>");
         std::process::exit(2);
     };
     let app = match config.split_once(':') {

@@ -302,7 +302,8 @@ fn findings(exchange: &Exchange, verdict: &Verdict, failed: &FailedAt) -> Vec<Fi
                 format!("The preflight got {} {}: OPTIONS is behind authentication. Preflights carry no credentials; exempt OPTIONS from auth.", preflight.status, reason_phrase(preflight.status)),
             ));
         }
-        if crate::preflight::is_redirect(preflight) {
+        // When the redirect is the error, the summary already says so.
+        if crate::preflight::is_redirect(preflight) && verdict.error != Some(CorsError::PreflightDisallowedRedirect) {
             found.push(Finding::new(FindingKind::PreflightRedirected, "The preflight was redirected; browsers never follow redirects on a preflight.".to_owned()));
         }
     }
@@ -444,6 +445,7 @@ fn reason_phrase(status: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::CorsError;
     use crate::exchange::Exchange;
     use crate::verdict::FindingKind;
 
@@ -474,6 +476,18 @@ mod tests {
         let v = verdict(r#"{"request": {"method": "GET", "url": "https://api.example.com/upload", "origin": "https://app.example.com", "credentials_mode": "omit"},
             "response": {"status": 413, "headers": [["Content-Type", "text/html"]]}, "outcome": "failed"}"#);
         assert!(v.explanation.findings.iter().any(|f| f.kind == FindingKind::ErrorStatusWithoutCors && f.message.contains("413")));
+    }
+
+    #[test]
+    fn a_redirected_preflight_is_said_once_and_side_findings_are_marked() {
+        let v = verdict(r#"{"request": {"method": "PUT", "url": "http://api.test/x", "origin": "http://app.test", "credentials_mode": "omit"},
+            "preflight": {"request_headers": [], "response": {"status": 302, "headers": [["Location", "http://api.test/y"],
+              ["Access-Control-Allow-Origin", "http://app.test"]]}}, "outcome": "failed"}"#);
+        assert_eq!(v.error, Some(CorsError::PreflightDisallowedRedirect));
+        assert!(v.explanation.summary.contains("redirected"), "{}", v.explanation.summary);
+        assert!(v.explanation.findings.iter().all(|f| f.kind != FindingKind::PreflightRedirected), "{:?}", v.explanation.findings);
+        let vary = v.explanation.findings.iter().find(|f| f.kind == FindingKind::MissingVaryOrigin).expect("no Vary: Origin");
+        assert!(vary.side && vary.title == "No Vary: Origin", "{vary:?}");
     }
 
     #[test]

@@ -167,12 +167,18 @@ pub struct HttpText {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Finding {
     pub kind: FindingKind,
+    /// The kind in a few plain words, for a label beside the message.
+    #[serde(default)]
+    pub title: String,
     pub message: String,
+    /// Beside the point of the failure (a cache, a header script cannot read): shown after the cause.
+    #[serde(default)]
+    pub side: bool,
 }
 
 impl Finding {
     pub fn new(kind: FindingKind, message: String) -> Self {
-        Finding { kind, message }
+        Finding { kind, title: kind.title().to_owned(), message, side: kind.is_side() }
     }
 }
 
@@ -192,4 +198,25 @@ pub enum FindingKind {
     MaxAgeAboveCap,
     MaxAgeMissing,
     UnexposedHeaders,
+}
+
+impl FindingKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FindingKind::PreflightBehindAuth => "Preflight behind authentication",
+            FindingKind::PreflightRedirected => "Preflight redirected",
+            FindingKind::ErrorStatusWithoutCors => "Not really CORS",
+            FindingKind::DuplicateAllowOrigin => "Allow-Origin sent twice",
+            FindingKind::MissingVaryOrigin => "No Vary: Origin",
+            FindingKind::MaxAgeUnparsable => "Max-Age unreadable",
+            FindingKind::MaxAgeAboveCap => "Max-Age above the cap",
+            FindingKind::MaxAgeMissing => "No Max-Age",
+            FindingKind::UnexposedHeaders => "Headers hidden from script",
+        }
+    }
+
+    /// Findings about caching and readable headers do not explain why a request was blocked.
+    pub fn is_side(self) -> bool {
+        !matches!(self, FindingKind::PreflightBehindAuth | FindingKind::PreflightRedirected | FindingKind::ErrorStatusWithoutCors | FindingKind::DuplicateAllowOrigin)
+    }
 }

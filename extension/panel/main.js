@@ -64,10 +64,18 @@ function renderAll() {
   syncDetail();
 }
 
-function applyTheme() {
-  const name = api.devtools?.panels?.themeName;
-  if (name) document.documentElement.dataset.theme = name === 'dark' ? 'dark' : 'light';
-  else if (params.get('theme')) document.documentElement.dataset.theme = params.get('theme');
+function setTheme(name) {
+  document.documentElement.dataset.theme = name === 'dark' ? 'dark' : 'light';
+}
+
+/** DevTools' theme, followed when the user changes it; as a tab, `?theme=` or else the OS setting (panel.css). */
+function followTheme() {
+  const panels = api.devtools?.panels;
+  if (panels?.themeName) {
+    setTheme(panels.themeName);
+    if (panels.setThemeChangeHandler) panels.setThemeChangeHandler(setTheme); // Chromium
+    else panels.onThemeChanged?.addListener(setTheme); // Firefox
+  } else if (params.get('theme')) setTheme(params.get('theme'));
 }
 
 window.__corsLens = {
@@ -108,7 +116,7 @@ window.__corsLens = {
 initList({ select });
 initToolbar({ rerender: renderAll, refresh });
 initRecording();
-applyTheme();
+followTheme();
 if (!Number.isInteger(tabId)) {
   state.error = 'No tab: open this page as panel.html?tabId=N or from DevTools.';
   document.body.dataset.ready = '1';

@@ -79,6 +79,19 @@ describe('extension: DevTools panel', { skip }, () => {
     const file = path.join(ARTIFACTS, 'panel-devtools.png');
     fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
     assert.ok(fs.statSync(file).size > 10000);
+
+    // The user switches DevTools to its dark theme: the open panel follows (DevTools' settings, as its
+    // Settings > Preferences > Theme writes them).
+    const setDevtoolsTheme = (name) => dt.eval(`import('devtools://devtools/bundled/core/common/common.js')
+      .then((C) => { C.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(name)}); return true; })`);
+    await setDevtoolsTheme('dark');
+    await evalUntil(panel, `window.__corsLens.state().theme === 'dark'`, { what: 'the panel in the dark theme' });
+    assert.notEqual(await panel.eval('getComputedStyle(document.body).backgroundColor'), 'rgb(255, 255, 255)');
+    await evalUntil(panel, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`);
+    const dark = await dt.send('Page.captureScreenshot', { format: 'png' });
+    fs.writeFileSync(path.join(ARTIFACTS, 'panel-devtools-dark.png'), Buffer.from(dark.data, 'base64'));
+    await setDevtoolsTheme('default');
+    await evalUntil(panel, `window.__corsLens.state().theme === 'light'`, { what: 'the panel back in the light theme' });
   });
 
   it('turning recording back on brings what DevTools saw meanwhile, in Chromium\'s words', async () => {

@@ -29,8 +29,8 @@ function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) 
     ...body);
 }
 
+/** Fills `container` with the fix for a failed exchange `x`. */
 export function renderFixSlot(x, container) {
-  if (!x.failed) { fill(container, el('p', { class: 'note', text: x.view?.fix_note ?? '' })); return; }
   const pick = (framework) => {
     state.framework = framework;
     api.storage.local.set({ framework }).catch?.(() => {});

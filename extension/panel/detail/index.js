@@ -1,5 +1,6 @@
-// The detail of one exchange: headline, console line, explanation, timeline, why a preflight, headers,
-// warnings, fix and tools. Rebuilt only when what it shows changed (keeps the scroll position and a probe result).
+// The detail of one exchange, fix first: the verdict in one sentence, the fix with Copy, the actions that check
+// it (live preflight, Verify, curl), then the evidence in sub-tabs (console line and explanation, timeline,
+// headers, why a preflight). Rebuilt only when what it shows changed (keeps the scroll position and a probe result).
 import { $, copyText, el, fill, section } from '../dom.js';
 import { scheduleRows } from '../list.js';
 import { state } from '../state.js';
@@ -7,6 +8,7 @@ import { exportReport } from '../toolbar.js';
 import { renderExplanation, renderPreflightHttp } from './explanation.js';
 import { renderFixSlot } from './fix.js';
 import { renderHeaders } from './headers.js';
+import { evidenceTabs } from './evidence.js';
 import { renderTimeline } from './timeline.js';
 import { toolButtons } from './tools.js';
 
@@ -50,38 +52,52 @@ function captureNotes(x) {
   return notes;
 }
 
+function consoleLines(v) {
+  const chromium = v.console?.chromium;
+  const others = [['Firefox', v.console?.firefox], ['Safari', v.console?.safari]].filter(([, t]) => t);
+  return [
+    chromium ? section('Console (Chromium)', el('pre', { class: 'console', id: 'console-line', text: chromium }),
+      el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Copy console line', onclick: () => copyText(chromium, 'the console line') }))) : null,
+    others.length ? el('details', null, el('summary', { text: 'Other browsers' }), others.map(([b, t]) => el('div', null, el('div', { class: 'note', text: b }), el('pre', { text: t })))) : null,
+  ];
+}
+
+function whyPreflight(v) {
+  if (!v.preflight_required || !(v.preflight_reasons || []).length) return null;
+  return [
+    section('Why a preflight', el('ul', { class: 'reasons' }, v.preflight_reasons.map((r) => el('li', { text: r }))),
+      v.explanation?.avoid_preflight ? el('p', { class: 'note', text: v.explanation.avoid_preflight }) : null),
+    renderPreflightHttp(v.explanation),
+  ];
+}
+
+/** Fix first (what the user came for), then the actions that check it, then the evidence in sub-tabs. */
 function renderDetail(x, { keepProbe }) {
   const d = $('detail');
   const oldProbe = keepProbe ? d.querySelector('.probe-result') : null;
   const v = x.verdict || {};
-  const chromium = v.console?.chromium;
-  const others = [['Firefox', v.console?.firefox], ['Safari', v.console?.safari]].filter(([, t]) => t);
   const probeBox = oldProbe || el('div', { class: 'probe-result' });
   const fixBox = el('div', { class: 'fix' });
+  const warnings = (v.warnings || []).length ? section('Warnings', el('ul', { class: 'reasons' }, v.warnings.map((w) => el('li', { text: w })))) : null;
+  const explanation = [...consoleLines(v), renderExplanation(v.explanation), warnings].filter(Boolean);
 
   fill(d,
     el('div', { class: 'top' },
       el('h2', { text: `${x.method} ${x.url}` }),
-      el('button', { type: 'button', id: 'close-detail', text: '✕', title: 'Close', onclick: () => closeDetail() })),
-    el('div', { class: 'meta', text: [x.status ? `status ${x.status}` : 'no response', x.type, x.initiator ? `from ${x.initiator}` : null, x.started ? new Date(x.started).toLocaleTimeString() : null].filter(Boolean).join(' · ') }),
+      el('button', { type: 'button', id: 'close-detail', text: '✕', title: 'Close (Esc)', 'aria-label': 'Close detail', onclick: () => closeDetail() })),
+    el('div', { class: 'meta', text: [x.view?.status || null, x.view?.type || null, x.initiator ? `from ${x.initiator}` : null, x.started ? new Date(x.started).toLocaleTimeString() : null].filter(Boolean).join(' · ') }),
     captureNotes(x),
-    el('div', { class: `verdict ${v.allowed ? 'good' : v.error ? 'bad' : 'unknown'}`, text: x.view?.headline ?? '' }),
-    chromium ? section('Console (Chromium)', el('pre', { class: 'console', id: 'console-line', text: chromium }),
-      el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Copy', onclick: () => copyText(chromium, 'the console line') }))) : null,
-    others.length ? el('details', null, el('summary', { text: 'Other browsers' }), others.map(([b, t]) => el('div', null, el('div', { class: 'note', text: b }), el('pre', { text: t })))) : null,
-    renderExplanation(v.explanation),
-    renderTimeline(x),
-    v.preflight_required && (v.preflight_reasons || []).length
-      ? section('Why a preflight', el('ul', { class: 'reasons' }, v.preflight_reasons.map((r) => el('li', { text: r }))),
-        v.explanation?.avoid_preflight ? el('p', { class: 'note', text: v.explanation.avoid_preflight }) : null)
-      : null,
-    renderPreflightHttp(v.explanation),
-    renderHeaders(x),
-    (v.warnings || []).length ? section('Warnings', el('ul', { class: 'reasons' }, v.warnings.map((w) => el('li', { text: w })))) : null,
-    section('Fix', fixBox),
-    section('Tools', toolButtons(x, probeBox, exportReport), probeBox),
+    el('div', { class: `verdict ${v.allowed ? 'good' : v.error ? 'bad' : 'unknown'}`, id: 'verdict', text: x.view?.headline ?? '' }),
+    x.failed ? section('Fix', fixBox) : el('p', { class: 'note', text: x.view?.fix_note ?? '' }),
+    el('div', { class: 'check' }, toolButtons(x, probeBox, exportReport), probeBox),
+    evidenceTabs([
+      { id: 'explanation', title: 'Explanation', content: explanation.length ? explanation : null },
+      { id: 'timeline', title: 'Timeline', content: renderTimeline(x) },
+      { id: 'headers', title: 'Headers', content: renderHeaders(x) },
+      { id: 'preflight', title: 'Why a preflight', content: whyPreflight(v) },
+    ]),
   );
-  renderFixSlot(x, fixBox);
+  if (x.failed) renderFixSlot(x, fixBox);
   shownSig = detailSig(x);
   d.hidden = false;
   $('requests-view').classList.add('with-detail');

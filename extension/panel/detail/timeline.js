@@ -7,7 +7,7 @@ export function renderTimeline(x) {
   const steps = [];
   for (const s of x.view?.timeline || []) {
     if (steps.length) steps.push(el('span', { class: 'arrow', text: '→' }));
-    steps.push(el('div', { class: `step ${STEP_CLASS[s.state] ?? ''}${s.skipped ? ' skipped' : ''}` },
+    steps.push(el('div', { class: `step ${STEP_CLASS[s.state] ?? ''}${s.skipped ? ' skipped' : ''}${s.cached ? ' cached' : ''}` },
       el('div', { class: 'what', text: s.what }),
       el('div', { class: 'how', text: s.how })));
   }

@@ -14,15 +14,12 @@ function copyCurl(x, which) {
 
 const ms = (v) => (v == null ? '' : `${Math.round(v * 10) / 10} ms`);
 
-/** An error with its failed parameter, where the engine gave no summary. */
-const withParameter = (text, parameter) => `${text}${parameter ? ` (${parameter})` : ''}`;
-
 function renderProbe(r, box) {
   const raw = r.raw || {};
   const v = r.verdict;
   const verdictBox = v
     ? el('div', { class: `verdict ${v.allowed ? 'good' : v.error ? 'bad' : 'unknown'}`, dataset: { probeVerdict: '1' } },
-      v.error ? `Preflight fails today: ${v.summary || withParameter(v.error, v.failed_parameter)}` : 'The preflight passes today.')
+      `The live preflight, today: ${v.summary}`)
     : el('div', { class: 'verdict unknown', text: `No verdict: ${r.verdict_error || 'unknown'}` });
   fill(box,
     verdictBox,
@@ -53,26 +50,15 @@ async function liveProbe(x, box, button) {
   }
 }
 
-const VERIFY_OUTCOMES = {
-  passed: 'Chrome now lets this request through CORS (the actual request was stopped before it was sent).',
-  network_error: 'Chrome got no usable answer (a network error, not CORS).',
-  page_moved: 'The tab has left the page this request came from: reload it, then verify again.',
-  not_sent: 'Chrome did not send the request (a Content Security Policy or mixed-content block?).',
-};
+const TONE_CLASS = { good: 'good', bad: 'bad', unknown: 'unknown' };
 
+/** Chrome's answer as the engine reads it (`reading`: {headline, tone, details}). */
 function renderVerify(r, box) {
-  const c = r.chrome || {};
-  const e = r.engine || {};
-  const blocked = c.outcome === 'blocked';
-  const chromeSays = blocked ? withParameter(c.cors_error, c.failed_parameter) : null;
-  const engineSays = e.error ? withParameter(e.error, e.failed_parameter) : 'allowed';
+  const reading = r.reading || {};
   fill(box,
-    el('div', { class: `verdict ${blocked ? 'bad' : c.outcome === 'passed' ? 'good' : 'unknown'}`, dataset: { verifyOutcome: c.outcome || '' } },
-      blocked ? `Chrome blocks it now: ${c.summary || chromeSays}` : VERIFY_OUTCOMES[c.outcome] || c.outcome),
-    c.console ? el('pre', { class: 'console', text: c.console }) : null,
-    el('p', { class: 'note', text: `Chrome's corsErrorStatus: ${chromeSays ?? 'none'}${c.preflight_status != null ? `; its preflight got ${c.preflight_status}` : ''}. `
-      + `The engine on the captured exchange: ${engineSays}${chromeSays != null && chromeSays === engineSays ? ' (they agree).' : '.'}` }),
-    e.summary ? el('p', { class: 'note', text: `The engine's verdict: ${e.summary}` }) : null,
+    el('div', { class: `verdict ${TONE_CLASS[reading.tone] || 'unknown'}`, dataset: { verifyOutcome: r.chrome?.outcome || '' } }, reading.headline || ''),
+    r.chrome?.console ? el('pre', { class: 'console', text: r.chrome.console }) : null,
+    (reading.details || []).map((t) => el('p', { class: 'note', text: t })),
     el('p', { class: 'note', text: 'Chrome shows a "started debugging this browser" bar while it verifies; close it when you like.' }),
   );
 }

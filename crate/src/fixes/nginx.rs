@@ -104,7 +104,7 @@ mod tests {
 # Echo the request's Origin when it is one of these (never a list in one header).
 set $cors_origin "";
 if ($http_origin ~ "^(https://app\.example\.com|https://admin\.example:8443)$") {
-set $cors_origin $http_origin;
+    set $cors_origin $http_origin;
 }
 add_header Access-Control-Allow-Origin $cors_origin always;
 add_header Vary "Origin" always;

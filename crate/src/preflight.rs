@@ -38,12 +38,22 @@ pub fn need(normalized_method: &str, request_headers: &HeaderList, mode: Request
         let name = header.name.to_ascii_lowercase();
         // Names recovered from a preflight's Access-Control-Request-Headers carry no value.
         reasons.push(if header.value.is_empty() {
-            format!("header {name} is not CORS-safelisted")
+            value_unseen_reason(&name)
         } else {
             format!("header {name}: {} is not CORS-safelisted", display_value(&header.name, &header.value))
         });
     }
     PreflightNeed { required: !reasons.is_empty(), reasons, unsafe_headers, unsafe_header_names }
+}
+
+/// Why a header known only by name (from the preflight's `Access-Control-Request-Headers`) needed a
+/// preflight. A safelisted name was announced for its value, which the capture did not see: say so
+/// rather than call the name unsafe.
+fn value_unseen_reason(name: &str) -> String {
+    match safelist::safelisted_name(name) {
+        Some(_) => format!("header {name} has a value that is not CORS-safelisted (the browser's preflight announced it; the value was not captured)"),
+        None => format!("header {name} is not CORS-safelisted"),
+    }
 }
 
 /// An observed preflight is proof that the browser wanted one: its `Access-Control-Request-Headers`
@@ -61,7 +71,7 @@ pub fn add_announced(need: &mut PreflightNeed, observed: &Preflight) {
         if need.unsafe_header_names.contains(&name) {
             continue;
         }
-        need.reasons.push(format!("header {name} is not CORS-safelisted (the browser's preflight announced it)"));
+        need.reasons.push(value_unseen_reason(&name));
         need.unsafe_headers.push(UnsafeHeader {
             name: name.clone(),
             value: String::new(),
@@ -209,6 +219,15 @@ mod tests {
         assert!(need.required);
         assert_eq!(need.reasons[0], "method PUT is not CORS-safelisted");
         assert_eq!(need.reasons[1], "header content-type: application/json is not CORS-safelisted");
+        // Known by name only: a safelisted name is not called unsafe, its unseen value is.
+        let names_only = super::need("POST", &h(&[("Content-Type", ""), ("X-Test", "")]), RequestMode::Cors);
+        assert_eq!(
+            names_only.reasons,
+            [
+                "header content-type has a value that is not CORS-safelisted (the browser's preflight announced it; the value was not captured)",
+                "header x-test is not CORS-safelisted",
+            ]
+        );
         assert!(!need.reasons[2].contains("secret"), "Authorization values are redacted");
         assert_eq!(need.unsafe_header_names, vec!["authorization", "content-type"]);
         assert!(!super::need("GET", &h(&[("Accept", "*/*")]), RequestMode::Cors).required);

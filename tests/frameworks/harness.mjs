@@ -57,7 +57,7 @@ export const FAILURES = [
   { id: 'no-max-age', blocked: false,
     broken: 'correct CORS, but no Access-Control-Max-Age: Chromium re-sends the preflight after 5 s',
     request: (url) => ({ ...PUT_JSON, url }), worked: [GET] },
-  { id: 'second-origin', blocked: true, other: true,
+  { id: 'second-origin', blocked: true,
     broken: 'correct CORS for the other origin only: Access-Control-Allow-Origin names it, whoever asks',
     request: (url) => ({ ...PUT_JSON, url }),
     worked: [{ name: 'the same PUT JSON from the other origin', from: 'other', request: (url) => ({ ...PUT_JSON, url }) }] },

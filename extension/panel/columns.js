@@ -20,9 +20,8 @@ export function nameOf(url) {
 
 const scriptName = (s) => `${nameOf(s.url.split(/[?#]/)[0]) || s.url}:${s.line}`;
 
-/** Shows the calling script's line in DevTools' Sources panel (HAR lines are zero-based). */
-export function openInitiator(x) {
-  const s = x.initiator_script;
+/** Shows a script's line ({url, line}, one-based) in DevTools' Sources panel, which counts from zero. */
+export function openScript(s) {
   if (s && inDevtools) api.devtools.panels.openResource(s.url, s.line - 1, () => {});
 }
 
@@ -33,10 +32,16 @@ function fillInitiator(c, x) {
   if (!s) { c.textContent = x.initiator ?? ''; c.title = c.textContent; return; }
   const text = scriptName(s);
   c.title = `${s.url}:${s.line}`;
+  if (!inDevtools) { c.textContent = text; return; }
   // A link only where it can open Sources; not a tab stop: the row's menu offers the same from the keyboard.
-  fill(c, inDevtools
-    ? el('a', { href: '#', class: 'initiator', tabindex: '-1', text, onclick: (e) => { e.preventDefault(); e.stopPropagation(); openInitiator(x); } })
-    : text);
+  // Kept across re-renders (rows refresh as the report does), or a click spanning one would be lost.
+  let a = c.firstChild;
+  if (!(a instanceof HTMLAnchorElement)) {
+    a = el('a', { href: '#', class: 'initiator', tabindex: '-1', onclick: (e) => { e.preventDefault(); e.stopPropagation(); openScript(a.script); } });
+    fill(c, a);
+  }
+  a.script = s;
+  a.textContent = text;
 }
 
 function fillBadges(c, x) {

@@ -1,6 +1,6 @@
 // A row's context menu, as in DevTools' Network panel (right-click, the ContextMenu key or Shift+F10): copy the URL,
 // the request as cURL or fetch (the engine's redacted `replay`), the console line, the fix; open the initiator.
-import { openInitiator } from './columns.js';
+import { openScript } from './columns.js';
 import { copyText, el, toast } from './dom.js';
 import { curl, fetchCall } from './requestText.js';
 import { state } from './state.js';
@@ -30,7 +30,7 @@ function entries(x, openDetail) {
     ['Copy as fetch', actual && (() => copyText(fetchCall(actual), 'the request as fetch'))],
     ['Copy console line', line && (() => copyText(line, 'the console line'))],
     ['Copy fix', x.failed && x.exchange && (() => copyFix(x, openDetail))],
-    ...(inDevtools && x.initiator_script ? [['Open initiator in Sources', () => openInitiator(x)]] : []),
+    ...(inDevtools && x.initiator_script ? [['Open initiator in Sources', () => openScript(x.initiator_script)]] : []),
   ];
 }
 

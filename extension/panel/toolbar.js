@@ -10,7 +10,10 @@ import { send } from './transport.js';
 
 export function setView(v) {
   state.view = v;
-  for (const b of document.querySelectorAll('.view')) b.setAttribute('aria-selected', String(b.dataset.view === v));
+  for (const b of document.querySelectorAll('.view')) {
+    b.setAttribute('aria-selected', String(b.dataset.view === v));
+    b.tabIndex = b.dataset.view === v ? 0 : -1; // one tab stop; arrows move between the tabs
+  }
   $('requests-view').hidden = v !== 'failures';
   $('cost-view').hidden = v !== 'cost';
   if (v === 'cost') renderCost(); else scheduleRows();
@@ -80,7 +83,17 @@ export async function exportReport(format, ids) {
 
 /** Wires the toolbar; `rerender()` redraws everything from the state, `refresh()` asks for a new report. */
 export function initToolbar({ rerender, refresh }) {
-  for (const b of document.querySelectorAll('.view')) b.addEventListener('click', () => setView(b.dataset.view));
+  const tabs = [...document.querySelectorAll('.view')];
+  for (const b of tabs) b.addEventListener('click', () => setView(b.dataset.view));
+  $('views').addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(document.activeElement);
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+    if (i < 0 || !step) return;
+    e.preventDefault();
+    const next = tabs[(i + step + tabs.length) % tabs.length];
+    setView(next.dataset.view);
+    next.focus();
+  });
   $('failed-only').addEventListener('change', (e) => { state.filter = e.target.checked ? 'failed' : 'all'; applyFilter(); rerender(); });
   const chips = [...document.querySelectorAll('.chip')];
   for (const chip of chips) {

@@ -312,6 +312,14 @@ describe('extension: the request list', { skip }, () => {
       return p?.getAttribute('role') === 'tabpanel' && p.getAttribute('aria-labelledby') === t.id;
     }));
     assert.deepEqual(links, [true, true]);
+    // Arrow keys move between the tabs, which are one tab stop.
+    await panel.focus('#view-failures');
+    await panel.keyboard.press('ArrowRight');
+    assert.equal((await state()).view, 'cost');
+    assert.equal(await focused(), 'view-cost');
+    await panel.keyboard.press('ArrowLeft');
+    assert.equal((await state()).view, 'failures');
+    assert.deepEqual(await panel.$$eval('[role="tab"]', (ts) => ts.map((t) => t.tabIndex)), [0, -1]);
   });
 
   it('Ctrl+L clears the list', async () => {

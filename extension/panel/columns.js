@@ -7,18 +7,21 @@ import { api, inDevtools } from './transport.js';
 
 const parse = (url) => { try { return new URL(url); } catch { return null; } };
 
-/** The host (and port) of a URL, as the Domain column shows it. */
-export function hostOf(url) { return parse(url)?.host ?? ''; }
+/** The last path segment of a parsed URL (the host for the root). */
+const lastSegment = (u) => u.pathname.split('/').filter(Boolean).pop() || `${u.host}/`;
 
-/** The last path segment and the query, as the Network panel's Name column. */
-export function nameOf(url) {
-  const u = parse(url);
-  if (!u) return url;
-  const segment = u.pathname.split('/').filter(Boolean).pop() || `${u.host}/`;
-  return segment + u.search;
+/** Name (the last path segment and the query) and Domain (host and port) of an exchange's URL, as the Network
+ * panel's columns; parsed once per report, as rows are redrawn on every scroll. */
+export function urlParts(x) {
+  if (!x.__parts) {
+    const u = parse(x.url);
+    x.__parts = { name: u ? lastSegment(u) + u.search : x.url, host: u?.host ?? '' };
+  }
+  return x.__parts;
 }
 
-const scriptName = (s) => `${nameOf(s.url.split(/[?#]/)[0]) || s.url}:${s.line}`;
+/** A script as the Initiator column names it: its file and line. */
+const scriptName = (s) => { const u = parse(s.url); return `${u ? lastSegment(u) : s.url}:${s.line}`; };
 
 /** Shows a script's line ({url, line}, one-based) in DevTools' Sources panel, which counts from zero. */
 export function openScript(s) {
@@ -55,8 +58,8 @@ const text = (c, value, title = value) => { c.textContent = value; c.title = tit
 
 /** `fill(cell, x)` draws one cell; `key(x)` is what it sorts by; `width` in px (the last column takes the rest). */
 export const COLUMNS = [
-  { id: 'name', title: 'Name', width: 200, key: (x) => nameOf(x.url), fill: (c, x) => text(c, nameOf(x.url), x.url) },
-  { id: 'domain', title: 'Domain', width: 130, key: (x) => hostOf(x.url), fill: (c, x) => text(c, hostOf(x.url)) },
+  { id: 'name', title: 'Name', width: 200, key: (x) => urlParts(x).name, fill: (c, x) => text(c, urlParts(x).name, x.url) },
+  { id: 'domain', title: 'Domain', width: 130, key: (x) => urlParts(x).host, fill: (c, x) => text(c, urlParts(x).host) },
   { id: 'status', title: 'Status', width: 110, key: (x) => x.view?.status ?? '',
     fill: (c, x) => { text(c, x.view?.status ?? ''); c.classList.toggle('bad', !!x.failed); c.classList.toggle('good', !x.failed); } },
   { id: 'method', title: 'Method', width: 64, key: (x) => x.method, fill: (c, x) => text(c, x.method) },

@@ -1,7 +1,7 @@
 // The search box's syntax, as in DevTools' Network panel: `status-code:404`, `method:PUT`, `domain:*.example.com`
 // (`*` matches any characters), `-` before any term to negate it, and plain words matched as substrings of what a
 // row shows. Terms combine with AND.
-import { hostOf } from './columns.js';
+import { urlParts } from './columns.js';
 
 const wildcard = (pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 
@@ -12,7 +12,7 @@ const KEYS = {
   method: (v) => (x) => x.method.toLowerCase() === v,
   domain: (v) => {
     const re = wildcard(v);
-    return (x) => { const h = hostOf(x.url); return re.test(h) || re.test(h.replace(/:\d+$/, '')); };
+    return (x) => { const h = urlParts(x).host; return re.test(h) || re.test(h.replace(/:\d+$/, '')); };
   },
 };
 

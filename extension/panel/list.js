@@ -107,6 +107,12 @@ function renderEvicted() {
 
 export function renderRows() {
   const n = state.items.length;
+  // An exchange opened from elsewhere (the cost view's links) becomes the list's selection, brought into view.
+  if (state.selectedId && state.selectedId !== state.cursorId) {
+    state.cursorId = state.selectedId;
+    const i = state.items.findIndex((x) => x.id === state.cursorId);
+    if (i >= 0) scrollIntoView(i);
+  }
   spacer.style.height = `${n * ROW_H}px`;
   const top = viewport.scrollTop;
   const h = viewport.clientHeight || 400;

@@ -151,6 +151,15 @@ describe('extension: the request list', { skip }, () => {
     await panel.waitForSelector('#detail', { state: 'hidden' });
   });
 
+  it('an exchange opened from elsewhere (the cost view\'s links) becomes the selected row', async () => {
+    const id = await idOf('/method');
+    await panel.evaluate((i) => window.__corsLens.select(i), id);
+    await panel.waitForFunction((i) => document.getElementById('viewport').getAttribute('aria-activedescendant') === `row-${i}`, id);
+    assert.equal(await panel.$eval(`#row-${id}`, (r) => r.getAttribute('aria-selected')), 'true');
+    await panel.keyboard.press('Escape');
+    await panel.waitForSelector('#detail', { state: 'hidden' });
+  });
+
   it('follows new rows only when scrolled to the bottom', async () => {
     const r = await panel.evaluate(async () => {
       const frame = () => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));

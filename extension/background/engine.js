@@ -87,6 +87,9 @@ export class EngineSession {
 
   ingestHar(tabId, entry) { return this.inner.ingest_har(tabId, entry); }
 
+  /** The tab is about to send `method url` for the extension ("Verify with Chrome"): not the page's request. */
+  expectOwnRequest(tabId, method, url, now) { this.inner.expect_own_request(tabId, method, url, now); }
+
   /** The tab's report, redacted (what the panel shows and tests read). */
   report(tabId) { return this.inner.report(tabId); }
 

@@ -106,7 +106,11 @@ async function verify(tabId, id) {
   const mod = engineModule();
   const captured = capturedExchange(tabId, id);
   const verdict = check(mod, captured);
-  const byChrome = await verifyWithChrome(tabId, mod.verify_request(captured));
+  const request = mod.verify_request(captured);
+  // The tab is about to send it again: the session must not take it, or its preflight, for the page's.
+  withSession((s) => s.expectOwnRequest(tabId, request.method, request.url, Date.now()));
+  markDirty();
+  const byChrome = await verifyWithChrome(tabId, request);
   return {
     chrome: byChrome,
     engine: { allowed: verdict.allowed, error: verdict.error, failed_parameter: verdict.failed_parameter ?? '', summary: verdict.summary ?? null },

@@ -2,12 +2,65 @@
 // headless browser cannot answer the prompt): the panel's button has the page issue the captured request again
 // under chrome.debugger. Chrome's own corsErrorStatus must match the engine's verdict, and the server must see
 // only the OPTIONS: the actual request is stopped before it is sent, whether the preflight fails or passes.
+// The re-sent request and its preflight are the extension's: the list and the preflight counts stay as they
+// were, with DevTools open too (its records of the same request must not bring it back); so does the live
+// probe with every tab recorded.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { connectCdp } from './lib/cdp.mjs';
 import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/extension.mjs';
 
 const skip = missingBuild() || false;
+const SETTLE = '/verify-settle/';
+
+/** Clicks "Verify with Chrome" (`button` #verify) or "Send a live preflight" (#probe) on the exchange at `target`
+ *  in the panel of `ctl`; resolves to the exchange, the answer and the server's log since. */
+async function clickTool({ ctl, server }, target, button = 'verify') {
+  const { panel } = ctl;
+  const path = new URL(target).pathname;
+  const x = exchangesFor(await ctl.report(), (e) => e.url.includes(path))[0];
+  assert.ok(x, `an entry for ${path}`);
+  const since = (await server.log()).at(-1)?.seq ?? 0;
+  await panel.waitForFunction((i) => window.__corsLens.report()?.exchanges?.some((e) => e.id === i), x.id);
+  await panel.evaluate((i) => window.__corsLens.select(i), x.id);
+  await panel.waitForSelector(`#detail:not([hidden]) #${button}`);
+  await panel.click(`#${button}`);
+  const last = button === 'verify' ? 'lastVerify' : 'lastProbe';
+  await panel.waitForFunction(([i, k]) => window.__corsLens.state()[k]?.id === i, [x.id, last], { timeout: 20000 });
+  const answer = await panel.evaluate((k) => window.__corsLens.state()[k], last);
+  const log = (await server.log(since)).filter((e) => e.url.startsWith(path));
+  return { x, answer, methods: log.map((e) => e.method), shown: await panel.textContent('.probe-result') };
+}
+
+/** Resolves once everything the tab sent so far reached the session: a request sent after it is listed (with
+ *  DevTools' record of it, when DevTools is open, as DevTools reports requests in the order they finish). */
+async function settle({ app, ctl, server }, devtools) {
+  const mark = u(`${server.api}${SETTLE}${Date.now().toString(36)}`, '', [['acao', 'echo']]);
+  await app.run({ url: mark });
+  await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url === mark && (!devtools || x.type === 'fetch')).length === 1,
+    { what: 'the settle request' });
+}
+
+/** What the page's list and cost view hold, the settle requests aside: exchange ids and preflight counts. */
+async function pageView(ctl) {
+  await ctl.panel.evaluate(() => window.__corsLens.refresh());
+  const report = await ctl.panel.evaluate(() => window.__corsLens.report());
+  return {
+    exchanges: report.exchanges.filter((x) => !x.url.includes(SETTLE)).map((x) => `${x.id} ${x.method} ${x.url}`),
+    preflights: report.preflight_stats.map((s) => `${s.count} × ${s.method} ${s.url} [${s.request_headers}]`).sort(),
+  };
+}
+
+/** Runs `act` and checks that the page's list and preflight counts are what they were before it. */
+async function leavesNoTrace(t, devtools, act) {
+  await settle(t, devtools);
+  const before = await pageView(t.ctl);
+  assert.ok(before.exchanges.length > 0 && before.preflights.length > 0, JSON.stringify(before));
+  await act();
+  await settle(t, devtools);
+  assert.deepEqual(await pageView(t.ctl), before);
+}
 
 describe('extension: Verify with Chrome', { skip }, () => {
   let server;
@@ -31,22 +84,7 @@ describe('extension: Verify with Chrome', { skip }, () => {
     if (server) await server.stop();
   });
 
-  /** Clicks "Verify with Chrome" on the exchange at `target`; resolves to the answer and the server's log since. */
-  async function verify(target) {
-    const { panel } = ctl;
-    const path = new URL(target).pathname;
-    const x = exchangesFor(await ctl.report(), (e) => e.url.includes(path))[0];
-    assert.ok(x, `an entry for ${path}`);
-    const since = (await server.log()).at(-1)?.seq ?? 0;
-    await panel.waitForFunction((i) => window.__corsLens.report()?.exchanges?.some((e) => e.id === i), x.id);
-    await panel.evaluate((i) => window.__corsLens.select(i), x.id);
-    await panel.waitForSelector('#detail:not([hidden]) #verify');
-    await panel.click('#verify');
-    await panel.waitForFunction((i) => window.__corsLens.state().lastVerify?.id === i, x.id, { timeout: 20000 });
-    const answer = await panel.evaluate(() => window.__corsLens.state().lastVerify);
-    const log = (await server.log(since)).filter((e) => e.url.startsWith(path));
-    return { x, answer, methods: log.map((e) => e.method), shown: await panel.textContent('.probe-result') };
-  }
+  const verify = (target) => clickTool({ ctl, server }, target);
 
   it('a failing preflight: Chrome\'s corsErrorStatus equals the engine\'s error, and only the OPTIONS is sent', async () => {
     const { x, answer, methods, shown } = await verify(url.blocked);
@@ -74,5 +112,58 @@ describe('extension: Verify with Chrome', { skip }, () => {
     assert.equal(x.verdict.allowed, true);
     assert.equal(answer.chrome.outcome, 'passed');
     assert.deepEqual(methods, ['OPTIONS'], 'the PUT never reached the server');
+  });
+
+  it('the re-sent requests and their preflights are not listed or counted as the page\'s', async () => {
+    await leavesNoTrace({ app, ctl, server }, false, async () => {
+      for (const target of [url.blocked, url.passes]) assert.equal((await verify(target)).answer.error, undefined);
+    });
+  });
+
+  it('the live probe, with every tab recorded, is not the page\'s either', async () => {
+    await ctl.send({ type: 'settings', record_every_tab: true });
+    try {
+      await leavesNoTrace({ app, ctl, server }, false, async () => {
+        const { answer, methods } = await clickTool({ ctl, server }, url.blocked, 'probe');
+        assert.equal(answer.error, undefined, JSON.stringify(answer));
+        assert.deepEqual(methods, ['OPTIONS'], 'the probe reached the server');
+      });
+    } finally {
+      await ctl.send({ type: 'settings', record_every_tab: false });
+    }
+  });
+});
+
+describe('extension: Verify with Chrome, DevTools open', { skip }, () => {
+  let server;
+  let ext;
+  let app;
+  let ctl;
+  let cdp;
+  const tag = Date.now().toString(36);
+
+  before(async () => {
+    ({ server, ext, app, ctl } = await startRecordedApp({ grantOptional: true, devtools: true }));
+    // Headless DevTools windows load their extension pages once a CDP client is connected.
+    cdp = await connectCdp(ext.cdpPort);
+    await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.endsWith('/extension/devtools.html'));
+  });
+
+  after(async () => {
+    if (cdp) await cdp.close().catch(() => {});
+    if (ext) await ext.close();
+    if (server) await server.stop();
+  });
+
+  it('DevTools\' records of the re-sent request do not bring it back', async () => {
+    const target = u(`${server.api}/verify/devtools/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
+    await app.run({ method: 'PUT', headers: [['X-Test', '1']], url: target });
+    await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url === target && x.type === 'fetch').length === 1,
+      { what: 'the PUT, with DevTools\' record of it' });
+    await leavesNoTrace({ app, ctl, server }, true, async () => {
+      const { answer, methods } = await clickTool({ ctl, server }, target);
+      assert.equal(answer.chrome?.outcome, 'blocked', JSON.stringify(answer));
+      assert.deepEqual(methods, ['OPTIONS']);
+    });
   });
 });

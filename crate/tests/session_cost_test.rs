@@ -105,7 +105,9 @@ fn many_distinct_urls_of_one_shape() {
     }
     let report = session.report(TAB);
     assert_eq!(report.preflight_stats.len(), 6);
-    assert!(report.preflight_stats.iter().all(|s| s.count == 1 && s.finding == CostFinding::Ok));
+    // Each is cached (Max-Age 7200), yet none is fine: every URL pays its own preflight.
+    assert!(report.preflight_stats.iter().all(|s| s.count == 1 && s.finding == CostFinding::DistinctUrls && s.bad));
+    assert!(report.preflight_stats.iter().all(|s| s.label == "Each URL needs its own preflight"));
     assert_eq!(report.findings.len(), 1);
     let f = &report.findings[0];
     assert_eq!(serde_json::to_value(f.kind).unwrap(), "many_distinct_urls");

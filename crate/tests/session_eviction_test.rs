@@ -34,6 +34,7 @@ fn the_per_tab_cap_evicts_successes_before_failures() {
     assert_eq!(kept(&session, TAB), ["f1", "f2", "f3"], "the oldest failure outlives every success");
     let report = session.report(TAB);
     assert_eq!((report.evicted, report.evicted_failures), (2, 0));
+    assert!(session.export(TAB, None, ExportFormat::Markdown).contains(", 2 older successful ones evicted."));
     // Only failures left: the oldest failure goes.
     feed(&mut session, get(&s, 200, "f4", 100.0, false));
     assert_eq!(kept(&session, TAB), ["f2", "f3", "f4"]);
@@ -42,6 +43,7 @@ fn the_per_tab_cap_evicts_successes_before_failures() {
     assert_eq!(kept(&session, TAB), ["f2", "f3", "f4"]);
     let report = session.report(TAB);
     assert_eq!((report.evicted, report.evicted_failures), (4, 1));
+    assert!(session.export(TAB, None, ExportFormat::Markdown).contains(", 4 older ones evicted (1 of them failed)."));
 }
 
 #[test]

@@ -91,6 +91,6 @@ fn markdown_summarises_each_failure() {
     assert!(md.contains("PreflightInvalidStatus at the preflight"), "{md}");
     assert!(md.contains("OPTIONS → 404 in 3.0 ms\n"), "{md}");
     assert!(md.contains("`net::ERR_FAILED`"), "{md}");
-    assert!(md.contains("| zero |"), "{md}");
+    assert!(md.contains("| Max-Age 0: never cached |"), "{md}");
     assert!(!md.contains(&format!("### PUT {API}/fine")), "successes get no failure section: {md}");
 }

@@ -33,6 +33,22 @@ fn devtools_copy(url: &str, t: f64) -> [HarEntry; 2] {
     [har(url, "PUT", ACRH, t + 1.0, 404, &[("Access-Control-Allow-Origin", PAGE)]), request]
 }
 
+/// A fresh session told that the extension will send a PUT to `{API}{path}` at T0.
+fn announced(path: &str) -> (Events, String, Session) {
+    let url = format!("{API}{path}");
+    let mut session = new_session();
+    session.expect_own_request(TAB, "PUT", &url, T0);
+    (Events::default(), url, session)
+}
+
+/// A fresh session that recorded one PUT of the page to `{API}{path}`, stopped by its preflight.
+fn with_a_pages_put(path: &str) -> (Events, String, Session) {
+    let (s, url) = (Events::default(), format!("{API}{path}"));
+    let mut session = new_session();
+    feed(&mut session, stopped_put(&s, 100, &url, 0.0));
+    (s, url, session)
+}
+
 fn seen(session: &Session) -> (usize, u64) {
     let report = session.report(TAB);
     (report.exchanges.len(), report.preflight_stats.iter().map(|s| s.count).sum())
@@ -40,10 +56,7 @@ fn seen(session: &Session) -> (usize, u64) {
 
 #[test]
 fn a_verified_request_and_its_preflight_are_not_the_pages() {
-    let s = Events::default();
-    let url = format!("{API}/verify");
-    let mut session = new_session();
-    feed(&mut session, stopped_put(&s, 100, &url, 0.0));
+    let (s, url, mut session) = with_a_pages_put("/verify");
     assert_eq!(seen(&session), (1, 1));
     let before = session.redacted_report(TAB, None);
 
@@ -69,10 +82,7 @@ fn a_verified_request_and_its_preflight_are_not_the_pages() {
 
 #[test]
 fn devtools_reporting_the_own_request_first_changes_nothing() {
-    let s = Events::default();
-    let url = format!("{API}/verify-har-first");
-    let mut session = new_session();
-    session.expect_own_request(TAB, "PUT", &url, T0);
+    let (s, url, mut session) = announced("/verify-har-first");
     for entry in devtools_copy(&url, 10.0) {
         session.ingest_har(TAB, entry).unwrap();
     }
@@ -83,10 +93,7 @@ fn devtools_reporting_the_own_request_first_changes_nothing() {
 
 #[test]
 fn a_preflight_finishing_after_its_own_request_leaves_the_counts_too() {
-    let s = Events::default();
-    let url = format!("{API}/late");
-    let mut session = new_session();
-    session.expect_own_request(TAB, "PUT", &url, T0);
+    let (s, url, mut session) = announced("/late");
     let mut events = stopped_put(&s, 100, &url, 10.0);
     // The request's error arrives before its OPTIONS' last events (they trail from another thread).
     let error = events.pop().unwrap();
@@ -97,10 +104,7 @@ fn a_preflight_finishing_after_its_own_request_leaves_the_counts_too() {
 
 #[test]
 fn the_live_probe_never_reaches_a_tab() {
-    let s = Events::default();
-    let url = format!("{API}/probe");
-    let mut session = new_session();
-    feed(&mut session, stopped_put(&s, 100, &url, 0.0));
+    let (s, url, mut session) = with_a_pages_put("/probe");
     let before = session.redacted_report(TAB, None);
     // The probe's OPTIONS comes from the service worker: tab -1, even when every tab is recorded.
     for mut event in s.options("900", &url, "PUT", ACRH, 50.0, 204, &[("Access-Control-Allow-Origin", PAGE)]) {

@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod bounds;
+pub mod cost_view;
 pub mod event;
 pub mod har;
 pub mod matching;

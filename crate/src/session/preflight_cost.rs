@@ -78,6 +78,9 @@ pub enum CostFinding {
     Failed,
     /// Chromium does not cache preflights for URLs of 1024 characters or more.
     UrlTooLong,
+    /// One of many URLs of one pattern (`/items/{id}`), each needing its own preflight: the
+    /// report's `many_distinct_urls` finding names them, and Max-Age cannot help.
+    DistinctUrls,
 }
 
 /// One row of the report's `preflight_stats`.
@@ -93,6 +96,39 @@ pub struct PreflightStat {
     pub max_age_seconds: u32,
     pub finding: CostFinding,
     pub message: String,
+    /// The URL with its ids as `{id}` (`url_shape`): the cost view groups rows by it.
+    #[serde(default)]
+    pub pattern: String,
+    /// The finding in a few plain words ("Max-Age missing"), for the cost view's rows.
+    #[serde(default)]
+    pub label: String,
+    /// The row is a cost a server change would save (the finding is a problem, not "cached").
+    #[serde(default)]
+    pub bad: bool,
+    /// The page's requests this row's preflights were for, oldest first (cost_view.rs).
+    #[serde(default)]
+    pub exchange_ids: Vec<String>,
+    /// The ids of the OPTIONS counted here, for linking rows to exchanges.
+    #[serde(skip)]
+    pub preflight_ids: Vec<String>,
+}
+
+impl CostFinding {
+    /// A row's finding in a few plain words, and whether it is a cost a server change would save.
+    pub fn label(self, max_age_seconds: u32) -> (String, bool) {
+        match self {
+            CostFinding::Missing => ("Max-Age missing".to_owned(), true),
+            CostFinding::TooShort => (format!("Max-Age too short ({max_age_seconds} s)"), true),
+            CostFinding::Unparsable => ("Max-Age not a number".to_owned(), true),
+            CostFinding::Zero => ("Max-Age 0: never cached".to_owned(), true),
+            CostFinding::AboveCap => (format!("Max-Age above the cap: cached {max_age_seconds} s"), false),
+            CostFinding::Ok => (format!("Cached {max_age_seconds} s"), false),
+            CostFinding::CacheDisabled => ("Cache bypassed (DevTools' Disable cache?)".to_owned(), false),
+            CostFinding::Failed => ("Preflight failed: never cached".to_owned(), true),
+            CostFinding::UrlTooLong => ("URL too long to be cached".to_owned(), true),
+            CostFinding::DistinctUrls => ("Each URL needs its own preflight".to_owned(), true),
+        }
+    }
 }
 
 /// What a report-level finding is about; serialised as its snake_case name.
@@ -249,6 +285,24 @@ impl PreflightCost {
                 row(stats, &others)
             })
             .collect();
+        // Rows of a pattern the "many distinct URLs" finding names are not fine, whatever Max-Age says.
+        let named = self.findings();
+        for row in rows.iter_mut().filter(|r| r.finding == CostFinding::Ok) {
+            let finding = named.iter().find(|f| {
+                f.pattern.as_deref() == Some(row.pattern.as_str())
+                    && f.method.as_deref() == Some(row.method.as_str())
+                    && f.request_headers.as_deref() == Some(row.request_headers.as_str())
+            });
+            if let Some(f) = finding {
+                row.finding = CostFinding::DistinctUrls;
+                row.message = format!(
+                    "One of {} URLs of this pattern, each needing its own preflight: the browser's preflight cache is \
+                     keyed by the full URL, so Access-Control-Max-Age cannot help (see the finding above).",
+                    f.distinct_urls.unwrap_or_default()
+                );
+                (row.label, row.bad) = row.finding.label(row.max_age_seconds);
+            }
+        }
         // A total order (keys are unique by origin, URL, method and headers), so unstable is exact.
         rows.sort_unstable_by(|a, b| {
             (b.count, &a.url, &a.method, &a.request_headers, &a.origin).cmp(&(a.count, &b.url, &b.method, &b.request_headers, &b.origin))
@@ -291,8 +345,16 @@ impl PreflightCost {
     }
 }
 
-/// A URL with its id-like parts replaced: path segments holding a digit or a long token become
-/// `{id}`, query values become `{v}`.
+/// Whether a path segment is an id: a number, a UUID, or a hex string of 8 or more characters with
+/// a digit (not a word such as `deadbeef`-like names of resources).
+fn id_like(segment: &str) -> bool {
+    let hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let uuid = segment.len() == 36 && segment.split('-').map(str::len).eq([8, 4, 4, 4, 12]) && segment.split('-').all(hex);
+    let number = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    uuid || number || (segment.len() >= 8 && hex(segment) && segment.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// A URL with its ids replaced: id path segments (`id_like`) become `{id}`, query values `{v}`.
 pub fn url_shape(url: &str) -> String {
     let Ok(parsed) = ParsedUrl::parse(url) else { return url.to_owned() };
     let origin = parsed.origin().map(|o| o.serialize()).unwrap_or_default();
@@ -302,11 +364,7 @@ pub fn url_shape(url: &str) -> String {
     };
     let path: Vec<String> = path
         .split('/')
-        .map(|segment| {
-            let id_like = segment.bytes().any(|b| b.is_ascii_digit())
-                || (segment.len() >= 16 && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-            if id_like { "{id}".to_owned() } else { segment.to_owned() }
-        })
+        .map(|segment| if id_like(segment) { "{id}".to_owned() } else { segment.to_owned() })
         .collect();
     let mut shape = format!("{origin}{}", path.join("/"));
     if let Some(query) = query {
@@ -331,17 +389,25 @@ fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
     let shown = latest_ok.or(obs.last().copied());
     let header = shown.and_then(|o| o.max_age.clone());
     let reading = max_age::chromium(header.as_deref());
-    let base = |finding: CostFinding, message: String| PreflightStat {
-        origin: stats.origin.clone(),
-        url: stats.url.clone(),
-        method: stats.method.clone(),
-        request_headers: stats.request_headers.clone(),
-        count: stats.count,
-        total_ms: stats.total_ms,
-        max_age_header: header.clone(),
-        max_age_seconds: reading.seconds,
-        finding,
-        message,
+    let base = |finding: CostFinding, message: String| {
+        let (label, bad) = finding.label(reading.seconds);
+        PreflightStat {
+            origin: stats.origin.clone(),
+            url: stats.url.clone(),
+            method: stats.method.clone(),
+            request_headers: stats.request_headers.clone(),
+            count: stats.count,
+            total_ms: stats.total_ms,
+            max_age_header: header.clone(),
+            max_age_seconds: reading.seconds,
+            finding,
+            message,
+            pattern: url_shape(&stats.url),
+            label,
+            bad,
+            exchange_ids: Vec::new(),
+            preflight_ids: stats.observations.iter().map(|o| o.request_id.clone()).collect(),
+        }
     };
     let count = stats.count;
     let times = |n: u64| if n == 1 { "once".to_owned() } else { format!("{n} times") };
@@ -459,7 +525,22 @@ mod tests {
     fn shapes_replace_ids() {
         assert_eq!(url_shape("http://a:8002/items/17"), "http://a:8002/items/{id}");
         assert_eq!(url_shape("http://a/items/4f9c2a6e-1b2c-4d5e-8f90-a1b2c3d4e5f6/tags"), "http://a/items/{id}/tags");
+        assert_eq!(url_shape("http://a/blobs/9f86d081884c7d65/raw"), "http://a/blobs/{id}/raw", "hex");
         assert_eq!(url_shape("http://a/search?q=x&page=2"), "http://a/search?page={v}&q={v}");
         assert_eq!(url_shape("http://a/items"), "http://a/items");
+        // Words are not ids, even when they contain a digit or are hex letters only.
+        assert_eq!(url_shape("http://a/api/v2/oauth2/facade/deadbeefcafe"), "http://a/api/v2/oauth2/facade/deadbeefcafe");
+    }
+
+    #[test]
+    fn every_finding_has_plain_words() {
+        use CostFinding::*;
+        for finding in [Missing, TooShort, Unparsable, AboveCap, Zero, Ok, CacheDisabled, Failed, UrlTooLong, DistinctUrls] {
+            let (label, _) = finding.label(5);
+            assert!(!label.contains('_') && !label.is_empty() && label != "ok", "{finding:?}: {label}");
+        }
+        assert_eq!(TooShort.label(5), ("Max-Age too short (5 s)".to_owned(), true));
+        assert_eq!(Ok.label(7200), ("Cached 7200 s".to_owned(), false));
+        assert!(DistinctUrls.label(7200).1);
     }
 }

@@ -11,11 +11,13 @@ use crate::replay::{replay, Replay};
 use crate::verdict::Verdict;
 
 use super::assemble::MatchVia;
+use super::cost_view::{self, PreflightGroup, PreflightTotals};
 use super::har::ScriptLine;
 use super::preflight_cost::{CostFinding, Finding, PreflightStat};
 use super::{Record, TabState};
 
 mod view;
+pub(crate) use view::ms;
 pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, Step, StepState};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +30,11 @@ pub struct Report {
     /// Newest first.
     pub exchanges: Vec<ExchangeReport>,
     pub preflight_stats: Vec<PreflightStat>,
+    /// `preflight_stats` grouped by URL pattern, most preflights first (cost_view.rs).
+    #[serde(default)]
+    pub preflight_groups: Vec<PreflightGroup>,
+    #[serde(default)]
+    pub preflight_totals: PreflightTotals,
     pub findings: Vec<Finding>,
     /// The preflight-cache banner, when repeated preflights have a Max-Age problem.
     #[serde(default)]
@@ -193,6 +200,8 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
             evicted_failures: 0,
             exchanges: Vec::new(),
             preflight_stats: Vec::new(),
+            preflight_groups: Vec::new(),
+            preflight_totals: PreflightTotals::default(),
             findings: Vec::new(),
             banner: None,
             labels: ReportLabels::default(),
@@ -205,15 +214,20 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
         .filter(|r| !r.own && ids.is_none_or(|ids| ids.contains(&r.id)))
         .map(exchange_report)
         .collect();
-    let preflight_stats = tab.cost.stats();
+    let mut preflight_stats = tab.cost.stats();
+    cost_view::link_requests(&mut preflight_stats, tab.records.iter());
+    let (preflight_groups, preflight_totals) = cost_view::groups(&preflight_stats);
+    let findings = tab.cost.findings();
     Report {
         tab_id,
         evicted: tab.evicted,
         evicted_failures: tab.evicted_failures,
         exchanges,
-        banner: view::cost_banner(&preflight_stats),
+        banner: view::cost_banner(&preflight_stats, &findings),
         preflight_stats,
-        findings: tab.cost.findings(),
+        preflight_groups,
+        preflight_totals,
+        findings,
         labels: ReportLabels::default(),
     }
 }
@@ -241,6 +255,10 @@ pub fn redacted(mut out: Report) -> Report {
     }
     for stat in &mut out.preflight_stats {
         stat.url = secrets.mask_url(&stat.url);
+        stat.pattern = secrets.mask_url(&stat.pattern);
+    }
+    for group in &mut out.preflight_groups {
+        group.pattern = secrets.mask_url(&group.pattern);
     }
     let messages = out.exchanges.iter_mut().flat_map(|e| [e.check_error.as_mut(), e.net_error.as_mut()]).flatten();
     let stats = out.preflight_stats.iter_mut().map(|s| &mut s.message);
@@ -248,7 +266,7 @@ pub fn redacted(mut out: Report) -> Report {
     for text in messages.chain(stats).chain(findings) {
         secrets.scrub(text);
     }
-    out.banner = view::cost_banner(&out.preflight_stats);
+    out.banner = view::cost_banner(&out.preflight_stats, &out.findings);
     out
 }
 
@@ -272,20 +290,6 @@ fn stage_words(verdict: &Verdict) -> &'static str {
     }
 }
 
-fn finding_name(f: CostFinding) -> &'static str {
-    match f {
-        CostFinding::Missing => "missing",
-        CostFinding::TooShort => "too_short",
-        CostFinding::Unparsable => "unparsable",
-        CostFinding::AboveCap => "above_cap",
-        CostFinding::Zero => "zero",
-        CostFinding::Ok => "ok",
-        CostFinding::CacheDisabled => "cache_disabled",
-        CostFinding::Failed => "failed",
-        CostFinding::UrlTooLong => "url_too_long",
-    }
-}
-
 /// A short, human-readable report: one section per failure, then preflight costs.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
@@ -296,7 +300,11 @@ pub fn markdown(report: &Report) -> String {
         "{total} cross-origin request{}, {} failed{}. Cookies, credentials and token-like values are redacted.\n",
         if total == 1 { "" } else { "s" },
         failures.len(),
-        if report.evicted > 0 { format!(", {} older ones evicted", report.evicted) } else { String::new() }
+        match (report.evicted, report.evicted_failures) {
+            (0, _) => String::new(),
+            (n, 0) => format!(", {n} older successful ones evicted"),
+            (n, f) => format!(", {n} older ones evicted ({f} of them failed)"),
+        }
     ));
     if !failures.is_empty() {
         out.push_str("\n## Failures\n");
@@ -356,7 +364,7 @@ pub fn markdown(report: &Report) -> String {
                 s.total_ms,
                 header,
                 s.max_age_seconds,
-                finding_name(s.finding)
+                s.label
             ));
         }
         for s in costly {
@@ -385,6 +393,8 @@ mod tests {
             evicted_failures: 0,
             exchanges: vec![exchange],
             preflight_stats: Vec::new(),
+            preflight_groups: Vec::new(),
+            preflight_totals: PreflightTotals::default(),
             findings: Vec::new(),
             banner: None,
             labels: ReportLabels::default(),

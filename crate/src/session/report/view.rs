@@ -8,7 +8,7 @@ use crate::exchange::HeaderList;
 use crate::headers;
 use crate::verdict::Stage;
 
-use super::super::preflight_cost::{CostFinding, PreflightStat};
+use super::super::preflight_cost::{CostFinding, Finding, PreflightStat};
 use super::ExchangeReport;
 
 /// What the panel shows for one exchange besides the captured data.
@@ -72,17 +72,24 @@ pub enum StepState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostBanner {
     pub text: String,
-    /// The first such request shape's finding, in plain words.
+    /// The first such row's finding (or pattern's), in plain words.
     pub note: String,
 }
 
 /// Fixed texts of the panel that speak about CORS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportLabels {
     pub preflight_request: String,
     pub preflight_response: String,
     pub cost_intro: String,
     pub cost_empty: String,
+    /// The cost view's column headings.
+    pub cost_columns: Vec<String>,
+    /// The tooltip of a cost row's link to its requests.
+    pub cost_link: String,
+    /// Shown for a missing `Access-Control-Max-Age`.
+    pub cost_no_header: String,
 }
 
 impl Default for ReportLabels {
@@ -90,10 +97,16 @@ impl Default for ReportLabels {
         ReportLabels {
             preflight_request: "Preflight request (OPTIONS)".to_owned(),
             preflight_response: "Preflight response".to_owned(),
-            cost_intro: "Every OPTIONS the browser sent for this tab, grouped by what the preflight cache keys on (origin, URL, \
-                         method, request headers). The cache lifetime is what the browser reads from Access-Control-Max-Age."
+            cost_intro: "Every OPTIONS the browser sent for this tab, grouped by URL pattern (ids as {id}). Each row is what the \
+                         preflight cache keys on (origin, URL, method, request headers), reused as long as Access-Control-Max-Age \
+                         lets the browser; click a row to see its first request."
                 .to_owned(),
             cost_empty: "No preflight requests captured for this tab.".to_owned(),
+            cost_columns: ["Preflights", "Method", "URL", "Request headers", "Max-Age header", "Cached for", "Time spent", "Finding"]
+                .map(str::to_owned)
+                .to_vec(),
+            cost_link: "Show the first of its requests".to_owned(),
+            cost_no_header: "(none)".to_owned(),
         }
     }
 }
@@ -104,7 +117,7 @@ fn ok_status(status: u16) -> bool {
 }
 
 /// Milliseconds to one decimal, as the panel prints times.
-fn ms(value: f64) -> String {
+pub(crate) fn ms(value: f64) -> String {
     format!("{} ms", (value * 10.0).round() / 10.0)
 }
 
@@ -263,13 +276,15 @@ fn max_age_words(finding: CostFinding) -> Option<&'static str> {
         | CostFinding::Ok
         | CostFinding::CacheDisabled
         | CostFinding::Failed
-        | CostFinding::UrlTooLong => None,
+        | CostFinding::UrlTooLong
+        | CostFinding::DistinctUrls => None,
     }
 }
 
-pub fn cost_banner(stats: &[PreflightStat]) -> Option<CostBanner> {
+/// The banner over the panel: what a longer Max-Age would save, and the URL patterns whose every URL
+/// needs its own preflight (`findings`); the rows it names never read as fine (preflight_cost.rs).
+pub fn cost_banner(stats: &[PreflightStat], findings: &[Finding]) -> Option<CostBanner> {
     let costly: Vec<(&PreflightStat, &str)> = stats.iter().filter_map(|s| max_age_words(s.finding).map(|w| (s, w))).collect();
-    let first = costly.first()?.0;
     let preflights: u64 = costly.iter().map(|(s, _)| s.count).sum();
     let mut words: Vec<&str> = Vec::new();
     for (_, w) in &costly {
@@ -278,16 +293,22 @@ pub fn cost_banner(stats: &[PreflightStat]) -> Option<CostBanner> {
         }
     }
     let plural = |n: u64| if n == 1 { "" } else { "s" };
-    Some(CostBanner {
-        text: format!(
-            "Preflight cache: {} request shape{} sent {preflights} preflight{} with Access-Control-Max-Age {}. ",
+    let mut parts = Vec::new();
+    if !costly.is_empty() {
+        parts.push(format!(
+            "{preflights} preflight{} for {} request{} whose Access-Control-Max-Age is {}.",
+            plural(preflights),
             costly.len(),
             plural(costly.len() as u64),
-            plural(preflights),
-            words.join(", ")
-        ),
-        note: first.message.clone(),
-    })
+            words.join(" or ")
+        ));
+    }
+    for f in findings {
+        let pattern = f.pattern.as_deref().unwrap_or_default();
+        parts.push(format!("{} URLs of the form {pattern} each needed their own preflight.", f.distinct_urls.unwrap_or_default()));
+    }
+    let note = costly.first().map(|(s, _)| &s.message).or_else(|| findings.first().map(|f| &f.message))?;
+    Some(CostBanner { text: format!("Preflight cache: {} ", parts.join(" ")), note: note.clone() })
 }
 
 #[cfg(test)]
@@ -416,24 +437,52 @@ pub(super) mod tests {
             max_age_seconds: 5,
             finding,
             message: message.to_owned(),
+            pattern: "http://api.test/x".to_owned(),
+            label: String::new(),
+            bad: true,
+            exchange_ids: Vec::new(),
+            preflight_ids: Vec::new(),
         }
     }
 
     #[test]
     fn the_banner_counts_only_what_a_longer_max_age_would_save() {
-        assert_eq!(cost_banner(&[]), None);
-        assert_eq!(cost_banner(&[stat(CostFinding::Ok, 1, ""), stat(CostFinding::CacheDisabled, 3, "")]), None);
-        let banner = cost_banner(&[
+        assert_eq!(cost_banner(&[], &[]), None);
+        assert_eq!(cost_banner(&[stat(CostFinding::Ok, 1, ""), stat(CostFinding::CacheDisabled, 3, "")], &[]), None);
+        let banner = cost_banner(
+            &[
             stat(CostFinding::CacheDisabled, 9, "devtools"),
             stat(CostFinding::Missing, 3, "no header"),
             stat(CostFinding::Zero, 2, "zero"),
             stat(CostFinding::Missing, 1, "again"),
-        ])
+            ],
+            &[],
+        )
         .unwrap();
-        assert_eq!(banner.text, "Preflight cache: 3 request shapes sent 6 preflights with Access-Control-Max-Age missing, set to 0. ");
+        assert_eq!(banner.text, "Preflight cache: 6 preflights for 3 requests whose Access-Control-Max-Age is missing or set to 0. ");
         assert_eq!(banner.note, "no header");
-        let one = cost_banner(&[stat(CostFinding::TooShort, 1, "short")]).unwrap();
-        assert_eq!(one.text, "Preflight cache: 1 request shape sent 1 preflight with Access-Control-Max-Age too short. ");
+        let one = cost_banner(&[stat(CostFinding::TooShort, 1, "short")], &[]).unwrap();
+        assert_eq!(one.text, "Preflight cache: 1 preflight for 1 request whose Access-Control-Max-Age is too short. ");
+    }
+
+    #[test]
+    fn the_banner_names_patterns_whose_every_url_needs_a_preflight() {
+        let many = Finding {
+            kind: super::super::super::preflight_cost::FindingKind::ManyDistinctUrls,
+            message: "keyed by the full URL".to_owned(),
+            pattern: Some("http://api.test/items/{id}".to_owned()),
+            method: Some("PUT".to_owned()),
+            request_headers: Some(String::new()),
+            distinct_urls: Some(6),
+            preflights: Some(6),
+        };
+        let rows = [stat(CostFinding::DistinctUrls, 1, "one of 6")];
+        let banner = cost_banner(&rows, std::slice::from_ref(&many)).unwrap();
+        assert_eq!(banner.text, "Preflight cache: 6 URLs of the form http://api.test/items/{id} each needed their own preflight. ");
+        assert_eq!(banner.note, "keyed by the full URL");
+        let both = cost_banner(&[stat(CostFinding::Zero, 2, "zero")], &[many]).unwrap();
+        assert!(both.text.contains("is set to 0. 6 URLs of the form"), "{}", both.text);
+        assert_eq!(both.note, "zero");
     }
 
     #[test]

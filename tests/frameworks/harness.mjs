@@ -1,4 +1,4 @@
-// The framework matrix: eight real CORS failures, each provoked on a real framework server, observed
+// The framework matrix: nine real CORS failures, each provoked on a real framework server, observed
 // in real Chromium (console line + CDP), diagnosed by the engine, fixed with the engine's snippet and
 // checked again in Chromium, with the requests the broken server already allowed. One call of
 // runCell() is one framework x failure.
@@ -21,7 +21,7 @@ export const CHROMIUM_DEFAULT_MAX_AGE_S = 5;
 export const RECHECK_AFTER_MS = 6000;
 
 /**
- * The eight failures. `request(url)` is the page-side window.run spec (url = the server's /api/submit);
+ * The nine failures. `request(url)` is the page-side window.run spec (url = the server's /api/submit);
  * `broken` says what the adapter's broken configuration must do (adapters implement it in the
  * framework's own terms); `blocked` is whether Chromium blocks the broken request.
  * `worked`: requests the broken server already allows (each { name, request(url), from: 'app' | 'other'
@@ -57,6 +57,12 @@ export const FAILURES = [
   { id: 'no-max-age', blocked: false,
     broken: 'correct CORS, but no Access-Control-Max-Age: Chromium re-sends the preflight after 5 s',
     request: (url) => ({ ...PUT_JSON, url }), worked: [GET] },
+  { id: 'any-origin-header', blocked: true,
+    broken: 'Access-Control-Allow-Origin: * without credentials, and CORS allows only Content-Type; the page sends X-Api-Key',
+    request: (url) => ({ ...PUT_JSON, headers: [...PUT_JSON.headers, ['X-Api-Key', 'k']], url }),
+    // `*` let every origin in: a fix that named the page's origin alone would lock the other one out.
+    worked: [{ name: 'a PUT JSON without X-Api-Key', request: (url) => ({ ...PUT_JSON, url }) },
+      { name: 'a PUT JSON without X-Api-Key from the other origin', from: 'other', request: (url) => ({ ...PUT_JSON, url }) }] },
   { id: 'second-origin', blocked: true,
     broken: 'correct CORS for the other origin only: Access-Control-Allow-Origin names it, whoever asks',
     request: (url) => ({ ...PUT_JSON, url }),

@@ -1,4 +1,4 @@
-// The framework matrix: every adapter in tests/frameworks/adapters/ x the eight failures of harness.mjs.
+// The framework matrix: every adapter in tests/frameworks/adapters/ x the nine failures of harness.mjs.
 // Per cell: the broken server in real Chromium -> the engine must agree with Chromium (diagnosed) ->
 // `cors-lens fix <framework> -` -> the server with the snippet spliced in -> the request succeeds in
 // Chromium (fixed) -> the requests the broken server already allowed still succeed (kept). One test per

@@ -7,8 +7,13 @@ pub(crate) const ACTIX: Framework =
     Framework { id: "actix", name: "Actix Web (actix-cors)", verified_live: true, language: "rust", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    // One call per origin: actix-cors echoes the request's origin when it is one of them.
-    let mut calls: Vec<String> = plan.origins.iter().map(|o| format!(".allowed_origin({})", quoted(o))).collect();
+    // One call per origin: actix-cors echoes the request's origin when it is one of them. It refuses
+    // `*` there; `send_wildcard` keeps the literal `*` the server sent.
+    let mut calls: Vec<String> = if plan.any_origin() {
+        vec![".allow_any_origin()".to_owned(), ".send_wildcard()".to_owned()]
+    } else {
+        plan.origins.iter().map(|o| format!(".allowed_origin({})", quoted(o))).collect()
+    };
     if !plan.methods.is_empty() {
         calls.push(format!(".allowed_methods({})", quoted_list(&plan.methods)));
     }

@@ -12,7 +12,7 @@ fn args(values: &[String]) -> String {
 }
 
 fn render(plan: &FixPlan) -> Rendered {
-    let mut calls = vec![format!(".WithOrigins({})", args(&plan.origins))];
+    let mut calls = vec![if plan.any_origin() { ".AllowAnyOrigin()".to_owned() } else { format!(".WithOrigins({})", args(&plan.origins)) }];
     if !plan.methods.is_empty() {
         calls.push(format!(".WithMethods({})", args(&plan.methods)));
     }

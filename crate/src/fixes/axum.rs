@@ -29,6 +29,7 @@ fn header_names(names: &[String]) -> String {
 fn render(plan: &FixPlan) -> Rendered {
     // A list, even of one: CorsLayer then echoes the request's origin when it is listed.
     let origins: Vec<String> = plan.origins.iter().map(|o| format!("HeaderValue::from_static({})", quoted(o))).collect();
+    let allow_origin = if plan.any_origin() { "AllowOrigin::any()".to_owned() } else { format!("AllowOrigin::list([{}])", origins.join(", ")) };
     let uses_names = !plan.headers.is_empty() || !plan.expose_headers.is_empty();
     let mut http_imports = Vec::new();
     if uses_names {
@@ -38,7 +39,7 @@ fn render(plan: &FixPlan) -> Rendered {
     if !plan.methods.is_empty() {
         http_imports.push("Method");
     }
-    let mut calls = vec![format!(".allow_origin(AllowOrigin::list([{}]))", origins.join(", "))];
+    let mut calls = vec![format!(".allow_origin({allow_origin})")];
     if !plan.methods.is_empty() {
         let methods: Vec<String> = plan.methods.iter().map(|m| method(m)).collect();
         calls.push(format!(".allow_methods([{}])", methods.join(", ")));

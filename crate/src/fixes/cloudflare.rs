@@ -26,16 +26,23 @@ fn render(plan: &FixPlan) -> Rendered {
     }
     preflight.push(entry("Access-Control-Max-Age", quoted(&plan.max_age.to_string())));
     preflight.push(entry("Vary", quoted("Origin")));
+    let origins = if plan.any_origin() { String::new() } else { format!("const ALLOWED_ORIGINS = {};\n", quoted_list(&plan.origins)) };
+    let allow_origin = if plan.any_origin() {
+        "// Any origin, as your server allowed (never with credentials).\n\
+         function allowOrigin(request, headers) {\n\
+         \x20 headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"
+    } else {
+        "// Echo the request's Origin when it is listed (never a list in one header).\n\
+         function allowOrigin(request, headers) {\n\
+         \x20 const origin = request.headers.get(\"Origin\");\n\
+         \x20 if (ALLOWED_ORIGINS.includes(origin)) headers.set(\"Access-Control-Allow-Origin\", origin);\n"
+    };
     let object = |entries: &[String]| if entries.is_empty() { "{}".to_owned() } else { format!("{{\n{}\n}}", entries.join("\n")) };
     let snippet = format!(
-        "const ALLOWED_ORIGINS = {};\n\
-         const CORS_HEADERS = {};\n\
+        "{}const CORS_HEADERS = {};\n\
          const PREFLIGHT_HEADERS = {{\n{}\n}};\n\
          \n\
-         // Echo the request's Origin when it is listed (never a list in one header).\n\
-         function allowOrigin(request, headers) {{\n\
-         \x20 const origin = request.headers.get(\"Origin\");\n\
-         \x20 if (ALLOWED_ORIGINS.includes(origin)) headers.set(\"Access-Control-Allow-Origin\", origin);\n\
+         {}\
          \x20 return headers;\n\
          }}\n\
          \n\
@@ -56,9 +63,10 @@ fn render(plan: &FixPlan) -> Rendered {
          \x20   return withCors(request, await handleRequest(request, env, ctx));\n\
          \x20 }},\n\
          }};\n",
-        quoted_list(&plan.origins),
+        origins,
         object(&cors),
-        preflight.join("\n")
+        preflight.join("\n"),
+        allow_origin
     );
     let notes = vec![
         "Responses your handler returns for failed auth go through withCors too, so the page can read their status."

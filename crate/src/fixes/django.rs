@@ -15,7 +15,11 @@ fn render(plan: &FixPlan) -> Rendered {
         "# authentication middleware sees them (preflights never carry credentials).".to_owned(),
         "INSTALLED_APPS = [app for app in INSTALLED_APPS if app != \"corsheaders\"] + [\"corsheaders\"]".to_owned(),
         format!("MIDDLEWARE = [\"{MIDDLEWARE}\"] + [m for m in MIDDLEWARE if m != \"{MIDDLEWARE}\"]"),
-        format!("CORS_ALLOWED_ORIGINS = {}", quoted_list(&plan.origins)),
+        if plan.any_origin() {
+            "CORS_ALLOW_ALL_ORIGINS = True".to_owned()
+        } else {
+            format!("CORS_ALLOWED_ORIGINS = {}", quoted_list(&plan.origins))
+        },
         format!("CORS_ALLOW_METHODS = {}", quoted_list(&plan.methods)),
         format!("CORS_ALLOW_HEADERS = {}", quoted_list(&plan.headers)),
     ];
@@ -27,10 +31,15 @@ fn render(plan: &FixPlan) -> Rendered {
     }
     lines.push(format!("CORS_PREFLIGHT_MAX_AGE = {}", plan.max_age));
     let snippet = lines.join("\n") + "\n";
+    let origins_note = if plan.any_origin() {
+        "CORS_ALLOW_ALL_ORIGINS keeps your server's *: never combine it with CORS_ALLOW_CREDENTIALS, which would let every origin in with credentials."
+    } else {
+        "Leave CORS_ALLOW_ALL_ORIGINS unset (False): with it, every origin is allowed, credentials included."
+    };
     let notes = vec![
         "Install the package: pip install django-cors-headers.".to_owned(),
         "The lists name only what this request needs; the package's broader defaults are in corsheaders.defaults (default_methods, default_headers) if other requests need them.".to_owned(),
-        "Leave CORS_ALLOW_ALL_ORIGINS unset (False): with it, every origin is allowed, credentials included.".to_owned(),
+        origins_note.to_owned(),
         "django-cors-headers defaults to a Max-Age of 86400 s; 0 sends none.".to_owned(),
     ];
     Rendered {

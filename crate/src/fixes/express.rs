@@ -1,7 +1,7 @@
 //! Express with the `cors` package. Express 4 and 5 differ in how a catch-all OPTIONS route is
 //! written (`'*'` vs `'/{*splat}'`, path-to-regexp 8).
 
-use super::{quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const EXPRESS4: Framework =
     Framework { id: "express", name: "Express 4 (cors package)", verified_live: true, language: "javascript", render: render4 };
@@ -18,8 +18,10 @@ fn render5(plan: &FixPlan) -> Rendered {
 }
 
 fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
+    // `*` is the package's own any-origin value; in an array it would be compared as an origin.
+    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
     let mut options = vec![
-        format!("  origin: {},", quoted_list(&plan.origins)),
+        format!("  origin: {origin},"),
         format!("  methods: {},", quoted_list(&plan.methods)),
         format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
     ];
@@ -38,9 +40,11 @@ fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
          app.use(cors(corsOptions));\n",
         options.join("\n")
     );
-    let notes = vec![
-        "With an array, the cors package echoes the request's origin when it is listed and adds Vary: Origin.".to_owned(),
-    ];
+    let notes = vec![if plan.any_origin() {
+        "With \"*\" the cors package answers every origin with *.".to_owned()
+    } else {
+        "With an array, the cors package echoes the request's origin when it is listed and adds Vary: Origin.".to_owned()
+    }];
     Rendered {
         placement: "Right after `const app = express();`, before any authentication middleware and routes.".to_owned(),
         snippet,

@@ -2,14 +2,16 @@
 //! it must be registered before any authentication hook: Fastify runs hooks in the order they are
 //! added.
 
-use super::{quoted_list, FixPlan, Framework, Rendered};
+use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const FASTIFY: Framework =
     Framework { id: "fastify", name: "Fastify (@fastify/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
+    // `*` is the plugin's own any-origin value; in an array it would be compared as an origin.
+    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
     let mut options = vec![
-        format!("  origin: {},", quoted_list(&plan.origins)),
+        format!("  origin: {origin},"),
         format!("  methods: {},", quoted_list(&plan.methods)),
         format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
     ];
@@ -29,7 +31,11 @@ fn render(plan: &FixPlan) -> Rendered {
     );
     let notes = vec![
         "In an ES module, write `import cors from '@fastify/cors'` instead of the require line.".to_owned(),
-        "With an array the plugin echoes the request's origin when it is listed, and adds Vary: Origin (a single string would be sent to every origin).".to_owned(),
+        if plan.any_origin() {
+            "With \"*\" the plugin answers every origin with *.".to_owned()
+        } else {
+            "With an array the plugin echoes the request's origin when it is listed, and adds Vary: Origin (a single string would be sent to every origin).".to_owned()
+        },
     ];
     Rendered {
         placement: "Right after `const fastify = Fastify()`, before any authentication hook or plugin is added and before the routes."

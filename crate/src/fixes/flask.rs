@@ -36,7 +36,8 @@ fn list(values: &[String], needs_re: &mut bool) -> String {
 
 fn render(plan: &FixPlan) -> Rendered {
     let mut needs_re = false;
-    let origins = list(&plan.origins, &mut needs_re);
+    // flask-cors reads "*" as any origin, but in a list every value goes through `literal`.
+    let origins = if plan.any_origin() { quoted("*") } else { list(&plan.origins, &mut needs_re) };
     let allow_headers = list(&plan.headers, &mut needs_re);
     let methods: Vec<String> = plan.methods.iter().map(|m| quoted(m)).collect();
     let mut args = vec![

@@ -54,7 +54,8 @@ pub const MAX_PLAN_HEADERS: usize = 64;
 pub struct FixPlan {
     /// The origins to allow, never empty: the page's first, then every other one the server's captured
     /// answers named. Each is a serialized origin (`scheme://host[:port]`), or `null` for an opaque
-    /// page (only ever first).
+    /// page (only ever first); or `*` alone, kept from a server that allows any origin when nothing
+    /// needs credentials.
     pub origins: Vec<String>,
     /// Methods to allow, upper- or mixed-case exactly as the client sends them.
     pub methods: Vec<String>,
@@ -66,6 +67,13 @@ pub struct FixPlan {
     pub expose_headers: Vec<String>,
     /// The request path (only `A-Z a-z 0-9 / - _ . ~`), for route-scoped snippets.
     pub path: String,
+}
+
+impl FixPlan {
+    /// Whether the plan keeps the server's `*` (any origin, no credentials).
+    pub(crate) fn any_origin(&self) -> bool {
+        self.origins == ["*"]
+    }
 }
 
 /// A fix as shown to the user.
@@ -192,6 +200,11 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
 fn plan_and_allowed(exchange: &Exchange, verdict: &Verdict) -> Result<(FixPlan, AlreadyAllowed), FixError> {
     let request = &exchange.request;
     let refuse = |why: String| Err(FixError::Refused(why));
+    // Local Network Access and failures below CORS are not decided by the server's headers.
+    if !verdict.server_fix {
+        let on_the_page = verdict.explanation.client_fix.as_deref().unwrap_or("");
+        return refuse(format!("no server change fixes this ({}). {on_the_page}", verdict.summary).trim_end().to_owned());
+    }
     let page_origin = match validated_origin(&request.origin) {
         Ok(origin) => origin.unwrap_or_else(|| "null".to_owned()),
         Err(why) => return refuse(why),
@@ -251,6 +264,10 @@ fn plan_and_allowed(exchange: &Exchange, verdict: &Verdict) -> Result<(FixPlan, 
     let credentials = request.credentials_mode == CredentialsMode::Include
         || verdict.inferred.credentials_mode == Some(CredentialsMode::Include)
         || allowed.credentials;
+    // `*` already lets every origin in when nothing needs credentials: naming origins would narrow it.
+    if allowed.any_origin && !credentials {
+        origins = vec!["*".to_owned()];
+    }
     let mut expose_headers = allowed.exposed.clone();
     let hidden = verdict.exposed_headers.as_ref().map(|e| e.hidden.clone()).unwrap_or_default();
     for name in hidden.into_iter().filter(|h| is_token(h) && !h.starts_with("set-cookie")) {
@@ -385,12 +402,10 @@ impl AlreadyAllowed {
             note.push_str(" Your server's answers do not show which request headers it allows (this request asked for none): the fix allows Content-Type, which JSON requests need; add any other header your pages send.");
         }
         let listed = plan.origins.join(", ");
-        if self.any_origin {
-            note.push_str(&if plan.credentials {
-                format!(" Your server answered Access-Control-Allow-Origin: * (any origin, which browsers never accept with credentials): the fix allows only {listed}, with credentials; add every other site that calls this API to the list.")
-            } else {
-                format!(" Your server answered Access-Control-Allow-Origin: * (any origin): the fix names {listed} instead; if other sites call this API, add them to the list, or keep * (it never works with credentials).")
-            });
+        if plan.any_origin() {
+            note.push_str(" Your server allows any origin (Access-Control-Allow-Origin: *) and nothing here needs credentials: the fix keeps *.");
+        } else if self.any_origin {
+            note.push_str(&format!(" Your server answered Access-Control-Allow-Origin: * (any origin, which browsers never accept with credentials): the fix allows only {listed}, with credentials; add every other site that calls this API to the list."));
         }
         if self.null_origin {
             note.push_str(" Your server also allowed the opaque origin null: the fix leaves it out, since sandboxed frames and local files of any site send null.");
@@ -541,7 +556,7 @@ mod tests {
     }
 
     #[test]
-    fn wildcard_and_null_origins_are_said_not_copied() {
+    fn wildcard_is_kept_without_credentials_and_null_is_never_copied() {
         // `*` with a credentialed request: the server allowed any origin, but only without credentials.
         let (plan, note) = planned(
             r#"{"request": {"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com", "credentials_mode": "include"},
@@ -551,15 +566,17 @@ mod tests {
         assert_eq!(plan.origins, ["https://app.example.com"]);
         assert!(note.contains("Access-Control-Allow-Origin: * (any origin, which browsers never accept with credentials): the fix allows only https://app.example.com, with credentials; add every other site"), "{note}");
         assert!(!note.contains("Other origins your server allows"), "{note}");
-        // `*` without credentials (the request failed for a header): the note offers to keep `*`.
+        // `*` without credentials (the request failed for a header): `*` is kept.
         let (plan, note) = planned(
             r#"{"request": {"method": "PUT", "url": "https://api.example.com/x", "origin": "https://app.example.com", "headers": [["X-Api-Key", "k"]]},
                 "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "x-api-key"]],
                   "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Methods", "PUT"]]}},
                 "outcome": "failed"}"#,
         );
-        assert_eq!(plan.origins, ["https://app.example.com"]);
-        assert!(note.contains("the fix names https://app.example.com instead; if other sites call this API, add them to the list, or keep *"), "{note}");
+        assert_eq!(plan.origins, ["*"]);
+        assert!(plan.any_origin() && !plan.credentials);
+        assert!(note.contains("Your server allows any origin (Access-Control-Allow-Origin: *) and nothing here needs credentials: the fix keeps *."), "{note}");
+        assert!(!note.contains("Other origins your server allows"), "{note}");
         // `null`, a URL with a path and a non-http origin are not copied; null is named in the note.
         let (plan, note) = planned(
             r#"{"request": {"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com"},
@@ -641,6 +658,41 @@ mod tests {
             // (A comment may name both, as rack's summary does.)
             let code = r.snippet.lines().filter(|l| !l.trim_start().starts_with(['#', '/'])).collect::<Vec<_>>().join("\n");
             assert!(!code.contains("https://app.example.com, https://admin.example:8443"), "{}: a comma list", framework.id);
+        }
+    }
+
+    /// Every template keeps a server's `*` in its own any-origin idiom (a `*` inside an origin list
+    /// would be compared as an origin by most packages).
+    #[test]
+    fn every_template_keeps_any_origin() {
+        let expected: &[(&str, &str)] = &[
+            ("express", "  origin: \"*\",\n"),
+            ("express5", "  origin: \"*\",\n"),
+            ("fastify", "  origin: \"*\",\n"),
+            ("fastapi", "    allow_origins=[\"*\"],\n"),
+            ("django", "\nCORS_ALLOW_ALL_ORIGINS = True\n"),
+            ("flask", "    origins=\"*\",\n"),
+            ("nginx", "add_header Access-Control-Allow-Origin \"*\" always;\n"),
+            ("apache", "Header always set Access-Control-Allow-Origin \"*\"\n"),
+            ("caddy", "\tAccess-Control-Allow-Origin \"*\"\n"),
+            ("rack", "    origins '*'\n"),
+            ("rails", "    origins '*'\n"),
+            ("axum", ".allow_origin(AllowOrigin::any())\n"),
+            ("actix", "        .allow_any_origin()\n        .send_wildcard()\n"),
+            ("spring", "    config.setAllowedOrigins(List.of(\"*\"));\n"),
+            ("aspnet", "        .AllowAnyOrigin()\n"),
+            ("go", " []string{\"*\"},\n"),
+            ("laravel", "    'allowed_origins' => ['*'],\n"),
+            ("apigateway", "  \"AllowOrigins\": [\"*\"],\n"),
+            ("apigateway-rest", "method.response.header.Access-Control-Allow-Origin: \"'*'\"\n"),
+            ("cloudflare", "  headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"),
+        ];
+        assert_eq!(expected.len(), FRAMEWORKS.len(), "one expectation per template");
+        for framework in FRAMEWORKS {
+            let (_, line) = expected.iter().find(|(id, _)| *id == framework.id).expect(framework.id);
+            let r = (framework.render)(&quote::testing::any_origin_plan());
+            assert!(r.snippet.contains(line), "{}:\n{}", framework.id, r.snippet);
+            assert!(!r.snippet.contains("ALLOWED_ORIGINS") && !r.snippet.contains("CORS_ALLOWED_ORIGINS"), "{}", r.snippet);
         }
     }
 

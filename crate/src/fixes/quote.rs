@@ -134,6 +134,11 @@ pub(crate) mod testing {
         FixPlan { origins: vec!["https://app.example.com".to_owned(), "https://admin.example:8443".to_owned()], ..sample_plan() }
     }
 
+    /// The sample plan for a server that answered `*` to a request without credentials.
+    pub(crate) fn any_origin_plan() -> FixPlan {
+        FixPlan { origins: vec!["*".to_owned()], credentials: false, ..sample_plan() }
+    }
+
     /// The smallest plan: one method, no headers, no credentials, nothing exposed.
     pub(crate) fn minimal_plan(method: &str) -> FixPlan {
         FixPlan {

@@ -2,7 +2,7 @@
 // that render it into a configuration language (nginx, apache, caddy, rack). Everything not named by
 // the failure is generous, so the failure is the only thing wrong.
 //
-//   origin:      Access-Control-Allow-Origin ('*' for wildcard-credentials, the other origin for
+//   origin:      Access-Control-Allow-Origin ('*' for wildcard-credentials and any-origin-header, the other origin for
 //                second-origin: sent as it is, whoever asks)
 //   credentials: Access-Control-Allow-Credentials: true
 //   methods, headers: the Allow-Methods / Allow-Headers lists
@@ -25,6 +25,7 @@ export function brokenSpec(failure, appOrigin, otherOrigin) {
     case 'header-not-allowed': return { ...base, headers: ['Content-Type'] };
     case 'method-not-allowed': return { ...base, methods: ['GET', 'POST'] };
     case 'no-max-age': return { ...base, maxAge: null };
+    case 'any-origin-header': return { ...base, origin: '*', credentials: false, headers: ['Content-Type'] };
     case 'second-origin': return { ...base, origin: otherOrigin };
     default: throw new Error(`unknown failure ${failure}`);
   }

@@ -44,6 +44,9 @@ function broken(failure, app, other) {
       return `const cors = require('cors');\napp.use(cors({ origin: ${o}, methods: ['GET', 'POST'] }));`;
     case 'no-max-age':
       return `const cors = require('cors');\napp.use(cors({ origin: ${o}, methods: ['PUT'], allowedHeaders: ['Content-Type'] }));`;
+    case 'any-origin-header':
+      // The package's default origin is '*'.
+      return `const cors = require('cors');\napp.use(cors({ methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type'] }));`;
     case 'second-origin':
       // A single origin string is sent as it is, whoever asks.
       return `const cors = require('cors');\napp.use(cors({ origin: ${lit(other)} }));`;

@@ -115,6 +115,13 @@ ${lines}`;
     case 'no-max-age':
       // The package's default is 86400; 0 sends no Max-Age.
       return corsheaders('CORS_ALLOW_METHODS = ["PUT"]\nCORS_ALLOW_HEADERS = ["content-type"]\nCORS_PREFLIGHT_MAX_AGE = 0');
+    case 'any-origin-header':
+      // Without credentials the package answers every origin with '*'.
+      return `INSTALLED_APPS += ["corsheaders"]
+MIDDLEWARE += ["corsheaders.middleware.CorsMiddleware"]
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "PUT"]
+CORS_ALLOW_HEADERS = ["content-type"]`;
     case 'second-origin':
       return `MIDDLEWARE += ["appmw.FixedOriginCors"]\nFIXED_CORS_ORIGIN = ${lit(other)}`;
     default:

@@ -78,6 +78,8 @@ async def cors_without_max_age(request: Request, call_next):
     response.headers["Access-Control-Allow-Origin"] = ${o}
     return response
 `;
+    case 'any-origin-header':
+      return cors(`allow_origins=["*"], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"]`);
     case 'second-origin':
       // CORSMiddleware sends nothing to an origin it does not allow; a fixed origin is hand-written.
       return `

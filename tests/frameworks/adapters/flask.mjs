@@ -65,6 +65,9 @@ def wildcard_cors(response):
       return cors(`origins=[${o}], methods=["GET", "POST"]`);
     case 'no-max-age':
       return cors(`origins=[${o}], methods=["PUT"], allow_headers=["Content-Type"]`);
+    case 'any-origin-header':
+      // send_wildcard: '*' itself rather than the echoed origin.
+      return cors(`origins="*", send_wildcard=True, methods=["GET", "PUT"], allow_headers=["Content-Type"]`);
     case 'second-origin':
       // flask-cors sends nothing to an origin it does not allow; a fixed origin is hand-written, on
       // every answer (Flask's automatic OPTIONS reply included).

@@ -53,11 +53,14 @@ fn cors_for(origin: &str) -> Cors {
         .max_age(7200)
 }
 
-/// Hand-rolled CORS: `Access-Control-Allow-Origin` (and credentials) on every non-OPTIONS
-/// response; with `preflight`, also a 204 for OPTIONS.
+/// Hand-rolled CORS: `Access-Control-Allow-Origin` (and, unless the origin is `*` without them,
+/// credentials) on every non-OPTIONS response; with `preflight`, also a 204 for OPTIONS that allows
+/// `allow_headers`.
 async fn hand_rolled<B: MessageBody + 'static>(
     origin: HeaderValue,
     preflight: bool,
+    credentials: bool,
+    allow_headers: &'static str,
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
@@ -72,18 +75,19 @@ async fn hand_rolled<B: MessageBody + 'static>(
     };
     let h = res.headers_mut();
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    if credentials {
+        h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    }
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
     if is_options {
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE"));
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Content-Type, X-Api-Key, Authorization"),
-        );
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(allow_headers));
         h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("7200"));
     }
     Ok(res)
 }
+
+const GENEROUS_HEADERS: &str = "Content-Type, X-Api-Key, Authorization";
 
 /// Serves one configuration; `app!` keeps each App's concrete middleware type out of signatures.
 macro_rules! serve {
@@ -100,7 +104,7 @@ async fn broken(failure: &str, origin: String, port: u16) -> std::io::Result<()>
         // Headers on actual responses only; OPTIONS falls through to the resource's 405.
         "no-options-handler" => serve!(port, move || {
             let v = value.clone();
-            App::new().configure(routes).wrap(from_fn(move |req, next| hand_rolled(v.clone(), false, req, next)))
+            App::new().configure(routes).wrap(from_fn(move |req, next| hand_rolled(v.clone(), false, true, GENEROUS_HEADERS, req, next)))
         }),
         // Auth is the outermost middleware (registered last): it rejects the preflight first.
         "options-auth" => serve!(port, move || App::new().configure(routes).wrap(cors_for(&origin)).wrap(from_fn(require_bearer))),
@@ -108,7 +112,7 @@ async fn broken(failure: &str, origin: String, port: u16) -> std::io::Result<()>
         // actix-cors refuses `*` with credentials, so this is hand-rolled, as it is in the wild.
         "wildcard-credentials" => serve!(port, || App::new()
             .configure(routes)
-            .wrap(from_fn(|req, next| hand_rolled(HeaderValue::from_static("*"), true, req, next)))),
+            .wrap(from_fn(|req, next| hand_rolled(HeaderValue::from_static("*"), true, true, GENEROUS_HEADERS, req, next)))),
         "header-not-allowed" => serve!(port, move || {
             let cors = Cors::default()
                 .allowed_origin(&origin)
@@ -129,11 +133,16 @@ async fn broken(failure: &str, origin: String, port: u16) -> std::io::Result<()>
             App::new().configure(routes).wrap(cors)
         }),
         "no-max-age" => serve!(port, move || App::new().configure(routes).wrap(cors_for(&origin).max_age(None))),
+        // actix-cors answers a header it does not allow with 400 and no CORS headers, which would hide
+        // the `*`: hand-rolled, without credentials (they never go with `*`).
+        "any-origin-header" => serve!(port, || App::new()
+            .configure(routes)
+            .wrap(from_fn(|req, next| hand_rolled(HeaderValue::from_static("*"), true, false, "Content-Type", req, next)))),
         // actix-cors answers an origin it does not allow with 400 and no CORS headers; a server that
         // names one fixed origin whoever asks is hand-rolled.
         "second-origin" => serve!(port, move || {
             let v = value.clone();
-            App::new().configure(routes).wrap(from_fn(move |req, next| hand_rolled(v.clone(), true, req, next)))
+            App::new().configure(routes).wrap(from_fn(move |req, next| hand_rolled(v.clone(), true, true, GENEROUS_HEADERS, req, next)))
         }),
         _ => {
             eprintln!("actix-server: unknown failure '{failure}'");

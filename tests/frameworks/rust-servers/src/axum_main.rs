@@ -85,6 +85,13 @@ fn broken(failure: &str, origin: &str) -> Option<Router> {
         "wildcard-credentials" => routes().layer(hand(HeaderValue::from_static("*"), true)),
         "header-not-allowed" => routes().layer(cors_for(origin).allow_headers([header::CONTENT_TYPE])),
         "method-not-allowed" => routes().layer(cors_for(origin).allow_methods([Method::GET, Method::POST])),
+        "any-origin-header" => routes().layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::any())
+                .allow_methods(generous_methods())
+                .allow_headers([header::CONTENT_TYPE])
+                .max_age(Duration::from_secs(7200)),
+        ),
         // AllowOrigin::exact sends its origin whoever asks: right for the other origin only.
         "second-origin" => routes().layer(cors_for(origin)),
         "no-max-age" => routes().layer(

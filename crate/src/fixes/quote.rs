@@ -212,11 +212,6 @@ pub(crate) mod testing {
         out
     }
 
-    /// Asserts that a snippet begins with `expected`, showing the whole snippet when it does not.
-    pub(crate) fn assert_starts_with(snippet: &str, expected: &str) {
-        assert!(snippet.starts_with(expected), "expected to start with:\n{expected}\n--- snippet ---\n{snippet}");
-    }
-
     /// Asserts that no `pwned` escaped its string literal.
     pub(crate) fn assert_contained(snippet: &str, quote: char) {
         let outside = outside_literals(snippet, quote);

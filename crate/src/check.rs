@@ -13,8 +13,10 @@ use crate::explain::{explain, FailedAt};
 use crate::expose::exposed_headers;
 use crate::headers;
 use crate::infer;
+use crate::local_network::{self, LocalNetwork};
 use crate::max_age;
 use crate::method;
+use crate::network_failure;
 use crate::origin::{parse_serialized_origin, Origin, ParsedUrl};
 use crate::preflight::{self, PreflightAsk, PreflightNeed};
 use crate::redirect;
@@ -47,9 +49,21 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     );
     let mut evaluation = credentials.evaluation;
     let mut warnings = std::mem::take(&mut evaluation.warnings);
-    let undetermined = evaluation.undetermined;
-    let allowed = if undetermined { exchange.outcome != Outcome::Failed } else { evaluation.blocked.is_none() };
-    match (exchange.outcome, allowed, undetermined) {
+    // A request that failed below CORS (refused, blocked by an extension, ...) is not undetermined:
+    // the capture says what happened, and it was not a CORS check.
+    let network_failure = match &evaluation.blocked {
+        None if exchange.outcome != Outcome::Succeeded => network_failure::classify(exchange, &request.url, request.page_origin.as_ref()),
+        _ => None,
+    };
+    let undetermined = evaluation.undetermined && network_failure.is_none();
+    let allowed = if network_failure.is_some() {
+        false
+    } else if undetermined {
+        exchange.outcome != Outcome::Failed
+    } else {
+        evaluation.blocked.is_none()
+    };
+    match (exchange.outcome, allowed || network_failure.is_some(), undetermined) {
         (Outcome::Failed, true, false) => warnings.push(Warning::FailedButChecksPass),
         (Outcome::Succeeded, false, false) => warnings.push(Warning::SucceededButChecksFail),
         _ => {}
@@ -66,6 +80,8 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
             response: b.response.as_deref(),
             location: b.location,
             header_as_written: b.header_as_written.as_deref(),
+            target_space: request.lna.target,
+            declared_space: exchange.request.declared_target_address_space,
         })
     });
     let mut inferred = credentials.inferred;
@@ -84,13 +100,21 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         stage: evaluation.blocked.as_ref().map(|b| b.stage),
         error: evaluation.blocked.as_ref().map(|b| b.failure.error),
         failed_parameter: evaluation.blocked.as_ref().map(|b| b.failure.failed_parameter.clone()),
-        summary: crate::verdict::summary(allowed, undetermined, evaluation.blocked.as_ref().map(|b| (&b.failure, b.response.as_ref().map(|r| r.status)))),
+        summary: match network_failure {
+            Some(failure) => failure.label().to_owned(),
+            None => crate::verdict::summary(allowed, undetermined, evaluation.blocked.as_ref().map(|b| (&b.failure, b.response.as_ref().map(|r| r.status)))),
+        },
         missing_allowed_headers: evaluation.missing_headers,
         console,
         inferred,
         warnings,
         max_age: evaluation.max_age,
         exposed_headers: evaluation.exposed,
+        // Said whenever it is a local network request, so a live probe (exempt from LNA) is judged as the page is.
+        local_network: (request.lna.local_network_request || evaluation.blocked.as_ref().is_some_and(|b| b.failure.error.is_local_network_access()))
+            .then(|| request.lna.clone()),
+        network_failure,
+        server_fix: network_failure.is_none() && !evaluation.blocked.as_ref().is_some_and(|b| b.failure.error.is_local_network_access()),
         explanation: Explanation::default(),
     };
     let blocked = evaluation.blocked.as_ref();
@@ -113,6 +137,7 @@ struct Parsed<'a> {
     /// The script's headers, or names recovered from the observed preflight when they were not captured.
     headers: Cow<'a, HeaderList>,
     headers_from_preflight: bool,
+    lna: LocalNetwork,
 }
 
 impl<'a> Parsed<'a> {
@@ -144,7 +169,8 @@ impl<'a> Parsed<'a> {
             Some(origin) if origin.is_serialized_as(&request.origin) => Cow::Borrowed(request.origin.as_str()),
             Some(origin) => Cow::Owned(origin.serialize()),
         };
-        Ok(Parsed { url, page_origin, serialized_origin, method: method::normalize(&request.method), headers, headers_from_preflight })
+        let lna = local_network::assess(exchange, &url, page_origin.as_ref());
+        Ok(Parsed { url, page_origin, serialized_origin, method: method::normalize(&request.method), headers, headers_from_preflight, lna })
     }
 
     fn same_origin(&self, url: &ParsedUrl) -> bool {
@@ -241,6 +267,10 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
         headers: Cow::Borrowed(&*parsed.headers),
     };
     if let Some(failure) = request_stage_failure(exchange, parsed) {
+        if failure.error.is_local_network_access() {
+            // The preflight the page would have needed once allowed: a live probe can still ask the server.
+            eval.need = preflight::need(&hop.method, &hop.headers, request.mode);
+        }
         eval.blocked = Some(hop.blocked(failure, Stage::Request, None));
         return eval;
     }
@@ -373,13 +403,8 @@ fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure
     if request.mode != RequestMode::NoCors && !same_origin && !parsed.url.is_http() && parsed.url.scheme != "data" {
         return Some(Failure::new(CorsError::CorsDisabledScheme, ""));
     }
-    let secure_context = parsed.page_origin.as_ref().is_some_and(Origin::is_potentially_trustworthy);
-    match (request.initiator_address_space, request.target_address_space) {
-        (Some(from), Some(to)) if to < from && !secure_context => {
-            Some(Failure::new(CorsError::InsecureLocalNetwork, to.name()))
-        }
-        _ => None,
-    }
+    // Chromium checks LNA when the connection is made, before the preflight (which it covers too).
+    local_network::check(&parsed.lna, request.declared_target_address_space)
 }
 
 /// Runs the preflight step for one hop. Returns false when the walk must stop (the preflight failed).

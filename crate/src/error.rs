@@ -31,8 +31,13 @@ pub enum CorsError {
     DisallowedByMode,
     CorsDisabledScheme,
     NoCorsRedirectModeNotFollow,
-    // Local Network Access (formerly Private Network Access).
+    // Local Network Access (formerly Private Network Access; local_network.rs).
+    /// An insecure page called a more private address space.
     InsecureLocalNetwork,
+    /// The target is not in the space the page declared (`fetch(url, {targetAddressSpace})`).
+    InvalidLocalNetworkAccess,
+    /// A secure page called a more private address space without the user's permission.
+    LocalNetworkAccessPermissionDenied,
     // Not CORS errors in Chromium's enum: the browser fails the request as a network error.
     /// The OPTIONS itself failed below HTTP (refused, reset, TLS, DNS).
     PreflightNetworkError,
@@ -57,6 +62,11 @@ impl CorsError {
                 | CorsError::InvalidRedirectLocation
                 | CorsError::NoCorsMethodNotSafelisted
         )
+    }
+
+    /// Local Network Access refusals: decided by the browser and the user, never by a response header.
+    pub fn is_local_network_access(self) -> bool {
+        matches!(self, CorsError::InsecureLocalNetwork | CorsError::InvalidLocalNetworkAccess | CorsError::LocalNetworkAccessPermissionDenied)
     }
 
     /// Chromium's `IsPreflightError()`: these get the "Response to preflight request doesn't pass
@@ -98,7 +108,7 @@ impl Failure {
 
 impl CorsError {
     /// Every variant, in declaration order (for reading a name back).
-    pub const ALL: [CorsError; 28] = [
+    pub const ALL: [CorsError; 30] = [
         CorsError::MissingAllowOriginHeader,
         CorsError::MultipleAllowOriginValues,
         CorsError::InvalidAllowOriginValue,
@@ -122,6 +132,8 @@ impl CorsError {
         CorsError::CorsDisabledScheme,
         CorsError::NoCorsRedirectModeNotFollow,
         CorsError::InsecureLocalNetwork,
+        CorsError::InvalidLocalNetworkAccess,
+        CorsError::LocalNetworkAccessPermissionDenied,
         CorsError::PreflightNetworkError,
         CorsError::TooManyRedirects,
         CorsError::RedirectModeError,
@@ -160,7 +172,9 @@ impl CorsError {
             CorsError::DisallowedByMode => "Cross-origin request in 'same-origin' mode",
             CorsError::CorsDisabledScheme => "The URL scheme does not support CORS",
             CorsError::NoCorsRedirectModeNotFollow => "no-cors request whose redirect mode is not 'follow'",
-            CorsError::InsecureLocalNetwork => "Blocked by Local Network Access",
+            CorsError::InsecureLocalNetwork => "Local Network Access: an insecure page calling a more private network",
+            CorsError::InvalidLocalNetworkAccess => "Local Network Access: the target is not in the declared address space",
+            CorsError::LocalNetworkAccessPermissionDenied => "Local Network Access: permission not granted",
             CorsError::PreflightNetworkError => "The preflight failed below HTTP",
             CorsError::TooManyRedirects => "Too many redirects",
             CorsError::RedirectModeError => "Redirected while redirect mode is 'error'",

@@ -18,6 +18,10 @@ pub struct Exchange {
     pub response: Option<Response>,
     #[serde(default)]
     pub outcome: Outcome,
+    /// The request's own network error as the capture reported it (`net::ERR_CONNECTION_REFUSED`,
+    /// `net::ERR_BLOCKED_BY_CLIENT`, ...): what failed when it was not a CORS check.
+    #[serde(default)]
+    pub net_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -41,11 +45,26 @@ pub struct Request {
     /// Defaults to the origin followed by "/".
     #[serde(default)]
     pub document_url: Option<String>,
-    /// Address space facts for Private/Local Network Access; absent when the capture does not know.
+    /// Local Network Access facts (local_network.rs), each absent when the capture does not know it.
+    /// The address spaces as given; otherwise they are read from the IPs, then from the URL's host.
     #[serde(default)]
     pub initiator_address_space: Option<AddressSpace>,
     #[serde(default)]
     pub target_address_space: Option<AddressSpace>,
+    /// The IP the page's document came from, and the IP the request connected to.
+    #[serde(default)]
+    pub initiator_ip: Option<String>,
+    #[serde(default)]
+    pub target_ip: Option<String>,
+    /// Whether the page is a secure context; absent: https, or a loopback host, is.
+    #[serde(default)]
+    pub secure_context: Option<bool>,
+    /// The space the page declared with `fetch(url, {targetAddressSpace})`.
+    #[serde(default)]
+    pub declared_target_address_space: Option<AddressSpace>,
+    /// The page's local network permission; absent: read from the outcome.
+    #[serde(default)]
+    pub local_network_permission: Option<Permission>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -139,6 +158,15 @@ pub enum Outcome {
     Succeeded,
     #[default]
     Unknown,
+}
+
+/// A permission's state, as the Permissions API names them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Permission {
+    Granted,
+    Denied,
+    Prompt,
 }
 
 /// Address spaces as Local Network Access names them (loopback ⊂ local ⊂ public, most private first).

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 
 use crate::error::CorsError;
-use crate::exchange::{Exchange, HeaderList, Response};
+use crate::exchange::{AddressSpace, Exchange, HeaderList, Response};
 use crate::headers;
 use crate::origin::ParsedUrl;
 use crate::redact::display_value;
@@ -37,13 +37,17 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
             verdict.warnings.first().map(ToString::to_string).unwrap_or_default(),
         ),
         (None, true) => ("Allowed: every CORS check passes.".to_owned(), String::new()),
+        (None, false) if verdict.network_failure.is_some() => {
+            let (summary, details, _) = verdict.network_failure.map(|f| f.explain(url, origin)).unwrap_or_default();
+            (summary, details)
+        }
         (None, false) => (
             "The request failed, but not at a CORS check the capture shows.".to_owned(),
             "Nothing captured fails a CORS check. Look at the network error, a cancelled request, mixed content, or \
              an ad blocker; or repeat the request with the preflight cache empty so the preflight is captured."
                 .to_owned(),
         ),
-        (Some(error), _) => describe(error, verdict, failed, &Describe { method, path, origin, status: status_of(failed.response), header_of: &header_of }),
+        (Some(error), _) => describe(error, verdict, failed, &Describe { declared_space: request.declared_target_address_space, method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
     explanation.preflight_http = preflight_text(exchange, url, method);
@@ -52,11 +56,12 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
     }
     explanation.findings = findings(exchange, verdict, failed);
     explanation.browser_differences = browser_differences(verdict, failed);
-    explanation.client_fix = client_fix(exchange, verdict, method);
+    explanation.client_fix = client_fix(exchange, url, verdict, method);
     explanation
 }
 
 struct Describe<'a> {
+    declared_space: Option<AddressSpace>,
     method: &'a str,
     path: &'a str,
     origin: &'a str,
@@ -64,8 +69,16 @@ struct Describe<'a> {
     header_of: &'a dyn Fn(&str) -> Option<Cow<'a, str>>,
 }
 
+/// Said of every Local Network Access refusal: the fix is never a header.
+const NO_SERVER_FIX: &str = "No response header fixes this, and Access-Control-Allow-Private-Network no longer does anything. \
+     CORS Lens's live preflight is exempt from Local Network Access (an extension's request), so it can pass where the page fails; \
+     Verify with Chrome runs in the page and gives the real answer.";
+
 fn describe(error: CorsError, verdict: &Verdict, failed: &FailedAt, d: &Describe) -> (String, String) {
     let (method, path, origin) = (d.method, d.path, d.origin);
+    let lna = verdict.local_network.as_ref();
+    let space = lna.and_then(|l| l.target).map_or("unknown", AddressSpace::name);
+    let declared = d.declared_space;
     let status = d.status.clone().unwrap_or_else(|| "no response".to_owned());
     let status_code = failed.response.map_or(0, |r| r.status);
     let on = match verdict.stage {
@@ -189,8 +202,23 @@ fn describe(error: CorsError, verdict: &Verdict, failed: &FailedAt, d: &Describe
             "Only GET, HEAD and POST can be sent with mode 'no-cors'. Use mode 'cors' and configure CORS on the server.".to_owned(),
         ),
         CorsError::InsecureLocalNetwork => (
-            format!("An insecure page cannot reach the more private '{hint}' address space."),
-            format!("Chromium's Local Network Access blocks http pages from calling {hint} addresses. Serve the page over HTTPS (or from the same network). No response header fixes this."),
+            format!("Local Network Access: the insecure page {origin} may not call the more private `{space}` address space."),
+            format!(
+                "Chromium's Local Network Access stops a public page that is not a secure context (plain http://) from calling {space} addresses, \
+                 before anything is sent: the server never saw this request. {NO_SERVER_FIX}"
+            ),
+        ),
+        CorsError::InvalidLocalNetworkAccess => (
+            format!("Local Network Access: the page declared the `{}` address space, but the server is in `{space}`.", declared.map_or("unknown", AddressSpace::name)),
+            format!("fetch()'s targetAddressSpace must name the space the server really is in, or Chromium refuses the request once it connects. {NO_SERVER_FIX}"),
+        ),
+        CorsError::LocalNetworkAccessPermissionDenied => (
+            format!("Local Network Access: {origin} has no permission to reach the `{space}` address space."),
+            format!(
+                "Since Chrome 142 a public site that calls localhost, a router, a printer or an intranet address needs the user's local network \
+                 permission (Chrome 145 split it: 'Apps on device' for loopback, 'Local network' for the rest). It was not granted, so Chromium \
+                 refused the request before it reached the server, preflight or not. {NO_SERVER_FIX}"
+            ),
         ),
         CorsError::PreflightNetworkError => (
             format!("The preflight OPTIONS {path} failed below HTTP ({}).", if hint.is_empty() { "network error" } else { &hint }),
@@ -395,7 +423,10 @@ fn browser_differences(verdict: &Verdict, failed: &FailedAt) -> Vec<String> {
     differences
 }
 
-fn client_fix(exchange: &Exchange, verdict: &Verdict, method: &str) -> Option<String> {
+fn client_fix(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, method: &str) -> Option<String> {
+    if let Some(failure) = verdict.network_failure {
+        return Some(failure.explain(url, &exchange.request.origin).2);
+    }
     let written = &exchange.request.method;
     if *written != written.to_ascii_uppercase() && method == written {
         return Some(format!(
@@ -409,6 +440,25 @@ fn client_fix(exchange: &Exchange, verdict: &Verdict, method: &str) -> Option<St
             "If this request does not need cookies or HTTP auth, drop credentials: 'include' (XHR: withCredentials = false) and the wildcard works."
                 .to_owned(),
         ),
+        Some(CorsError::InsecureLocalNetwork) => Some(
+            "Serve the page over HTTPS: only a secure page may ask for local network access. Or serve it from the same network as the API \
+             (a local or loopback page may call loopback)."
+                .to_owned(),
+        ),
+        Some(CorsError::InvalidLocalNetworkAccess) => {
+            let space = verdict.local_network.as_ref().and_then(|l| l.target).map_or("unknown", AddressSpace::name);
+            Some(format!("Declare the space the server is in: fetch(url, {{targetAddressSpace: '{space}'}}), or leave the option out."))
+        }
+        Some(CorsError::LocalNetworkAccessPermissionDenied) => {
+            let space = verdict.local_network.as_ref().and_then(|l| l.target).map_or("local", AddressSpace::name);
+            Some(format!(
+                "The user grants the permission: the icon left of the address bar → Site settings → allow '{}' (Chrome 142–144: 'Local network'), then reload. \
+                 The page can declare the target, fetch(url, {{targetAddressSpace: '{space}'}}), so Chrome asks at the right time (and lets a secure page \
+                 reach a local http:// device). An iframe must be allowed to ask: <iframe allow=\"local-network-access\"> (from Chrome 145 \
+                 allow=\"local-network\" / \"loopback-network\"). Headless or managed browsers: the LocalNetworkAccessAllowedForUrls policy.",
+                if space == "loopback" { "Apps on device" } else { "Local network" }
+            ))
+        }
         Some(CorsError::CorsDisabledScheme) => Some("Open the page from http://localhost (e.g. `python3 -m http.server`) instead of file://, and write URLs with http:// or https://.".to_owned()),
         Some(CorsError::NoCorsMethodNotSafelisted | CorsError::NoCorsRedirectModeNotFollow) => {
             Some("Remove mode: 'no-cors': it never makes a cross-origin response readable; configure CORS on the server instead.".to_owned())

@@ -91,6 +91,8 @@ pub fn marks(verdict: &Verdict) -> Option<Marks> {
         CorsError::DisallowedByMode
         | CorsError::CorsDisabledScheme
         | CorsError::InsecureLocalNetwork
+        | CorsError::InvalidLocalNetworkAccess
+        | CorsError::LocalNetworkAccessPermissionDenied
         | CorsError::PreflightNetworkError
         | CorsError::NoCorsMethodNotSafelisted => (&[], &[], false),
     };

@@ -74,13 +74,16 @@ pub fn probe_exchange(captured: &Exchange, answer: &ProbeAnswer) -> Exchange {
             net_error: Some(answer.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())),
         },
     };
-    Exchange {
-        request: captured.request.clone(),
-        preflight: Some(preflight),
-        redirects: Vec::new(),
-        response: None,
-        outcome: Outcome::Unknown,
+    // The extension's own OPTIONS is exempt from Local Network Access; the page's requests are not.
+    // What the capture showed of it carries over, so the probe is never judged more kindly than the page.
+    let mut request = captured.request.clone();
+    if let Some(lna) = crate::local_network::assess_exchange(captured) {
+        request.initiator_address_space = lna.page;
+        request.target_address_space = lna.target;
+        request.secure_context = Some(lna.secure_context);
+        request.local_network_permission = lna.permission;
     }
+    Exchange { request, preflight: Some(preflight), redirects: Vec::new(), response: None, outcome: Outcome::Unknown, net_error: None }
 }
 
 /// The request "Verify with Chrome" has the page send again.

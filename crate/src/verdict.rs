@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CorsError, Failure};
 use crate::exchange::{Client, CredentialsMode};
+use crate::local_network::LocalNetwork;
+use crate::network_failure::NetworkFailure;
 use crate::warning::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -36,7 +38,21 @@ pub struct Verdict {
     pub max_age: Option<MaxAgeByBrowser>,
     /// On an allowed response: which response headers script can and cannot read.
     pub exposed_headers: Option<ExposedHeaders>,
+    /// Local Network Access, when the request is a local network request or LNA refused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_network: Option<LocalNetwork>,
+    /// What stopped a request that failed below CORS (network_failure.rs); never a CORS error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_failure: Option<NetworkFailure>,
+    /// Whether a change on the API server can fix this: false for Local Network Access and the
+    /// failures below CORS, whose fix is on the page, in the browser or in the network.
+    #[serde(default = "server_fix_default")]
+    pub server_fix: bool,
     pub explanation: Explanation,
+}
+
+fn server_fix_default() -> bool {
+    true
 }
 
 /// The verdict's `summary`: the failure's label ([`CorsError::summary`], given the status of the

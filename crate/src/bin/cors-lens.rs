@@ -141,8 +141,9 @@ mod cli {
     fn check_one(input: &str, text: bool, framework: Option<&str>) -> ExitCode {
         let checked = parse(input).and_then(|(exchange, verdict)| {
             let fix = match framework {
-                Some(framework) => Some(fixes::fix(&exchange, &verdict, framework).map_err(|e| e.to_string())?),
-                None => None,
+                // No server snippet where the server is not the cause: the text says what to change instead.
+                Some(framework) if verdict.server_fix => Some(fixes::fix(&exchange, &verdict, framework).map_err(|e| e.to_string())?),
+                _ => None,
             };
             Ok((verdict, fix))
         });
@@ -210,7 +211,10 @@ mod cli {
             (Some(error), _, _) => format!("BLOCKED ({error}, {} stage)", v.stage.map(stage_name).unwrap_or("request")),
             (None, _, true) => "UNDETERMINED".to_owned(),
             (None, true, _) => "ALLOWED".to_owned(),
-            (None, false, _) => "FAILED (not at a CORS check)".to_owned(),
+            (None, false, _) => match v.network_failure {
+                Some(failure) => format!("FAILED, NOT CORS ({})", failure.label()),
+                None => "FAILED (not at a CORS check)".to_owned(),
+            },
         };
         line(format!("{verdict}: {}", e.summary));
         if !e.details.is_empty() {
@@ -254,6 +258,7 @@ mod cli {
             .map(|f| f.message.as_str())
             .chain(e.browser_differences.iter().map(String::as_str))
             .chain(v.inferred.because.iter().map(String::as_str))
+            .chain(v.local_network.iter().flat_map(|l| l.because.iter().map(String::as_str)))
             .chain(warnings.iter().map(String::as_str))
             .collect();
         if !notes.is_empty() {
@@ -274,6 +279,9 @@ mod cli {
             fix.snippet.lines().for_each(|l| line(format!("    {l}")));
             line(String::new());
             fix.notes.iter().for_each(|n| line(format!("  - {n}")));
+        } else if !v.server_fix {
+            line(String::new());
+            line("No server fix: this is not decided by the API server's response headers (see the client fix).".to_owned());
         } else if v.error.is_some() {
             line(String::new());
             line("Add --fix FRAMEWORK for the server change (cors-lens frameworks lists them).".to_owned());

@@ -5,7 +5,7 @@
 
 use super::Blocked;
 use crate::error::CorsError;
-use crate::exchange::Client;
+use crate::exchange::{AddressSpace, Client};
 use crate::headers;
 use crate::verdict::Stage;
 
@@ -42,6 +42,8 @@ pub fn line(b: &Blocked) -> String {
     let url = b.url;
     let error = b.failure.error;
     let hint = encode_hint(&b.failure.failed_parameter);
+    // Chromium prints `unknown` when it could not place the resource (behind a proxy).
+    let target_space = b.target_space.map_or("unknown", AddressSpace::name);
     // Checks the renderer makes before anything is sent print a "Fetch API cannot load" line.
     if b.client == Client::Fetch || b.client == Client::Unknown {
         match error {
@@ -130,7 +132,14 @@ pub fn line(b: &Blocked) -> String {
         CorsError::CorsDisabledScheme => format!("Cross origin requests are only supported for protocol schemes: {CORS_ENABLED_SCHEMES}."),
         CorsError::NoCorsRedirectModeNotFollow => "Redirect is not allowed for a no-cors request.".to_owned(),
         CorsError::InsecureLocalNetwork => {
-            format!("The request client is not a secure context and the resource is in more-private address space `{hint}`.")
+            format!("The request client is not a secure context and the resource is in more-private address space `{target_space}`.")
+        }
+        CorsError::InvalidLocalNetworkAccess => format!(
+            "Request had a target IP address space of `{}` yet the resource is in address space `{target_space}`.",
+            b.declared_space.map_or("unknown", AddressSpace::name)
+        ),
+        CorsError::LocalNetworkAccessPermissionDenied => {
+            format!("Permission was denied for this request to access the `{target_space}` address space.")
         }
     };
     let prefix = if error.has_preflight_prefix() { PREFLIGHT_PREFIX } else { "" };

@@ -61,7 +61,7 @@ pub fn line(b: &Blocked) -> Option<String> {
         | CorsError::NoCorsMethodNotSafelisted
         | CorsError::RedirectModeError => return Some("TypeError: NetworkError when attempting to fetch resource.".to_owned()),
         // Firefox has no Local Network Access checks.
-        CorsError::InsecureLocalNetwork => return None,
+        CorsError::InsecureLocalNetwork | CorsError::InvalidLocalNetworkAccess | CorsError::LocalNetworkAccessPermissionDenied => return None,
     };
     Some(format!(
         "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {}. (Reason: {reason}",

@@ -7,7 +7,7 @@ pub mod firefox;
 pub mod safari;
 
 use crate::error::Failure;
-use crate::exchange::{Client, Response};
+use crate::exchange::{AddressSpace, Client, Response};
 use crate::verdict::{ConsoleLines, Stage};
 
 /// Everything a browser's message can mention about one blocked request.
@@ -29,6 +29,9 @@ pub struct Blocked<'a> {
     pub location: Option<&'a str>,
     /// For a disallowed header: the name as the page's script wrote it (Safari prints that).
     pub header_as_written: Option<&'a str>,
+    /// For Local Network Access: the target's address space, and the one the page declared.
+    pub target_space: Option<AddressSpace>,
+    pub declared_space: Option<AddressSpace>,
 }
 
 pub fn render(blocked: &Blocked) -> ConsoleLines {

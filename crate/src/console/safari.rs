@@ -80,7 +80,7 @@ fn description(b: &Blocked) -> Option<String> {
         CorsError::NoCorsRedirectModeNotFollow | CorsError::NoCorsMethodNotSafelisted => {
             "TypeError: Load failed".to_owned()
         }
-        CorsError::InsecureLocalNetwork => return None,
+        CorsError::InsecureLocalNetwork | CorsError::InvalidLocalNetworkAccess | CorsError::LocalNetworkAccessPermissionDenied => return None,
     };
     if b.stage == Stage::Redirect {
         if let Some(location) = b.location {

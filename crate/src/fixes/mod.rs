@@ -200,6 +200,11 @@ pub fn plan(exchange: &Exchange, verdict: &Verdict) -> Result<FixPlan, FixError>
 fn plan_and_allowed(exchange: &Exchange, verdict: &Verdict) -> Result<(FixPlan, AlreadyAllowed), FixError> {
     let request = &exchange.request;
     let refuse = |why: String| Err(FixError::Refused(why));
+    // Local Network Access and failures below CORS are not decided by the server's headers.
+    if !verdict.server_fix {
+        let on_the_page = verdict.explanation.client_fix.as_deref().unwrap_or("");
+        return refuse(format!("no server change fixes this ({}). {on_the_page}", verdict.summary).trim_end().to_owned());
+    }
     let page_origin = match validated_origin(&request.origin) {
         Ok(origin) => origin.unwrap_or_else(|| "null".to_owned()),
         Err(why) => return refuse(why),

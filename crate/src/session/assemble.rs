@@ -60,6 +60,9 @@ pub struct Hop {
     /// When the response headers arrived.
     pub response_at: Option<f64>,
     pub status_line: Option<String>,
+    /// The IP it connected to (webRequest's `ip`): the target's address space.
+    #[serde(default)]
+    pub ip: Option<String>,
     /// The redirect that ended this hop: status, headers, absolute target.
     pub redirect: Option<(u16, HeaderList, String)>,
     pub preflight: Option<PreflightLink>,
@@ -75,6 +78,7 @@ impl Hop {
             response: None,
             response_at: None,
             status_line: None,
+            ip: None,
             redirect: None,
             preflight: None,
         }
@@ -298,6 +302,9 @@ impl Flight {
         if let Some(line) = &event.status_line {
             hop.status_line = Some(line.clone());
         }
+        if let Some(ip) = &event.ip {
+            hop.ip = Some(ip.clone());
+        }
         let Some(status) = event.status.or(hop.response.as_ref().map(|r| r.status)) else { return };
         match (&event.response_headers, hop.response.as_mut()) {
             (Some(h), _) => {
@@ -331,6 +338,11 @@ pub fn page_origin(flight: &Flight, preflight: Option<&Flight>) -> Option<String
         return from_text(initiator);
     }
     flight.origin_header(0).or_else(|| preflight.and_then(|p| p.origin_header(0))).and_then(|o| from_text(&o))
+}
+
+/// The serialized origin of a document's http(s) URL.
+pub fn document_origin(url: &str) -> Option<String> {
+    ParsedUrl::parse(url).ok().filter(|u| u.is_http()).and_then(|u| u.origin().map(|o| o.serialize()))
 }
 
 /// Whether any hop of the flight leaves the page's origin.
@@ -428,7 +440,7 @@ pub fn resolve_location(base: &str, location: &str) -> String {
 }
 
 /// Builds the engine's input from a finished actual request and the preflights of its hops.
-pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origin: &str) -> Exchange {
+pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origin: &str, page_ip: Option<&str>) -> Exchange {
     let hop0 = &flight.hops[0];
     let preflight0 = preflights.first().and_then(Option::as_ref);
     let announced = preflight0.and_then(Flight::announced_headers);
@@ -472,6 +484,11 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
         document_url: flight.document_url.clone(),
         initiator_address_space: None,
         target_address_space: None,
+        initiator_ip: page_ip.map(str::to_owned),
+        target_ip: hop0.ip.clone(),
+        secure_context: None,
+        declared_target_address_space: None,
+        local_network_permission: None,
     };
 
     let mut redirects = Vec::new();
@@ -507,6 +524,7 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
         redirects,
         response,
         outcome: flight.outcome,
+        net_error: if flight.outcome == Outcome::Failed { flight.error.clone() } else { None },
     }
 }
 

@@ -162,6 +162,8 @@ pub struct Event {
     pub redirect_url: Option<String>,
     pub error: Option<String>,
     pub from_cache: Option<bool>,
+    /// The IP the request connected to (webRequest's `ip`, on a response).
+    pub ip: Option<String>,
     pub document_url: Option<String>,
     /// A URL or header was cut, or headers dropped, to keep the session bounded (bounds.rs).
     pub truncated: bool,
@@ -249,6 +251,7 @@ impl RawEvent {
             redirect_url,
             error,
             from_cache: self.from_cache,
+            ip: self.ip.filter(|ip| !ip.is_empty()),
             document_url,
             truncated,
         })

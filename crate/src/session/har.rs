@@ -25,6 +25,9 @@ use super::event::EventError;
 use super::matching::LATE_RECORDS;
 use super::Session;
 
+/// What webRequest and DevTools report for every request a CORS or LNA check stopped.
+const GENERIC_NET_ERROR: &str = "net::ERR_FAILED";
+
 /// A HAR entry and a webRequest event for the same request differ in time by at most this (ms).
 pub(crate) const HAR_SLACK_MS: f64 = 2_000.0;
 
@@ -54,6 +57,8 @@ pub struct HarEntry {
     pub initiator_url: Option<String>,
     /// Its line, zero-based as DevTools gives it.
     pub initiator_line: Option<f64>,
+    /// HAR `serverIPAddress`: the IP it connected to (empty when it did not).
+    pub server_ip: Option<String>,
 }
 
 impl HarEntry {
@@ -65,7 +70,7 @@ impl HarEntry {
     fn bound(&mut self) -> bool {
         let mut cut = bounds::clip(&mut self.url, bounds::MAX_TEXT_BYTES);
         cut |= bounds::clip(&mut self.method, bounds::MAX_TEXT_BYTES);
-        for text in [&mut self.resource_type, &mut self.initiator_type, &mut self.initiator_request_id, &mut self.error, &mut self.initiator_url]
+        for text in [&mut self.resource_type, &mut self.initiator_type, &mut self.initiator_request_id, &mut self.error, &mut self.initiator_url, &mut self.server_ip]
             .into_iter()
             .flatten()
         {
@@ -74,6 +79,10 @@ impl HarEntry {
         cut |= bounds::clip_headers(&mut self.request_headers);
         cut |= bounds::clip_headers(&mut self.response_headers);
         cut
+    }
+
+    fn server_ip(&self) -> Option<String> {
+        self.server_ip.clone().filter(|ip| !ip.is_empty())
     }
 
     fn started_at(&self) -> Option<f64> {
@@ -165,6 +174,12 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
     if let Some((_, _, pf_id)) = seen {
         let link = session.preflight_mut(tab_id, &pf_id).map(|p| {
             p.har_confirmed = true;
+            // webRequest reports net::ERR_FAILED for an OPTIONS that Local Network Access stopped; DevTools names the check.
+            if p.outcome == Outcome::Failed && p.error.as_deref().is_none_or(|e| e == GENERIC_NET_ERROR) {
+                if let Some(error) = entry.error.clone().filter(|e| e != GENERIC_NET_ERROR) {
+                    p.error = Some(error);
+                }
+            }
             p.linked_to.clone()
         });
         if let Some(Some((actual_id, hop))) = link {
@@ -213,6 +228,7 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
             response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
             response_at: status.map(|_| ended),
             status_line: None,
+            ip: entry.server_ip(),
             redirect: None,
             preflight: None,
         }],
@@ -282,9 +298,10 @@ fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, 
     if let (Some(slot), Some(pf)) = (record.preflights.get_mut(hop), confirmed) {
         if let Some(existing) = slot.as_mut() {
             existing.har_confirmed = pf.har_confirmed;
+            existing.error = pf.error;
         }
     }
-    tab.touch();
+    tab.refresh(actual_id);
 }
 
 /// A request DevTools recorded: its facts go to the same request as webRequest saw it (in flight,
@@ -358,6 +375,7 @@ fn request_flight(session: &mut Session, tab_id: i64, entry: &HarEntry, method: 
         response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
         response_at: status.map(|_| ended),
         status_line: None,
+        ip: entry.server_ip(),
         redirect: None,
         preflight: None,
     };

@@ -98,8 +98,12 @@ pub struct Record {
     /// recognised, but never reported, exported or counted as the page's.
     #[serde(default)]
     pub own: bool,
+    /// The IP the page's document came from, when the tab's navigation was recorded (Local Network Access).
+    #[serde(default)]
+    pub page_ip: Option<String>,
+    /// Boxed: it is most of a record's size, and the tab's records are scanned and shifted as a list.
     #[serde(skip)]
-    pub built: Built,
+    pub built: Box<Built>,
 }
 
 impl Record {
@@ -111,7 +115,7 @@ impl Record {
     /// Builds the exchange and runs the engine. Returns, per matched finished preflight (by hop),
     /// whether it succeeded according to the verdict.
     fn rebuild(&mut self) -> Vec<(usize, bool)> {
-        let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin);
+        let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin, self.page_ip.as_deref());
         let (verdict, check_error) = match check(&exchange) {
             Ok(v) => (Some(v), None),
             Err(e) => (None, Some(e.to_string())),
@@ -129,7 +133,7 @@ impl Record {
                 outcomes.push((hop, !failed_here && pf.hops[0].response.is_some()));
             }
         }
-        self.built = Built { exchange: Some(exchange), verdict, check_error };
+        *self.built = Built { exchange: Some(exchange), verdict, check_error };
         outcomes
     }
 }
@@ -173,9 +177,28 @@ pub struct TabState {
     /// DevTools' records of earlier requests are not brought back.
     #[serde(default)]
     pub cleared_at: f64,
+    /// The IP each recent document of the tab came from (its main_frame or sub_frame response), by
+    /// origin, newest last: the page's address space for Local Network Access.
+    #[serde(default)]
+    pub page_ips: Vec<(String, String)>,
 }
 
+/// Documents whose IP a tab remembers: the top page and a few frames.
+const PAGE_IPS: usize = 8;
+
 impl TabState {
+    fn remember_page_ip(&mut self, origin: String, ip: String) {
+        self.page_ips.retain(|(o, _)| *o != origin);
+        self.page_ips.push((origin, ip));
+        if self.page_ips.len() > PAGE_IPS {
+            self.page_ips.remove(0);
+        }
+    }
+
+    fn page_ip(&self, origin: &str) -> Option<String> {
+        self.page_ips.iter().rev().find(|(o, _)| o == origin).map(|(_, ip)| ip.clone())
+    }
+
     /// The tab's report changed (panels showing it refresh).
     fn touch(&mut self) {
         self.version += 1;
@@ -339,6 +362,10 @@ impl Session {
         let id = event.request_id.clone();
         let finished = self.done_set.contains_key(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id));
         if finished || (!self.flights.contains_key(&id) && assemble::is_untracked_type(event.resource_type.as_deref())) {
+            // A document's own response says which address space its page is in.
+            if let (EventKind::Completed, Some(ip), Some(origin)) = (event.kind, &event.ip, assemble::document_origin(&event.url)) {
+                self.tabs.get_or_insert_with(tab_id, TabState::default).remember_page_ip(origin, ip.clone());
+            }
             return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
         }
         let time = event.time_stamp.unwrap_or(self.clock);
@@ -539,7 +566,8 @@ impl Session {
         self.next_record += 1;
         let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
         let own = own::claim(&mut tab.own_expected, &flight);
-        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, own, built: Built::default() };
+        let page_ip = tab.page_ip(&page_origin);
+        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, own, page_ip, built: Box::default() };
         let outcomes = record.rebuild();
         tab.keep_record(record, outcomes, self.config.max_exchanges_per_tab);
         self.bound_total();

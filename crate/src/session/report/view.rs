@@ -158,7 +158,7 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
     };
     let headline = match verdict {
         Some(v) if v.allowed => "Allowed by CORS".to_owned(),
-        Some(v) if v.error.is_some() => v.summary.clone(),
+        Some(v) if v.error.is_some() || v.network_failure.is_some() => v.summary.clone(),
         Some(v) if v.undetermined => "Failed; the capture lacks what is needed to decide why".to_owned(),
         _ => "Failed".to_owned(),
     };

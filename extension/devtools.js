@@ -37,6 +37,7 @@ function summarize(e) {
     time: typeof e.time === 'number' ? e.time : null,
     status: res.status ?? 0,
     error: res._error ?? null,
+    server_ip: e.serverIPAddress || null,
     request_headers: pairs(req.headers),
     response_headers: pairs(res.headers),
   };

@@ -31,6 +31,13 @@ function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) 
 
 /** Fills `container` with the fix for a failed exchange `x`. */
 export function renderFixSlot(x, container) {
+  // Where the engine says no server change helps (`server_fix` false), its client fix takes the picker's place.
+  if (x.verdict?.server_fix === false) {
+    const text = x.verdict.explanation?.client_fix || '';
+    fill(container, el('p', { class: 'client-fix', id: 'client-fix', text }),
+      el('div', { class: 'actions' }, el('button', { type: 'button', id: 'copy-fix', text: 'Copy', disabled: !text, onclick: () => copyText(text, 'the fix') })));
+    return;
+  }
   const pick = (framework) => {
     state.framework = framework;
     api.storage.local.set({ framework }).catch?.(() => {});

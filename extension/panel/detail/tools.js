@@ -24,6 +24,8 @@ function renderProbe(r, box) {
   fill(box,
     verdictBox,
     v?.console?.chromium ? el('pre', { class: 'console', text: v.console.chromium }) : null,
+    // The engine's words on the probe's verdict (they say when the page would still fail where the probe passed).
+    v?.error ? el('p', { class: 'note', dataset: { probeDetails: '1' }, text: v.explanation?.details || '' }) : null,
     el('div', { class: 'headers' },
       el('div', { class: 'col' }, el('div', { class: 'title', text: 'Sent (OPTIONS)' }), kvTable(raw.request_headers || [])),
       el('div', { class: 'col' }, el('div', { class: 'title', text: `Received${raw.duration_ms != null ? ` in ${ms(raw.duration_ms)}` : ''}` }),

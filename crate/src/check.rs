@@ -16,7 +16,7 @@ use crate::infer;
 use crate::local_network::{self, LocalNetwork};
 use crate::max_age;
 use crate::method;
-use crate::network_failure;
+use crate::network_failure::{self, NetworkFailure};
 use crate::origin::{parse_serialized_origin, Origin, ParsedUrl};
 use crate::preflight::{self, PreflightAsk, PreflightNeed};
 use crate::redirect;
@@ -51,19 +51,22 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     let mut warnings = std::mem::take(&mut evaluation.warnings);
     // A request that failed below CORS (refused, blocked by an extension, ...) is not undetermined:
     // the capture says what happened, and it was not a CORS check.
+    // A preflight that failed below HTTP is named the same way.
     let network_failure = match &evaluation.blocked {
         None if exchange.outcome != Outcome::Succeeded => network_failure::classify(exchange, &request.url, request.page_origin.as_ref()),
+        Some(b) if b.failure.error == CorsError::PreflightNetworkError => NetworkFailure::from_net_error(&b.failure.failed_parameter),
         _ => None,
     };
+    let below_cors = network_failure.is_some() && evaluation.blocked.is_none();
     let undetermined = evaluation.undetermined && network_failure.is_none();
-    let allowed = if network_failure.is_some() {
+    let allowed = if below_cors {
         false
     } else if undetermined {
         exchange.outcome != Outcome::Failed
     } else {
         evaluation.blocked.is_none()
     };
-    match (exchange.outcome, allowed || network_failure.is_some(), undetermined) {
+    match (exchange.outcome, allowed || below_cors, undetermined) {
         (Outcome::Failed, true, false) => warnings.push(Warning::FailedButChecksPass),
         (Outcome::Succeeded, false, false) => warnings.push(Warning::SucceededButChecksFail),
         _ => {}

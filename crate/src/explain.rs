@@ -47,7 +47,7 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
              an ad blocker; or repeat the request with the preflight cache empty so the preflight is captured."
                 .to_owned(),
         ),
-        (Some(error), _) => describe(error, verdict, failed, &Describe { declared_space: request.declared_target_address_space, method, path, origin, status: status_of(failed.response), header_of: &header_of }),
+        (Some(error), _) => describe(error, verdict, failed, &Describe { declared_space: request.declared_target_address_space, url, method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
     explanation.preflight_http = preflight_text(exchange, url, method);
@@ -62,6 +62,7 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
 
 struct Describe<'a> {
     declared_space: Option<AddressSpace>,
+    url: &'a ParsedUrl<'a>,
     method: &'a str,
     path: &'a str,
     origin: &'a str,
@@ -220,6 +221,10 @@ fn describe(error: CorsError, verdict: &Verdict, failed: &FailedAt, d: &Describe
                  refused the request before it reached the server, preflight or not. {NO_SERVER_FIX}"
             ),
         ),
+        CorsError::PreflightNetworkError if verdict.network_failure.is_some() => {
+            let (summary, details, _) = verdict.network_failure.map(|f| f.explain(d.url, origin)).unwrap_or_default();
+            (format!("The preflight OPTIONS {path} failed: {summary}"), details)
+        }
         CorsError::PreflightNetworkError => (
             format!("The preflight OPTIONS {path} failed below HTTP ({}).", if hint.is_empty() { "network error" } else { &hint }),
             "The browser could not complete the OPTIONS request at all: the server is unreachable, refused the connection, or TLS failed. This is not a header problem: make the endpoint reachable.".to_owned(),

@@ -124,6 +124,14 @@ fn failures_below_cors_are_named_never_invented_as_cors_errors() {
         assert!(v.explanation.details.contains(words) && v.explanation.details.contains("This is not CORS"), "{error}: {}", v.explanation.details);
         assert!(v.explanation.client_fix.is_some());
     }
+    // A preflight that failed below HTTP keeps Chromium's name for it, and says what the network error means.
+    let refused = verdict(r#"{"request": {"method": "PUT", "url": "http://api.example.com/x", "origin": "http://app.example.com", "headers": [["X-A", "1"]]},
+        "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"]], "response": null, "net_error": "net::ERR_CONNECTION_REFUSED"},
+        "outcome": "failed", "net_error": "net::ERR_FAILED"}"#);
+    assert_eq!((refused.error, refused.network_failure), (Some(CorsError::PreflightNetworkError), Some(NetworkFailure::ConnectionRefused)));
+    assert_eq!(refused.console.unwrap().chromium, "Failed to load resource: net::ERR_CONNECTION_REFUSED");
+    assert_eq!(refused.summary, NetworkFailure::ConnectionRefused.label());
+    assert!(!refused.server_fix && refused.explanation.summary.starts_with("The preflight OPTIONS /x failed: Nothing accepts connections"), "{}", refused.explanation.summary);
     // An HTTPS page calling http:// that got nothing back: mixed content, whatever the capture's error.
     let mixed = verdict(r#"{"request": {"method": "GET", "url": "http://api.example.com/x", "origin": "https://app.example.com"}, "outcome": "failed"}"#);
     assert_eq!(mixed.network_failure, Some(NetworkFailure::MixedContent));

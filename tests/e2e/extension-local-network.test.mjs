@@ -6,7 +6,8 @@
 // same calls as controls, which succeed and are reported as nothing. Then an HTTPS page calling http:// (mixed
 // content), a request a test extension's declarativeNetRequest rule blocks, a refused port and a CSP refusal:
 // each explained as what it is, never as a CORS error.
-// Artifact: tests/artifacts/extension-local-network.json (per call: Chromium's line and error, the extension's).
+// Artifacts: tests/artifacts/extension-local-network.json (per call: Chromium's line and error, the extension's) and
+// panel-local-network.png (the CORS tab on the blocked PUT, after its live preflight).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -118,6 +119,7 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
       // The CORS Lens root again, with the blocker beside it (the last of a repeated switch wins).
       `--disable-extensions-except=${REPO},${blocker}`, `--load-extension=${REPO},${blocker}`,
     ] });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
     const html = await (await fetch(`${server.app}/`)).text();
     httpsPage = await startHttpsPage(tmp, html);
     tabs = {
@@ -148,6 +150,7 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
       server_picker: await text('#framework'), explanation: await text('.explanation'), probe_box: await text('.probe-result'),
       probe_raw_status: probe?.raw?.status ?? null, probe_allowed: probe?.verdict?.allowed ?? null, probe_error: probe?.verdict?.error ?? null,
       server_saw: (await server.log(since)).filter((e) => e.url.startsWith('/lna/put')).map((e) => e.method) });
+    await panel.screenshot({ path: path.join(ARTIFACTS, 'panel-local-network.png') });
     await panel.close();
     // The permission granted to the public page: the same calls succeed and nothing is reported.
     const browserCdp = await ext.ctx.browser()?.newBrowserCDPSession?.() ?? tabs.secure.cdp;
@@ -174,7 +177,6 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
     });
     await call(tabs.loopback, 'csp', { url: `${server.api}/csp?acao=*` }, { expectFailure: false });
     runs.set('consoles', { id: 'consoles', mixed: tabs.https.all, loopback: tabs.loopback.all });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     fs.writeFileSync(path.join(ARTIFACTS, 'extension-local-network.json'), `${JSON.stringify([...runs.values()], null, 2)}\n`);
   });
 

@@ -422,7 +422,7 @@ fn browser_differences(verdict: &Verdict, failed: &FailedAt) -> Vec<String> {
     if verdict.warnings.contains(&Warning::AuthorizationUnderWildcard) {
         differences.push("Firefox prints a warning that Access-Control-Allow-Headers: * will stop covering Authorization; the Fetch standard already excludes it.".to_owned());
     }
-    if verdict.error == Some(CorsError::InsecureLocalNetwork) {
+    if verdict.error.is_some_and(CorsError::is_local_network_access) {
         differences.push("Only Chromium-based browsers enforce Local Network Access; Firefox and Safari let this request through.".to_owned());
     }
     differences

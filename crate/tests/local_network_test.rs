@@ -43,6 +43,7 @@ fn a_secure_public_page_without_the_permission_is_denied_with_chromiums_line() {
         assert_eq!((lna.page, lna.target, lna.secure_context), (Some(AddressSpace::Public), Some(AddressSpace::Loopback), true));
         assert!(lna.because.iter().any(|b| b.contains("treats the page as public")), "{:?}", lna.because);
         assert!(v.explanation.details.contains("Access-Control-Allow-Private-Network no longer does anything"));
+        assert!(v.explanation.browser_differences.iter().any(|d| d.contains("Firefox and Safari let this request through")));
         let client_fix = v.explanation.client_fix.unwrap();
         assert!(client_fix.contains("Apps on device") && client_fix.contains("targetAddressSpace: 'loopback'"), "{client_fix}");
     }

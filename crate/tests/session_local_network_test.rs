@@ -81,4 +81,6 @@ fn a_blocked_request_reads_as_what_blocked_it() {
     assert_eq!(view.reason, NetworkFailure::BlockedByClient.label());
     assert_eq!(view.headline, NetworkFailure::BlockedByClient.label());
     assert_eq!(view.status, "(failed) net::ERR_BLOCKED_BY_CLIENT");
+    let markdown = session.export(TAB, None, ExportFormat::Markdown);
+    assert!(markdown.contains(&format!("- **Not CORS:** {}\n", NetworkFailure::BlockedByClient.label())), "{markdown}");
 }

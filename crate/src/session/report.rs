@@ -323,6 +323,7 @@ pub fn markdown(report: &Report) -> String {
                     let param = v.failed_parameter.as_deref().filter(|p| !p.is_empty()).map(|p| format!(" ({p})")).unwrap_or_default();
                     out.push_str(&format!("- **Error:** {error}{param} {}\n", stage_words(v)));
                 }
+                None if v.network_failure.is_some() => out.push_str(&format!("- **Not CORS:** {}\n", v.summary)),
                 None if v.undetermined => out.push_str("- **Error:** undetermined from what was captured\n"),
                 None => out.push_str("- **Error:** no CORS check fails on what was captured\n"),
             }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CorsError, Failure};
 use crate::exchange::{AddressSpace, Exchange, Outcome, Permission};
+use crate::network_failure::NetworkFailure;
 use crate::origin::{Origin, ParsedUrl};
 
 /// The network error webRequest (and DevTools, for a preflight) reports when LNA stopped a request.
@@ -109,7 +110,7 @@ pub fn assess(exchange: &Exchange, url: &ParsedUrl, page_origin: Option<&Origin>
             target = Some(AddressSpace::Local);
             because.push("the target's address space is not in the capture; Chromium's refusal means it is loopback or local, and local was assumed".to_owned());
         }
-        if page != Some(AddressSpace::Public) {
+        if page != Some(AddressSpace::Public) && request.initiator_address_space.is_none() {
             page = Some(AddressSpace::Public);
             because.push(format!(
                 "Chromium refused the request with {BLOCKED_NET_ERROR}, so it treats the page as public (its own IP may say otherwise: a policy or --ip-address-space-overrides can declare it)"
@@ -117,12 +118,26 @@ pub fn assess(exchange: &Exchange, url: &ParsedUrl, page_origin: Option<&Origin>
         }
     }
     let local_network_request = matches!((page, target), (Some(p), Some(t)) if is_less_public(t, p));
+    // Any answer from the target means LNA let the connection through; a failure with nothing back and no
+    // network error of its own is what a refusal looks like when the capture has no better word for it.
+    let answered = exchange.response.is_some()
+        || !exchange.redirects.is_empty()
+        || exchange.preflight.as_ref().is_some_and(|p| p.response.is_some());
+    let failed_below_http = [exchange.net_error.as_deref(), exchange.preflight.as_ref().and_then(|p| p.net_error.as_deref())]
+        .into_iter()
+        .flatten()
+        .any(|e| NetworkFailure::from_net_error(e).is_some());
     let permission = request.local_network_permission.or_else(|| {
-        (local_network_request && secure_context).then(|| match exchange.outcome {
+        if !(local_network_request && secure_context) {
+            return None;
+        }
+        match exchange.outcome {
+            _ if lna_error => Some(Permission::Denied),
+            _ if answered => Some(Permission::Granted),
             Outcome::Succeeded => Some(Permission::Granted),
-            Outcome::Failed if lna_error || exchange.response.is_none() => Some(Permission::Denied),
+            Outcome::Failed if !failed_below_http => Some(Permission::Denied),
             _ => None,
-        })?
+        }
     });
     if request.local_network_permission.is_none() && permission.is_some() {
         because.push("the capture does not show the page's local network permission; it was read from the outcome".to_owned());

@@ -74,6 +74,16 @@ fn spaces_come_from_ips_and_a_granted_permission_lets_cors_run() {
     ));
     assert_eq!(granted.error, Some(CorsError::MissingAllowOriginHeader));
     assert!(granted.server_fix);
+    // Any answer from the target means LNA let it through: the CORS failure is the error.
+    let answered = verdict(&format!(
+        r#"{{"request": {{{}}}, "preflight": {{"response": {{"status": 404, "headers": []}}}}, "outcome": "failed"}}"#,
+        request.replace(r#""method": "GET""#, r#""method": "PUT""#)
+    ));
+    assert_eq!(answered.error, Some(CorsError::PreflightMissingAllowOriginHeader));
+    assert_eq!(answered.local_network.unwrap().permission, Some(cors_lens::exchange::Permission::Granted));
+    // A connection refused before LNA could look is not an LNA refusal.
+    let refused = verdict(&format!(r#"{{"request": {{{request}}}, "outcome": "failed", "net_error": "net::ERR_CONNECTION_REFUSED"}}"#));
+    assert_eq!((refused.error, refused.network_failure), (None, Some(NetworkFailure::ConnectionRefused)));
     // A local page calling loopback is not a local network request in Chromium 156.
     let local = verdict(r#"{"request": {"method": "GET", "url": "http://127.0.0.1:1/x", "origin": "http://192.168.1.5",
         "initiator_ip": "192.168.1.5"}, "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}, "outcome": "succeeded"}"#);

@@ -83,6 +83,9 @@ pub struct LocalNetwork {
     pub local_network_request: bool,
     /// The page's permission, as given or as the outcome implies.
     pub permission: Option<Permission>,
+    /// The target answered the request: LNA let it through (a browser or policy without it, or the permission).
+    #[serde(default)]
+    pub answered: bool,
     /// What was assumed, in plain words.
     pub because: Vec<String>,
 }
@@ -118,11 +121,11 @@ pub fn assess(exchange: &Exchange, url: &ParsedUrl, page_origin: Option<&Origin>
         }
     }
     let local_network_request = matches!((page, target), (Some(p), Some(t)) if is_less_public(t, p));
-    // Any answer from the target means LNA let the connection through; a failure with nothing back and no
-    // network error of its own is what a refusal looks like when the capture has no better word for it.
-    let answered = exchange.response.is_some()
-        || !exchange.redirects.is_empty()
-        || exchange.preflight.as_ref().is_some_and(|p| p.response.is_some());
+    // An answer to the request means LNA let it through; one to its preflight means the permission was there
+    // (a live probe's answer is the extension's, exempt from LNA: it comes as a preflight and proves nothing).
+    // A failure with nothing back and no network error of its own is what a refusal looks like.
+    let answered = exchange.outcome == Outcome::Succeeded || exchange.response.is_some() || !exchange.redirects.is_empty();
+    let preflight_answered = exchange.preflight.as_ref().is_some_and(|p| p.response.is_some());
     let failed_below_http = [exchange.net_error.as_deref(), exchange.preflight.as_ref().and_then(|p| p.net_error.as_deref())]
         .into_iter()
         .flatten()
@@ -133,8 +136,7 @@ pub fn assess(exchange: &Exchange, url: &ParsedUrl, page_origin: Option<&Origin>
         }
         match exchange.outcome {
             _ if lna_error => Some(Permission::Denied),
-            _ if answered => Some(Permission::Granted),
-            Outcome::Succeeded => Some(Permission::Granted),
+            _ if answered || preflight_answered => Some(Permission::Granted),
             Outcome::Failed if !failed_below_http => Some(Permission::Denied),
             _ => None,
         }
@@ -142,7 +144,7 @@ pub fn assess(exchange: &Exchange, url: &ParsedUrl, page_origin: Option<&Origin>
     if request.local_network_permission.is_none() && permission.is_some() {
         because.push("the capture does not show the page's local network permission; it was read from the outcome".to_owned());
     }
-    LocalNetwork { page, target, secure_context, local_network_request, permission, because }
+    LocalNetwork { page, target, secure_context, local_network_request, permission, answered: answered && !lna_error, because }
 }
 
 /// `assess` for an exchange as given (a live probe judges its answer as the page would be judged).
@@ -160,7 +162,7 @@ pub fn check(lna: &LocalNetwork, declared: Option<AddressSpace>) -> Option<Failu
             return Some(Failure::new(CorsError::InvalidLocalNetworkAccess, ""));
         }
     }
-    if !lna.local_network_request {
+    if !lna.local_network_request || lna.answered {
         return None;
     }
     if !lna.secure_context {

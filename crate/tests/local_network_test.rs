@@ -59,6 +59,10 @@ fn an_insecure_public_page_is_refused_whatever_the_permission() {
         ));
         assert!(v.explanation.client_fix.unwrap().contains("HTTPS"));
     }
+    // An answer from the target means nothing enforced LNA (a policy, an older browser): CORS decides.
+    let answered = verdict(r#"{"request": {"method": "GET", "url": "http://127.0.0.1:9312/x", "origin": "http://app.public.test",
+        "initiator_address_space": "public"}, "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}, "outcome": "succeeded"}"#);
+    assert!(answered.allowed && answered.error.is_none());
 }
 
 #[test]

@@ -85,3 +85,20 @@ fn the_byte_budget_evicts_successes_before_failures() {
     let report = session.report(TAB);
     assert_eq!((report.exchanges.len() as u64, report.evicted, report.evicted_failures), (0, 40, 10));
 }
+
+#[test]
+fn the_byte_budget_keeps_a_request_in_flight_before_older_failures() {
+    let s = Events::default();
+    let mut session = new_session();
+    for i in 0..10u32 {
+        feed(&mut session, get(&s, 100 + i, &format!("f{i}"), f64::from(i), false));
+    }
+    let url = format!("{API}/late");
+    feed(&mut session, [s.ev("onBeforeRequest", "500", "GET", &url, 50.0, json!({}))]);
+    session.shrink_to(session.snapshot().len() / 2);
+    assert!(session.flights.contains_key("500"), "the request under way is newer than the failures");
+    let report = session.report(TAB);
+    assert!(report.evicted_failures > 0 && report.evicted == report.evicted_failures);
+    feed(&mut session, s.sent("500", "GET", &url, &[], 51.0, 200, &[("Access-Control-Allow-Origin", PAGE)], None));
+    assert_eq!(kept(&session, TAB).last().map(String::as_str), Some("late"));
+}

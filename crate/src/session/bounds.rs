@@ -7,7 +7,7 @@ use crate::exchange::HeaderList;
 
 use super::assemble::Flight;
 use super::event::Event;
-use super::Session;
+use super::{Record, Session};
 
 /// A URL or one header value is cut beyond this many bytes. CORS never needs more: origins,
 /// method and header names are short, and an 8 KiB `Access-Control-Allow-Origin` fails anyway.
@@ -76,6 +76,11 @@ pub fn flight_bytes(flight: &Flight) -> usize {
             .sum::<usize>()
 }
 
+/// About what an exchange takes: its request and the preflights matched to it.
+fn record_bytes(record: &Record) -> usize {
+    flight_bytes(&record.flight) + record.preflights.iter().flatten().map(flight_bytes).sum::<usize>()
+}
+
 /// About what an event adds to the session.
 pub fn event_bytes(event: &Event) -> usize {
     event.url.len()
@@ -88,33 +93,36 @@ pub fn event_bytes(event: &Event) -> usize {
 enum Item {
     InFlight(String),
     Preflight(i64, String),
-    /// A tab's exchange, by record id.
-    Record(i64, String),
+    /// A tab's exchange, by its arrival order (`Flight::seq`, unique).
+    Record(i64, u64),
 }
 
-/// Evicts in-flight requests, finished preflights and exchanges, oldest first across tabs, until
-/// the session's estimated size is at most `limit` bytes; failed exchanges (often the root cause the
-/// user is looking for) go only when nothing else is left. Returns how many exchanges went; each is
-/// counted in its tab's `evicted` (unless it was the extension's own).
+/// Evicts until the session's estimated size is at most `limit` bytes: successful exchanges first
+/// (failed ones are often the root cause the user is looking for), then in-flight requests, finished
+/// preflights and failed exchanges, each oldest first across tabs. Returns how many exchanges went;
+/// each is counted in its tab's `evicted` (unless it was the extension's own).
 pub fn enforce(session: &mut Session, limit: usize) -> usize {
-    // Sorted by (is a failure, arrival order).
+    // Checked every few hundred events, and nearly always within the limit: the total alone first, without
+    // listing (and cloning the id of) everything.
+    let mut total: usize = session.flights.values().map(flight_bytes).sum::<usize>()
+        + session.tabs.values().map(|tab| tab.preflights.values().map(flight_bytes).sum::<usize>() + tab.records.iter().map(record_bytes).sum::<usize>()).sum::<usize>();
+    if total <= limit {
+        return 0;
+    }
+    // Successful exchanges (and the extension's own) first, oldest first; then the rest by arrival:
+    // requests in flight, preflights and failures.
     let mut items: Vec<((bool, u64), usize, Item)> = Vec::new();
     for (id, flight) in session.flights.iter() {
-        items.push(((false, flight.seq), flight_bytes(flight), Item::InFlight(id.clone())));
+        items.push(((true, flight.seq), flight_bytes(flight), Item::InFlight(id.clone())));
     }
     for (tab_id, tab) in session.tabs.iter() {
         for (id, pf) in tab.preflights.iter() {
-            items.push(((false, pf.seq), flight_bytes(pf), Item::Preflight(*tab_id, id.clone())));
+            items.push(((true, pf.seq), flight_bytes(pf), Item::Preflight(*tab_id, id.clone())));
         }
         for record in &tab.records {
-            let bytes = flight_bytes(&record.flight) + record.preflights.iter().flatten().map(flight_bytes).sum::<usize>();
             let failure = record.failed() && !record.own;
-            items.push(((failure, record.flight.seq), bytes, Item::Record(*tab_id, record.id.clone())));
+            items.push(((failure, record.flight.seq), record_bytes(record), Item::Record(*tab_id, record.flight.seq)));
         }
-    }
-    let mut total: usize = items.iter().map(|(_, bytes, _)| bytes).sum();
-    if total <= limit {
-        return 0;
     }
     items.sort_unstable_by_key(|(order, _, _)| *order);
     let mut evicted = 0;
@@ -132,8 +140,8 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
                     tab.preflights.remove(&id);
                 }
             }
-            Item::Record(tab_id, id) => {
-                if session.tabs.get_mut(&tab_id).is_some_and(|tab| tab.evict(&id)) {
+            Item::Record(tab_id, seq) => {
+                if session.tabs.get_mut(&tab_id).is_some_and(|tab| tab.evict(seq)) {
                     evicted += 1;
                 }
             }

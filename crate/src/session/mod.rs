@@ -254,9 +254,9 @@ impl TabState {
         self.next_to_evict().is_some_and(|(_, index)| self.evict_at(index))
     }
 
-    /// Evicts the exchange with record id `id`; false when there is none.
-    fn evict(&mut self, id: &str) -> bool {
-        self.records.iter().position(|r| r.id == id).is_some_and(|index| self.evict_at(index))
+    /// Evicts the exchange whose request arrived `seq`th (`Flight::seq`); false when there is none.
+    fn evict(&mut self, seq: u64) -> bool {
+        self.records.iter().position(|r| r.flight.seq == seq).is_some_and(|index| self.evict_at(index))
     }
 
     /// Drops the exchange at `index`, counted in `evicted` (and `evicted_failures`) unless it was

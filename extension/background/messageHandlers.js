@@ -7,7 +7,7 @@ import { listenerSets } from './listeners.js';
 import { isOwnPage, notify, requestBackfill } from './ports.js';
 import { livePreflight } from './probe.js';
 import { isRecorded, keepsLog, recordingState, setEveryTab, setKeepLog, setRecorded, tabsReady } from './tabsManager.js';
-import { verifyWithChrome } from './verify.js';
+import { assertVerifiable, verifyWithChrome } from './verify.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -107,6 +107,7 @@ async function verify(tabId, id) {
   const captured = capturedExchange(tabId, id);
   const verdict = check(mod, captured);
   const request = mod.verify_request(captured);
+  assertVerifiable(request);
   // The tab is about to send it again: the session must not take it, or its preflight, for the page's.
   withSession((s) => s.expectOwnRequest(tabId, request.method, request.url, Date.now()));
   markDirty();

@@ -63,7 +63,19 @@ function observeOwnRequest(event, d, w) {
   }
 }
 
-const exactFilter = (url) => `|${url}|`;
+const FETCH_TIMEOUT_MS = 15000; // a server that never answers must not hold the probe, or its rule, open
+
+// The rule's URL condition: a regular expression that matches this URL only, byte for byte (urlFilter's `*`,
+// `^` and `|` are wildcards and anchors there, and it ignores case unless told otherwise).
+const escapeRegex = (text) => text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+
+/** The regexFilter matching exactly `href`, or throws when Chrome cannot express it (too long for its RE2 limits). */
+async function exactRegex(href) {
+  const regex = `^${escapeRegex(href)}$`;
+  const verdict = await api.declarativeNetRequest.isRegexSupported?.({ regex, isCaseSensitive: true });
+  if (verdict && !verdict.isSupported) throw new Error(`This URL cannot be probed: Chrome cannot match it exactly (${verdict.reason}).`);
+  return regex;
+}
 
 /**
  * The engine's ProbeRequest { url, request_headers: [[name, value]] (the preflight's own headers) } ->
@@ -79,8 +91,11 @@ export function livePreflight(opts) {
 }
 
 async function probeOnce({ url, request_headers: preflightHeaders }) {
-  const href = new URL(url).href;
-  if (!/^https?:$/.test(new URL(href).protocol)) throw new Error('Only http(s) URLs can be probed.');
+  const parsed = new URL(url);
+  if (!/^https?:$/.test(parsed.protocol)) throw new Error('Only http(s) URLs can be probed.');
+  parsed.hash = ''; // never sent, and not part of the URL the rule sees
+  const href = parsed.href;
+  const regexFilter = await exactRegex(href);
   const id = nextId();
   const requestHeaders = preflightHeaders.map(([name, value]) => ({ header: name.toLowerCase(), operation: 'set', value }));
   await api.declarativeNetRequest.updateSessionRules({
@@ -90,7 +105,9 @@ async function probeOnce({ url, request_headers: preflightHeaders }) {
       priority: 1,
       action: { type: 'modifyHeaders', requestHeaders },
       condition: {
-        urlFilter: exactFilter(href),
+        regexFilter,
+        isUrlFilterCaseSensitive: true,
+        tabIds: [-1], // the extension's own requests: no tab's request can match
         requestMethods: ['options'],
         initiatorDomains: [api.runtime.id],
         resourceTypes: ['xmlhttprequest'],
@@ -106,7 +123,7 @@ async function probeOnce({ url, request_headers: preflightHeaders }) {
     let resp = null;
     try {
       // credentials omitted and default cache mode: a real preflight has no cookies and no cache headers.
-      resp = await fetch(href, { method: 'OPTIONS', credentials: 'omit', redirect: 'manual' });
+      resp = await fetch(href, { method: 'OPTIONS', credentials: 'omit', redirect: 'manual', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       await resp.arrayBuffer().catch(() => {});
     } catch (e) {
       out.error = String(e && e.message ? e.message : e);

@@ -6,10 +6,14 @@
 const api = globalThis.browser ?? globalThis.chrome;
 
 const SETTLE_MS = 150; // ExtraInfo events can trail loadingFailed
-const TIMEOUT_MS = 15000;
+const TIMEOUT_MS = 15000; // the page's fetch, preflight included
+const COMMAND_TIMEOUT_MS = 5000; // any other CDP command: a hung one must not keep the tab under the debugger
 
-/** The Fetch domain's urlPattern treats `*` and `?` as wildcards (and `\` escapes them). */
-const exactPattern = (url) => url.replace(/[\\*?]/g, (c) => `\\${c}`);
+/** CDP reports a URL's `#fragment` apart (`urlFragment`), and a fragment never reaches a server: compare without it. */
+export function withoutFragment(url) {
+  const at = String(url).indexOf('#');
+  return at < 0 ? String(url) : String(url).slice(0, at);
+}
 
 /**
  * Runs the request once in tab `tabId` and reports what Chrome decided:
@@ -17,31 +21,41 @@ const exactPattern = (url) => url.replace(/[\\*?]/g, (c) => `\\${c}`);
  *   error_text, preflight_status, console }.
  * `request`: { url, method, origin, headers: [[name, value]], credentials } (the page's script-set headers).
  */
+/** Throws for a request that cannot be re-sent safely: a paused OPTIONS is let through as the preflight, so an
+ *  actual request that is an OPTIONS would reach the server. */
+export function assertVerifiable(request) {
+  if (String(request.method).toUpperCase() === 'OPTIONS') throw new Error('Verify with Chrome cannot re-send an OPTIONS request: it would reach the server');
+}
+
 export async function verifyWithChrome(tabId, request) {
+  assertVerifiable(request);
+  const url = withoutFragment(request.url);
   const target = { tabId };
-  const send = (method, params = {}) => api.debugger.sendCommand(target, method, params);
+  const send = (method, params = {}, ms = COMMAND_TIMEOUT_MS) => withTimeout(api.debugger.sendCommand(target, method, params), ms, method);
   const started = Date.now() - 1;
   const state = { ourId: null, failedActual: false, loadingFailed: null, preflightStatus: null, logs: [], preflightIds: new Set() };
   const onEvent = (source, method, p) => {
     if (source.tabId !== tabId) return;
     if (method === 'Fetch.requestPaused') {
-      // The actual request reaches this point only once the preflight passed: fail it there, unsent.
-      const actual = p.request.url === request.url && p.request.method !== 'OPTIONS';
-      if (actual) state.failedActual = true;
-      send(actual ? 'Fetch.failRequest' : 'Fetch.continueRequest',
-        actual ? { requestId: p.requestId, errorReason: 'BlockedByClient' } : { requestId: p.requestId }).catch(() => {});
-    } else if (method === 'Network.requestWillBeSent' && p.request.url === request.url) {
+      // Every request of the tab pauses here while the window is open. Only the preflight goes on; the actual
+      // request reaches this point once the preflight passed and is failed unsent, and so is anything else
+      // (a page's own request in the window is failed rather than risk letting ours through under another shape).
+      const preflight = p.request.method === 'OPTIONS' && withoutFragment(p.request.url) === url;
+      if (!preflight && withoutFragment(p.request.url) === url) state.failedActual = true;
+      send(preflight ? 'Fetch.continueRequest' : 'Fetch.failRequest',
+        preflight ? { requestId: p.requestId } : { requestId: p.requestId, errorReason: 'BlockedByClient' }).catch(() => {});
+    } else if (method === 'Network.requestWillBeSent' && withoutFragment(p.request.url) === url) {
       if (p.initiator?.type === 'preflight') state.preflightIds.add(p.requestId);
       else if (p.request.method !== 'OPTIONS' && !state.ourId) state.ourId = p.requestId;
     } else if (method === 'Network.responseReceived' && state.preflightIds.has(p.requestId)) {
       state.preflightStatus = p.response.status;
     } else if (method === 'Network.loadingFailed' && p.requestId === state.ourId) {
       state.loadingFailed = p;
-    } else if (method === 'Log.entryAdded' && p.entry.timestamp >= started && p.entry.text.includes(request.url)) {
+    } else if (method === 'Log.entryAdded' && p.entry.timestamp >= started && p.entry.text.includes(url)) {
       state.logs.push(p.entry.text); // Log.enable replays older entries: only this request's, from now on
     }
   };
-  await api.debugger.attach(target, '1.3');
+  await withTimeout(api.debugger.attach(target, '1.3'), COMMAND_TIMEOUT_MS, 'attach');
   api.debugger.onEvent.addListener(onEvent);
   try {
     await send('Network.enable');
@@ -50,13 +64,15 @@ export async function verifyWithChrome(tabId, request) {
     // no preflight cache, so the OPTIONS is really sent.
     await send('Network.setBypassServiceWorker', { bypass: true });
     await send('Network.setCacheDisabled', { cacheDisabled: true });
-    await send('Fetch.enable', { patterns: [{ urlPattern: exactPattern(request.url), requestStage: 'Request' }] });
+    // Every URL, not a pattern of ours: a pattern that misses the request (a fragment, a normalised spelling)
+    // would let the actual request leave with the page's cookies.
+    await send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
     const { frameTree } = await send('Page.getFrameTree');
     const { executionContextId } = await send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'cors-lens-verify' });
     const init = { method: request.method, headers: request.headers, credentials: request.credentials, mode: 'cors' };
     const expression = `location.origin !== ${JSON.stringify(request.origin)} ? 'page_moved' : ` +
-      `fetch(${JSON.stringify(request.url)}, ${JSON.stringify(init)}).then(() => 'sent', (e) => 'rejected')`;
-    const { result } = await withTimeout(send('Runtime.evaluate', { contextId: executionContextId, expression, awaitPromise: true, returnByValue: true }));
+      `fetch(${JSON.stringify(url)}, ${JSON.stringify(init)}).then(() => 'sent', (e) => 'rejected')`;
+    const { result } = await send('Runtime.evaluate', { contextId: executionContextId, expression, awaitPromise: true, returnByValue: true }, TIMEOUT_MS);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const failed = state.loadingFailed;
     const base = { preflight_status: state.preflightStatus, console: state.logs[0] ?? null };
@@ -71,14 +87,14 @@ export async function verifyWithChrome(tabId, request) {
     api.debugger.onEvent.removeListener(onEvent);
     await send('Fetch.disable').catch(() => {});
     await send('Network.setCacheDisabled', { cacheDisabled: false }).catch(() => {});
-    await api.debugger.detach(target).catch(() => {});
+    await withTimeout(api.debugger.detach(target), COMMAND_TIMEOUT_MS, 'detach').catch(() => {});
   }
 }
 
-function withTimeout(promise) {
+function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
     promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('Chrome did not finish the request in time')), TIMEOUT_MS); }),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`Chrome did not answer ${what} in time`)), ms); }),
   ]).finally(() => clearTimeout(timer));
 }

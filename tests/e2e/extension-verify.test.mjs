@@ -13,6 +13,7 @@ import { exchangesFor, missingBuild, startRecordedApp, u, waitFor } from './lib/
 
 const skip = missingBuild() || false;
 const SETTLE = '/verify-settle/';
+const BEARER = 'sk-verify-0123456789abcdef';
 
 /** Clicks "Verify with Chrome" (`button` #verify) or "Send a live preflight" (#probe) on the exchange at `target`
  *  in the panel of `ctl`; resolves to the exchange, the answer and the server's log since. */
@@ -76,7 +77,10 @@ describe('extension: Verify with Chrome', { skip }, () => {
     url.header = u(`${server.api}/verify/header/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-other']]);
     url.passes = u(`${server.api}/verify/passes/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test']]);
     for (const target of Object.values(url)) await app.run({ method: 'PUT', headers: [['X-Test', '1']], url: target });
-    await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url.includes('/verify/') && x.verdict).length === 3, { what: '3 exchanges' });
+    // A fragment and a bearer token: CDP reports the fragment apart, so a comparison with it would let the PUT go.
+    url.fragment = `${u(`${server.api}/verify/fragment/${tag}`, '', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'authorization,x-test']])}#section-2`;
+    await app.run({ method: 'PUT', headers: [['X-Test', '1'], ['Authorization', `Bearer ${BEARER}`]], url: url.fragment });
+    await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url.includes('/verify/') && x.verdict).length === 4, { what: '4 exchanges' });
   });
 
   after(async () => {
@@ -112,6 +116,34 @@ describe('extension: Verify with Chrome', { skip }, () => {
     assert.equal(x.verdict.allowed, true);
     assert.equal(answer.chrome.outcome, 'passed');
     assert.deepEqual(methods, ['OPTIONS'], 'the PUT never reached the server');
+  });
+
+  it('a URL with a #fragment and a bearer token: only the OPTIONS reaches the server, never the token', async () => {
+    const since = (await server.log()).at(-1)?.seq ?? 0;
+    const { x, answer, methods } = await verify(url.fragment);
+    assert.match(x.url, /#section-2$/, 'the capture kept the fragment');
+    assert.equal(answer.error, undefined, JSON.stringify(answer));
+    assert.equal(answer.chrome.outcome, 'passed', JSON.stringify(answer));
+    assert.deepEqual(methods, ['OPTIONS'], 'the PUT never reached the server');
+    const sent = JSON.stringify(await server.log(since));
+    assert.ok(!sent.includes(BEARER), 'the bearer token never reached the server');
+  });
+
+  it('a verification offers to give the debugger permission back', async () => {
+    // This copy holds the permission as a required one (a headless browser cannot answer the prompt), so
+    // Chrome keeps it: the click must say so rather than claim it was given back.
+    await ctl.panel.click('#give-back-debugger');
+    await ctl.panel.waitForFunction(() => !document.querySelector('#give-back-debugger'));
+    assert.match(await ctl.panel.textContent('.probe-result'), /Chrome kept the debugger permission/);
+  });
+
+  it('an OPTIONS request is never re-sent', async () => {
+    const target = u(`${server.api}/verify/options/${tag}`, '', [['acao', 'echo'], ['acam', 'OPTIONS'], ['acah', 'x-test']]);
+    await app.run({ method: 'OPTIONS', headers: [['X-Test', '1']], url: target });
+    await waitFor(async () => exchangesFor(await ctl.report(), (x) => x.url === target && x.verdict).length === 1, { what: 'the OPTIONS' });
+    const { answer, methods } = await verify(target);
+    assert.match(answer.error ?? '', /cannot re-send an OPTIONS/, JSON.stringify(answer));
+    assert.deepEqual(methods, []);
   });
 
   it('the re-sent requests and their preflights are not listed or counted as the page\'s', async () => {

@@ -62,7 +62,18 @@ function renderVerify(r, box) {
     r.chrome?.console ? el('pre', { class: 'console', text: r.chrome.console }) : null,
     (reading.details || []).map((t) => el('p', { class: 'note', text: t })),
     el('p', { class: 'note', text: 'Chrome shows a "started debugging this browser" bar while it verifies; close it when you like.' }),
+    giveBackButton(),
   );
+}
+
+// The debugger permission is only needed for the moment of a verification: the user can hand it back at once.
+function giveBackButton() {
+  const button = el('button', { type: 'button', id: 'give-back-debugger', text: 'Give back the debugger permission' });
+  button.addEventListener('click', async () => {
+    const removed = await api.permissions.remove({ permissions: ['debugger'] }).catch(() => false);
+    button.replaceWith(el('p', { class: 'note', text: removed ? 'The debugger permission was given back; Verify with Chrome asks again next time.' : 'Chrome kept the debugger permission.' }));
+  });
+  return button;
 }
 
 // "Verify with Chrome": the optional debugger permission is asked for here, in the click's user gesture.

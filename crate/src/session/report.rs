@@ -273,9 +273,36 @@ pub fn redacted(mut out: Report) -> Report {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
+/// A captured value as an inert code span on one line: fenced by one backtick more than its longest run of
+/// backticks, padded where it starts or ends with one.
 fn code(text: &str) -> String {
-    let text = text.replace('\n', " ");
-    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') && text.ends_with(' ') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A code span in a table cell: GFM splits a row at every unescaped `|`, code spans included.
+fn cell(text: &str) -> String {
+    code(text).replace('|', "\\|")
+}
+
+/// Text that may quote captured values, made inert: on one line, every character Markdown or HTML could read as
+/// markup backslash-escaped, and `://` and `www.` broken so nothing becomes a link.
+fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if c.is_control() => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#' | '(' | ')' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.replace("://", "\\:\\/\\/").replace("www.", "www\\.")
 }
 
 fn stage_words(verdict: &Verdict) -> &'static str {
@@ -310,9 +337,9 @@ pub fn markdown(report: &Report) -> String {
         out.push_str("\n## Failures\n");
     }
     for e in &failures {
-        out.push_str(&format!("\n### {} {}\n\n", e.method, e.url));
+        out.push_str(&format!("\n### {} {}\n\n", code(&e.method), code(&e.url)));
         if let Some(error) = &e.check_error {
-            out.push_str(&format!("- **Not checked:** {error}\n"));
+            out.push_str(&format!("- **Not checked:** {}\n", inert(error)));
         }
         if let Some(v) = &e.verdict {
             if let Some(console) = &v.console {
@@ -320,10 +347,10 @@ pub fn markdown(report: &Report) -> String {
             }
             match v.error {
                 Some(error) => {
-                    let param = v.failed_parameter.as_deref().filter(|p| !p.is_empty()).map(|p| format!(" ({p})")).unwrap_or_default();
+                    let param = v.failed_parameter.as_deref().filter(|p| !p.is_empty()).map(|p| format!(" ({})", code(p))).unwrap_or_default();
                     out.push_str(&format!("- **Error:** {error}{param} {}\n", stage_words(v)));
                 }
-                None if v.network_failure.is_some() => out.push_str(&format!("- **Not CORS:** {}\n", v.summary)),
+                None if v.network_failure.is_some() => out.push_str(&format!("- **Not CORS:** {}\n", inert(&v.summary))),
                 None if v.undetermined => out.push_str("- **Error:** undetermined from what was captured\n"),
                 None => out.push_str("- **Error:** no CORS check fails on what was captured\n"),
             }
@@ -335,7 +362,7 @@ pub fn markdown(report: &Report) -> String {
             Some(p) if p.observed => {
                 let status = p.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
                 let time = p.duration_ms.map(|d| format!(" in {d:.1} ms")).unwrap_or_default();
-                let net = p.net_error.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                let net = p.net_error.as_deref().map(|n| format!(" ({})", code(n))).unwrap_or_default();
                 out.push_str(&format!("- **Preflight:** OPTIONS → {status}{net}{time}\n"));
             }
             Some(_) => out.push_str("- **Preflight:** required; answered from the preflight cache (no OPTIONS sent)\n"),
@@ -346,7 +373,7 @@ pub fn markdown(report: &Report) -> String {
         }
         if let Some(v) = &e.verdict {
             for warning in v.warnings.iter().take(2) {
-                out.push_str(&format!("- *Note:* {warning}\n"));
+                out.push_str(&format!("- *Note:* {}\n", inert(&warning.to_string())));
             }
         }
     }
@@ -354,28 +381,28 @@ pub fn markdown(report: &Report) -> String {
     if !report.preflight_stats.is_empty() {
         out.push_str("\n## Preflights\n\n| Request | OPTIONS | Total | Max-Age (Chromium) | Finding |\n|---|---|---|---|---|\n");
         for s in &report.preflight_stats {
-            let headers = if s.request_headers.is_empty() { String::new() } else { format!(" [{}]", s.request_headers) };
-            let header = s.max_age_header.as_deref().map_or_else(|| "none".to_owned(), |h| h.replace('|', "\\|"));
+            let headers = if s.request_headers.is_empty() { String::new() } else { format!(" {}", cell(&s.request_headers)) };
+            let header = s.max_age_header.as_deref().map_or_else(|| "none".to_owned(), cell);
             out.push_str(&format!(
                 "| {} {}{} | {} | {:.1} ms | {} ({} s) | {} |\n",
-                s.method,
-                s.url.replace('|', "%7C"),
+                cell(&s.method),
+                cell(&s.url),
                 headers,
                 s.count,
                 s.total_ms,
                 header,
                 s.max_age_seconds,
-                s.label
+                inert(&s.label)
             ));
         }
         for s in costly {
-            out.push_str(&format!("\n- **{} {}:** {}\n", s.method, s.url, s.message));
+            out.push_str(&format!("\n- **{} {}:** {}\n", code(&s.method), code(&s.url), inert(&s.message)));
         }
     }
     if !report.findings.is_empty() {
         out.push_str("\n## Findings\n\n");
         for f in &report.findings {
-            out.push_str(&format!("- **{}:** {}\n", f.kind, f.message));
+            out.push_str(&format!("- **{}:** {}\n", f.kind, inert(&f.message)));
         }
     }
     out
@@ -419,6 +446,78 @@ mod tests {
         let actual = &e.replay.as_ref().unwrap().actual;
         assert!(actual.headers.iter().any(|(n, v)| n == "Authorization" && v.contains("[redacted]")), "{replay}");
         assert_eq!(e.view.reason, e.verdict.as_ref().unwrap().summary);
+    }
+
+    /// Markdown with its code spans taken out (a span opens with a run of backticks and closes with a run of
+    /// the same length), and what is left: whether any Markdown or HTML syntax remains unescaped there.
+    fn live_markup(markdown: &str) -> Vec<String> {
+        let mut live = Vec::new();
+        for line in markdown.lines() {
+            let (mut text, mut rest) = (String::new(), line);
+            while let Some(at) = rest.find('`') {
+                text.push_str(&rest[..at]);
+                let run = rest[at..].len() - rest[at..].trim_start_matches('`').len();
+                let fence = "`".repeat(run);
+                let after = &rest[at + run..];
+                // The closing run: exactly `run` backticks, not part of a longer run.
+                let close = (0..after.len()).find(|&i| after[i..].starts_with(&fence) && !after[i + run..].starts_with('`') && (i == 0 || !after[..i].ends_with('`')));
+                let Some(close) = close else { panic!("unclosed code span in {line:?}") };
+                rest = &after[close + run..];
+            }
+            text.push_str(rest);
+            let bytes = text.as_bytes();
+            for (i, &b) in bytes.iter().enumerate() {
+                let escaped = i > 0 && bytes[i - 1] == b'\\' && (i < 2 || bytes[i - 2] != b'\\');
+                if b"<>[]!&~_".contains(&b) && !escaped {
+                    live.push(format!("{} in {line:?}", b as char));
+                }
+            }
+            if text.contains("://") || text.contains("www.") {
+                live.push(format!("a link in {line:?}"));
+            }
+        }
+        live
+    }
+
+    #[test]
+    fn hostile_values_in_every_markdown_field_render_inert() {
+        const HOSTILE: &str = "`` <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](https://evil.example/p.png) | **b** _i_ ~s~ &amp; www.evil.example ``";
+        let json = serde_json::json!({
+            "request": {"method": "PUT", "url": format!("http://api.test/x?q={HOSTILE}"), "origin": "http://app.test",
+                "headers": [["X-Test", "1"], [HOSTILE.replace(' ', "-"), "1"]]},
+            "preflight": {"response": {"status": 204, "headers": [["Access-Control-Allow-Origin", HOSTILE], ["Access-Control-Allow-Origin", "*"],
+                ["Access-Control-Allow-Methods", HOSTILE], ["Access-Control-Allow-Headers", HOSTILE]]}}});
+        let mut report = report_of(&json.to_string());
+        let e = &mut report.exchanges[0];
+        e.check_error = Some(format!("not checked: {HOSTILE}\n# injected heading"));
+        e.net_error = Some(HOSTILE.to_owned());
+        e.preflight.as_mut().unwrap().net_error = Some(HOSTILE.to_owned());
+        e.method = HOSTILE.to_owned();
+        report.preflight_stats.push(PreflightStat {
+            origin: "http://app.test".into(),
+            url: format!("http://api.test/{HOSTILE}"),
+            method: HOSTILE.into(),
+            request_headers: HOSTILE.into(),
+            count: 3,
+            total_ms: 1.0,
+            max_age_header: Some(HOSTILE.into()),
+            max_age_seconds: 5,
+            finding: CostFinding::Missing,
+            message: format!("repeated for {HOSTILE}"),
+            pattern: String::new(),
+            label: HOSTILE.into(),
+            bad: true,
+            exchange_ids: Vec::new(),
+            preflight_ids: Vec::new(),
+        });
+        let markdown = markdown(&report);
+        assert!(markdown.contains("<img"), "the value is shown, as code or escaped text");
+        assert_eq!(live_markup(&markdown), Vec::<String>::new(), "{markdown}");
+        assert!(!markdown.lines().any(|l| l.starts_with("# injected")), "{markdown}");
+        // A table row has exactly its five cells: no `|` of a value splits one.
+        for row in markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Request")) {
+            assert_eq!(row.replace("\\|", "").matches('|').count(), 6, "{row}");
+        }
     }
 
     #[test]

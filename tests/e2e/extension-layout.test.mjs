@@ -108,6 +108,33 @@ describe('extension: the detail, fix first', { skip }, () => {
     await panel.click('#evidence-tab-explanation');
   });
 
+  it('keyboard only, from the filter box to a copied fix; every control of the detail has a name', async () => {
+    const { panel } = ctl;
+    const focusedId = () => panel.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    await panel.focus('#search');
+    for (let n = 0; n < 30 && (await focusedId()) !== 'viewport'; n++) await panel.keyboard.press('Tab');
+    assert.equal(await focusedId(), 'viewport', 'Tab reaches the list');
+    await panel.keyboard.press('Home');
+    await panel.keyboard.press('Enter');
+    await panel.waitForSelector('#detail:not([hidden]) .fix-code');
+    for (let n = 0; n < 30 && (await focusedId()) !== 'copy-fix'; n++) await panel.keyboard.press('Tab');
+    assert.equal(await focusedId(), 'copy-fix', 'Tab reaches Copy fix');
+    const fix = await panel.textContent('.fix-code');
+    await panel.keyboard.press('Enter');
+    await panel.waitForFunction((f) => window.__corsLens.state().lastCopied === f, fix);
+
+    const cdp = await panel.context().newCDPSession(panel);
+    await cdp.send('Accessibility.enable');
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    await cdp.detach();
+    const interactive = new Set(['button', 'checkbox', 'textbox', 'searchbox', 'combobox', 'link', 'tab', 'listbox', 'option', 'menuitem', 'radio']);
+    const controls = nodes.filter((n) => !n.ignored && interactive.has(n.role?.value));
+    const unnamed = controls.filter((n) => !String(n.name?.value ?? '').trim()).map((n) => n.role.value);
+    assert.deepEqual(unnamed, [], 'unnamed controls');
+    const names = controls.map((n) => n.name.value);
+    for (const name of ['Close detail', 'Which server?', 'Copy fix', 'Explanation', 'Headers']) assert.ok(names.includes(name), `${name} is named: ${names}`);
+  });
+
   it('a redirected preflight is explained once; side findings come after the cause, in plain words', async () => {
     const { panel } = ctl;
     const x = await open('/api/upload');

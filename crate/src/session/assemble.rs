@@ -214,8 +214,9 @@ impl Flight {
         self.hops.get(index)?.request_headers.as_ref().and_then(|h| headers::get(h, "origin")).map(Cow::into_owned)
     }
 
-    /// Applies one event at `time` (its timeStamp, or the session's clock when it had none).
-    pub fn apply(&mut self, event: &Event, time: f64) {
+    /// Applies one event at `time` (its timeStamp, or the session's clock when it had none). The event's
+    /// headers are moved in, not copied.
+    pub fn apply(&mut self, mut event: Event, time: f64) {
         self.truncated |= event.truncated;
         if self.initiator.is_none() {
             self.initiator = event.initiator.clone();
@@ -248,8 +249,8 @@ impl Flight {
                 }
             }
             EventKind::BeforeSendHeaders | EventKind::SendHeaders => {
-                if let Some(h) = &event.request_headers {
-                    self.current_mut().request_headers = Some(h.clone());
+                if let Some(h) = event.request_headers.take() {
+                    self.current_mut().request_headers = Some(h);
                 }
                 if self.role == Role::Undecided {
                     if let Some(h) = &self.hops[0].request_headers {
@@ -258,10 +259,11 @@ impl Flight {
                 }
             }
             EventKind::HeadersReceived | EventKind::ResponseStarted | EventKind::Completed => {
-                self.record_response(event, time);
+                self.record_response(&mut event, time);
             }
             EventKind::BeforeRedirect => {
-                self.record_response(event, time);
+                // The redirect's headers: the event's, now the hop's response (or, without a status, still the event's).
+                self.record_response(&mut event, time);
                 let location = event.redirect_url.clone().unwrap_or_default();
                 let role = self.role;
                 let hop = self.current_mut();
@@ -297,7 +299,8 @@ impl Flight {
         }
     }
 
-    fn record_response(&mut self, event: &Event, time: f64) {
+    /// Takes the event's response headers when it has a status to file them under.
+    fn record_response(&mut self, event: &mut Event, time: f64) {
         let hop = self.current_mut();
         if let Some(line) = &event.status_line {
             hop.status_line = Some(line.clone());
@@ -306,9 +309,9 @@ impl Flight {
             hop.ip = Some(ip.clone());
         }
         let Some(status) = event.status.or(hop.response.as_ref().map(|r| r.status)) else { return };
-        match (&event.response_headers, hop.response.as_mut()) {
+        match (event.response_headers.take(), hop.response.as_mut()) {
             (Some(h), _) => {
-                hop.response = Some(Response { status, headers: h.clone() });
+                hop.response = Some(Response { status, headers: h });
             }
             (None, Some(existing)) => existing.status = status,
             (None, None) => hop.response = Some(Response { status, headers: Vec::new() }),

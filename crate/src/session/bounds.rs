@@ -76,8 +76,8 @@ pub fn flight_bytes(flight: &Flight) -> usize {
             .sum::<usize>()
 }
 
-/// About what an exchange takes: its request and the preflights matched to it.
-fn record_bytes(record: &Record) -> usize {
+/// About what an exchange takes: its request and the preflights matched to it (kept in `Built::bytes`).
+pub fn record_bytes(record: &Record) -> usize {
     flight_bytes(&record.flight) + record.preflights.iter().flatten().map(flight_bytes).sum::<usize>()
 }
 
@@ -105,7 +105,7 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
     // Checked every few hundred events, and nearly always within the limit: the total alone first, without
     // listing (and cloning the id of) everything.
     let mut total: usize = session.flights.values().map(flight_bytes).sum::<usize>()
-        + session.tabs.values().map(|tab| tab.preflights.values().map(flight_bytes).sum::<usize>() + tab.records.iter().map(record_bytes).sum::<usize>()).sum::<usize>();
+        + session.tabs.values().map(|tab| tab.preflights.values().map(flight_bytes).sum::<usize>() + tab.records.iter().map(|r| r.built.bytes).sum::<usize>()).sum::<usize>();
     if total <= limit {
         return 0;
     }
@@ -121,7 +121,7 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
         }
         for record in &tab.records {
             let failure = record.failed() && !record.own;
-            items.push(((failure, record.flight.seq), record_bytes(record), Item::Record(*tab_id, record.flight.seq)));
+            items.push(((failure, record.flight.seq), record.built.bytes, Item::Record(*tab_id, record.flight.seq)));
         }
     }
     items.sort_unstable_by_key(|(order, _, _)| *order);

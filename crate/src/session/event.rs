@@ -63,14 +63,17 @@ pub struct RawHeader {
 }
 
 impl RawHeader {
-    /// The value as bytes, one code point per byte (headers.rs): webRequest gives `value` decoded
-    /// from UTF-8, and `binaryValue` when the bytes are not UTF-8.
-    fn text(&self) -> String {
-        match (&self.value, &self.binary_value) {
-            (Some(v), _) => headers::from_utf8_text(v),
+    /// The name, and the value as bytes, one code point per byte (headers.rs): webRequest gives `value`
+    /// decoded from UTF-8, and `binaryValue` when the bytes are not UTF-8. Taken, not copied: an ASCII
+    /// value (nearly all) is already its bytes.
+    fn into_pair(self) -> (String, String) {
+        let value = match (self.value, self.binary_value) {
+            (Some(v), _) if v.is_ascii() => v,
+            (Some(v), _) => headers::from_utf8_text(&v),
             (None, Some(bytes)) => bytes.iter().map(|&b| char::from((b as i64).clamp(0, 255) as u8)).collect(),
             (None, None) => String::new(),
-        }
+        };
+        (self.name, value)
     }
 }
 
@@ -228,8 +231,8 @@ impl RawEvent {
                 l
             })
         };
-        let request_headers = clip_list(self.request_headers.map(|h| keep_request_headers(&h)));
-        let response_headers = clip_list(self.response_headers.map(|h| keep_response_headers(&h)));
+        let request_headers = clip_list(self.request_headers.map(keep_request_headers));
+        let response_headers = clip_list(self.response_headers.map(keep_response_headers));
         Ok(Event {
             kind,
             request_id,
@@ -261,29 +264,29 @@ impl RawEvent {
 /// Request headers worth keeping: everything a script could have set, plus the browser-set ones
 /// the session reads (`Origin`, the preflight's `Access-Control-Request-*`, and `Cookie`, whose
 /// value is replaced by the mask).
-fn keep_request_headers(raw: &[RawHeader]) -> HeaderList {
-    raw.iter()
+fn keep_request_headers(raw: Vec<RawHeader>) -> HeaderList {
+    raw.into_iter()
         .filter_map(|h| {
             let lower = h.name.trim().to_ascii_lowercase();
-            let value = h.text();
+            let (name, value) = h.into_pair();
             match lower.as_str() {
-                "origin" | "access-control-request-method" | "access-control-request-headers" => Some((h.name.clone(), value)),
-                "cookie" | "cookie2" => Some((h.name.clone(), MASK.to_owned())),
+                "origin" | "access-control-request-method" | "access-control-request-headers" => Some((name, value)),
+                "cookie" | "cookie2" => Some((name, MASK.to_owned())),
                 "user-agent" => None,
-                _ if safelist::is_forbidden_request_header(&h.name, &value) => None,
-                _ => Some((h.name.clone(), value)),
+                _ if safelist::is_forbidden_request_header(&name, &value) => None,
+                _ => Some((name, value)),
             }
         })
         .collect()
 }
 
 /// Response headers are all kept (the CORS checks read them), except `Set-Cookie` values.
-fn keep_response_headers(raw: &[RawHeader]) -> HeaderList {
-    raw.iter()
+fn keep_response_headers(raw: Vec<RawHeader>) -> HeaderList {
+    raw.into_iter()
         .map(|h| {
             let lower = h.name.trim().to_ascii_lowercase();
-            let value = if lower == "set-cookie" || lower == "set-cookie2" { MASK.to_owned() } else { h.text() };
-            (h.name.clone(), value)
+            let (name, value) = h.into_pair();
+            (name, if lower == "set-cookie" || lower == "set-cookie2" { MASK.to_owned() } else { value })
         })
         .collect()
 }

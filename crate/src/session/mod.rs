@@ -84,6 +84,8 @@ pub struct Built {
     pub exchange: Option<Exchange>,
     pub verdict: Option<Verdict>,
     pub check_error: Option<String>,
+    /// `bounds::record_bytes`, for the byte budget's frequent checks (a record changes only through `rebuild`).
+    pub bytes: usize,
 }
 
 /// One finished cross-origin request: what was captured, and what the engine made of it.
@@ -133,7 +135,7 @@ impl Record {
                 outcomes.push((hop, !failed_here && pf.hops[0].response.is_some()));
             }
         }
-        *self.built = Built { exchange: Some(exchange), verdict, check_error };
+        *self.built = Built { exchange: Some(exchange), verdict, check_error, bytes: bounds::record_bytes(self) };
         outcomes
     }
 }
@@ -379,7 +381,7 @@ impl Session {
             // Nothing follows a terminal event; a stray one is ignored.
             return Ok(IngestResult { tab_id: Some(tab_id), changed: false });
         }
-        flight.apply(&event, time);
+        flight.apply(event, time);
         let (role, finished, tab_of_flight) = (flight.role, flight.finished(), flight.tab_id);
         let tab_id = tab_of_flight;
         if role == Role::Preflight && finished {
@@ -512,7 +514,9 @@ impl Session {
         let tab = self.tabs.get_or_insert_with(pf.tab_id, TabState::default);
         let link = pf.linked_to.clone();
         tab.keep_preflight(pf.clone());
-        if let Some((actual, hop)) = link {
+        // A request still in flight has no record yet (it takes its preflights when it finishes): no need to
+        // look through the tab's records for it.
+        if let Some((actual, hop)) = link.filter(|(actual, _)| !self.flights.contains_key(actual)) {
             if let Some(record) = tab.record_mut(&actual) {
                 if let Some(slot) = record.preflights.get_mut(hop) {
                     *slot = Some(pf);

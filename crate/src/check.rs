@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::access_check::check_access;
+use crate::browser::Browser;
 use crate::console::{self, Blocked};
 use crate::error::{CorsError, Failure};
-use crate::exchange::{Exchange, HeaderList, Outcome, Preflight, RedirectMode, RequestMode, Response};
-use crate::explain::{explain, FailedAt};
+use crate::exchange::{Client, CredentialsMode, Exchange, HeaderList, Outcome, Preflight, RedirectMode, RequestMode, Response};
+use crate::explain::{explain, BrowserDifference, FailedAt};
 use crate::expose::exposed_headers;
 use crate::headers;
 use crate::infer;
@@ -38,15 +39,25 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Re-runs the browser's CORS algorithm on `exchange`.
+/// Re-runs Chromium's CORS algorithm on `exchange`.
 pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
+    check_as(exchange, Browser::Chromium)
+}
+
+/// Re-runs `browser`'s CORS algorithm on `exchange`; the other browsers' rules run on it too, for
+/// their console lines and for where they would decide otherwise.
+pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputError> {
     let request = Parsed::new(exchange)?;
     let client = infer::client(exchange);
     let credentials = infer::credentials(
         exchange,
-        |credentials| evaluate(exchange, &request, credentials),
+        |credentials| evaluate(exchange, &request, credentials, browser),
         |evaluation| evaluation.blocked.as_ref().map(|b| b.failure.error),
     );
+    // The credentials mode is the request's, whoever's rules run: the others use the one found here.
+    let included = credentials.inferred.credentials_mode.unwrap_or(exchange.request.credentials_mode) == CredentialsMode::Include;
+    let others: Vec<(Browser, Evaluation)> =
+        Browser::ALL.into_iter().filter(|&b| b != browser).map(|b| (b, evaluate(exchange, &request, included, b))).collect();
     let mut evaluation = credentials.evaluation;
     let mut warnings = std::mem::take(&mut evaluation.warnings);
     // A request that failed below CORS (refused, blocked by an extension, ...) is not undetermined:
@@ -71,28 +82,33 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         (Outcome::Succeeded, false, false) => warnings.push(Warning::SucceededButChecksFail),
         _ => {}
     }
-    let console = evaluation.blocked.as_ref().map(|b| {
-        console::render(&Blocked {
-            failure: &b.failure,
-            stage: b.stage,
-            client: client.value,
-            url: b.url,
-            redirected_from: b.redirected_from,
-            document_url: exchange.request.document_url.as_deref(),
-            page_origin: &exchange.request.origin,
-            response: b.response.as_deref(),
-            location: b.location,
-            header_as_written: b.header_as_written.as_deref(),
-            target_space: request.lna.target,
-            declared_space: exchange.request.declared_target_address_space,
+    let describe = |b| describe(b, exchange, client.value, &request.lna);
+    let blocked_by = |b: Browser| {
+        if b == browser {
+            evaluation.blocked.as_ref()
+        } else {
+            others.iter().find(|(other, _)| *other == b).and_then(|(_, e)| e.blocked.as_ref())
+        }
+    };
+    let console = evaluation.blocked.as_ref().map(|_| console::render(|b| blocked_by(b).map(describe)));
+    let browser_error = match (browser, evaluation.blocked.as_ref()) {
+        (Browser::Firefox, Some(b)) => console::firefox::report(&describe(b)).reason.map(str::to_owned),
+        _ => None,
+    };
+    let differences: Vec<BrowserDifference> = others
+        .iter()
+        .filter_map(|(other, e)| {
+            let error = e.blocked.as_ref().map(|b| b.failure.error);
+            (error != evaluation.blocked.as_ref().map(|b| b.failure.error)).then_some(BrowserDifference { browser: *other, error })
         })
-    });
+        .collect();
     let mut inferred = credentials.inferred;
     if client.assumed {
         inferred.client = Some(client.value);
         inferred.because.push("the capture does not say which API made the request; fetch() was assumed".to_owned());
     }
     let mut verdict = Verdict {
+        browser,
         allowed,
         undetermined,
         cors_applies: evaluation.cors_applies,
@@ -102,6 +118,7 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         preflight_observed: evaluation.preflight_observed,
         stage: evaluation.blocked.as_ref().map(|b| b.stage),
         error: evaluation.blocked.as_ref().map(|b| b.failure.error),
+        browser_error,
         failed_parameter: evaluation.blocked.as_ref().map(|b| b.failure.failed_parameter.clone()),
         summary: match network_failure {
             Some(failure) => failure.label().to_owned(),
@@ -126,8 +143,26 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
         location: blocked.and_then(|b| b.location),
         origin_sent: blocked.map(|b| &*b.origin_sent),
     };
-    verdict.explanation = explain(exchange, &request.url, &verdict, &failed_at);
+    verdict.explanation = explain(exchange, &request.url, &verdict, &failed_at, &differences);
     Ok(verdict)
+}
+
+/// What a browser's console message needs about where the walk stopped.
+fn describe<'b>(b: &'b BlockedAt<'_>, exchange: &'b Exchange, client: Client, lna: &LocalNetwork) -> Blocked<'b> {
+    Blocked {
+        failure: &b.failure,
+        stage: b.stage,
+        client,
+        url: b.url,
+        redirected_from: b.redirected_from,
+        document_url: exchange.request.document_url.as_deref(),
+        page_origin: &exchange.request.origin,
+        response: b.response.as_deref(),
+        location: b.location,
+        header_as_written: b.header_as_written.as_deref(),
+        target_space: lna.target,
+        declared_space: exchange.request.declared_target_address_space,
+    }
 }
 
 /// The parts of the request that must parse before anything can be said.
@@ -258,7 +293,7 @@ impl<'a> Hop<'a> {
     }
 }
 
-fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -> Evaluation<'a> {
+fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool, browser: Browser) -> Evaluation<'a> {
     let request = &exchange.request;
     let mut eval = Evaluation::new();
     let mut hop = Hop {
@@ -269,7 +304,7 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
         method: Cow::Borrowed(parsed.method),
         headers: Cow::Borrowed(&*parsed.headers),
     };
-    if let Some(failure) = request_stage_failure(exchange, parsed) {
+    if let Some(failure) = request_stage_failure(exchange, parsed, browser) {
         if failure.error.is_local_network_access() {
             // The preflight the page would have needed once allowed: a live probe can still ask the server.
             eval.need = preflight::need(&hop.method, &hop.headers, request.mode);
@@ -294,7 +329,8 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
     if let Some(observed) = exchange.preflight.as_ref() {
         preflight::add_announced(&mut need, observed);
     }
-    let passed = !cors_flag || run_preflight(exchange.preflight.as_ref(), &hop, &need, Stage::Preflight, request, credentials, &mut eval);
+    let rules = Rules { credentials, browser, page_origin: &parsed.serialized_origin };
+    let passed = !cors_flag || run_preflight(exchange.preflight.as_ref(), &hop, &need, Stage::Preflight, request, &rules, &mut eval);
     eval.need = need;
     if !passed {
         return eval;
@@ -364,7 +400,7 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
             if let Some(observed) = observed {
                 preflight::add_announced(&mut need, observed);
             }
-            if !run_preflight(observed, &hop, &need, Stage::RedirectPreflight, request, credentials, &mut eval) {
+            if !run_preflight(observed, &hop, &need, Stage::RedirectPreflight, request, &rules, &mut eval) {
                 return eval;
             }
         }
@@ -390,7 +426,7 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool) -
 }
 
 /// Rejections before anything is sent: request mode, scheme, Local Network Access.
-fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure> {
+fn request_stage_failure(exchange: &Exchange, parsed: &Parsed, browser: Browser) -> Option<Failure> {
     let request = &exchange.request;
     let same_origin = parsed.same_origin(&parsed.url);
     match request.mode {
@@ -406,8 +442,20 @@ fn request_stage_failure(exchange: &Exchange, parsed: &Parsed) -> Option<Failure
     if request.mode != RequestMode::NoCors && !same_origin && !parsed.url.is_http() && parsed.url.scheme != "data" {
         return Some(Failure::new(CorsError::CorsDisabledScheme, ""));
     }
-    // Chromium checks LNA when the connection is made, before the preflight (which it covers too).
+    // Chromium checks LNA when the connection is made, before the preflight (which it covers too);
+    // Firefox and Safari have no such check.
+    if browser != Browser::Chromium {
+        return None;
+    }
     local_network::check(&parsed.lna, request.declared_target_address_space)
+}
+
+/// What a preflight is judged by besides the hop: the credentials mode and whose rules.
+struct Rules<'a> {
+    credentials: bool,
+    browser: Browser,
+    /// The page's origin as `Origin` carries it.
+    page_origin: &'a str,
 }
 
 /// Runs the preflight step for one hop. Returns false when the walk must stop (the preflight failed).
@@ -417,7 +465,7 @@ fn run_preflight<'a>(
     need: &PreflightNeed,
     stage: Stage,
     request: &crate::exchange::Request,
-    credentials: bool,
+    rules: &Rules<'a>,
     eval: &mut Evaluation<'a>,
 ) -> bool {
     if !need.required {
@@ -435,24 +483,33 @@ fn run_preflight<'a>(
     }
     let Some(response) = observed.response.as_ref() else {
         let net_error = observed.net_error.clone().unwrap_or_default();
+        // Chromium's Local Network Access stopped it before it left: the other browsers, which have no
+        // such check, would have sent it, and there is no answer to judge it by.
+        if rules.browser != Browser::Chromium && net_error == local_network::BLOCKED_NET_ERROR {
+            return true;
+        }
         eval.blocked = Some(hop.blocked(Failure::new(CorsError::PreflightNetworkError, net_error), stage, None));
         return false;
     };
     eval.max_age = Some(max_age::read(&response.headers));
+    // Firefox sends the page's origin on every preflight, also after a redirect that turned the
+    // request's `Origin` into null (its preflight channel carries the loading principal's origin).
+    let origin = if rules.browser == Browser::Firefox { Cow::Borrowed(rules.page_origin) } else { hop.origin_header.clone() };
     let ask = PreflightAsk {
         method: &hop.method,
         unsafe_header_names: &need.unsafe_header_names,
-        origin: &hop.origin_header,
-        credentials,
+        origin: &origin,
+        credentials: rules.credentials,
         forced: request.mode == RequestMode::CorsWithForcedPreflight,
     };
-    match preflight::evaluate(response, &ask) {
+    match preflight::evaluate_as(response, &ask, rules.browser) {
         Ok(pass) => {
             eval.warnings.extend(pass.warnings);
             true
         }
         Err(failed) => {
             let mut blocked = hop.blocked(failed.failure, stage, Some(Cow::Borrowed(response)));
+            blocked.origin_sent = origin;
             if blocked.failure.error == CorsError::HeaderDisallowedByPreflightResponse {
                 blocked.header_as_written = need
                     .unsafe_headers

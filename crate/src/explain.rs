@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 
+use crate::browser::Browser;
 use crate::error::CorsError;
 use crate::exchange::{AddressSpace, Exchange, HeaderList, Response};
 use crate::headers;
@@ -22,9 +23,16 @@ pub struct FailedAt<'a> {
     pub origin_sent: Option<&'a str>,
 }
 
+/// Where another browser's rules, run on the same exchange, decide otherwise (check.rs).
+pub struct BrowserDifference {
+    pub browser: Browser,
+    /// The error those rules stop at; `None` where they let the request through.
+    pub error: Option<CorsError>,
+}
+
 /// `url` is the request's URL as the engine parsed it (parsed once per verdict: it is the costliest
 /// step of a check in the size-optimised wasm build).
-pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: &FailedAt) -> Explanation {
+pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: &FailedAt, others: &[BrowserDifference]) -> Explanation {
     let request = &exchange.request;
     let path = &url.path_and_query;
     let method = crate::method::normalize(&request.method);
@@ -55,7 +63,7 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
         explanation.avoid_preflight = avoid_preflight(exchange, verdict, method);
     }
     explanation.findings = findings(exchange, verdict, failed);
-    explanation.browser_differences = browser_differences(verdict, failed);
+    explanation.browser_differences = browser_differences(verdict, others);
     explanation.client_fix = client_fix(exchange, url, verdict, method);
     explanation
 }
@@ -398,19 +406,8 @@ fn is_boring_response_header(name: &str) -> bool {
         || name.starts_with("x-seen-")
 }
 
-fn browser_differences(verdict: &Verdict, failed: &FailedAt) -> Vec<String> {
-    let mut differences = Vec::new();
-    let preflight_stage = matches!(verdict.stage, Some(Stage::Preflight | Stage::RedirectPreflight));
-    if preflight_stage {
-        if let Some(r) = failed.response.filter(|r| !crate::preflight::is_ok_status(r.status)) {
-            if verdict.error != Some(CorsError::PreflightInvalidStatus) {
-                differences.push(format!(
-                    "Safari checks the preflight's status before its CORS headers, so it reports 'Preflight response is not successful. Status code: {}' here, while Chromium and Firefox report the header.",
-                    r.status
-                ));
-            }
-        }
-    }
+fn browser_differences(verdict: &Verdict, others: &[BrowserDifference]) -> Vec<String> {
+    let mut differences: Vec<String> = others.iter().map(|d| difference(verdict, d)).collect();
     if let Some(max_age) = &verdict.max_age {
         if max_age.header.is_some() && max_age.chromium.seconds != max_age.safari.seconds {
             differences.push(format!(
@@ -422,10 +419,31 @@ fn browser_differences(verdict: &Verdict, failed: &FailedAt) -> Vec<String> {
     if verdict.warnings.contains(&Warning::AuthorizationUnderWildcard) {
         differences.push("Firefox prints a warning that Access-Control-Allow-Headers: * will stop covering Authorization; the Fetch standard already excludes it.".to_owned());
     }
-    if verdict.error.is_some_and(CorsError::is_local_network_access) {
-        differences.push("Only Chromium-based browsers enforce Local Network Access; Firefox and Safari let this request through.".to_owned());
-    }
     differences
+}
+
+/// One browser whose rules decide otherwise, and the rule that makes it so where it is known.
+fn difference(verdict: &Verdict, other: &BrowserDifference) -> String {
+    let name = other.browser.title();
+    let mine = verdict.browser.title();
+    match other.error {
+        None if verdict.error.is_some_and(CorsError::is_local_network_access) => {
+            format!("{name} has no Local Network Access checks: it lets this request through.")
+        }
+        None if verdict.stage == Some(Stage::RedirectPreflight) && other.browser == Browser::Firefox => format!(
+            "{name} lets this request through: its preflight after a cross-origin redirect carries the page's origin, where {mine} sends 'null'."
+        ),
+        None => format!("{name}'s rules let this request through on the same responses."),
+        Some(CorsError::PreflightInvalidStatus) if other.browser == Browser::Safari => format!(
+            "{name} checks a preflight's status before its CORS headers, so it reports: {}.",
+            CorsError::PreflightInvalidStatus.label()
+        ),
+        Some(CorsError::PreflightMissingAllowOriginHeader) if verdict.error == Some(CorsError::PreflightDisallowedRedirect) => format!(
+            "{name} checks the CORS headers of the redirect before refusing it, so it reports: {}.",
+            CorsError::PreflightMissingAllowOriginHeader.label()
+        ),
+        Some(error) => format!("{name} stops at another check: {}.", error.label()),
+    }
 }
 
 fn client_fix(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, method: &str) -> Option<String> {

@@ -1,10 +1,11 @@
-//! CORS Lens core: re-runs the browser's CORS algorithm (WHATWG Fetch, as Chromium implements it)
-//! on one captured exchange and says whether CORS blocked it, at which check, and what each
-//! browser printed. Plain Rust with no browser types; `wasm/` is the only binding layer.
+//! CORS Lens core: re-runs the browser's CORS algorithm (WHATWG Fetch, as Chromium implements it,
+//! or Firefox or Safari where their rules differ: [`Browser`]) on one captured exchange and says
+//! whether CORS blocked it, at which check, and what each browser printed. Plain Rust with no browser types; `wasm/` is the only binding layer.
 //!
 //! Data flows one way: [`Exchange`] → [`check`] → [`Verdict`] (→ explanation → fix).
 
 pub mod access_check;
+pub mod browser;
 pub mod check;
 pub mod console;
 pub mod error;
@@ -32,7 +33,8 @@ pub mod warning;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use check::{check, InputError};
+pub use browser::Browser;
+pub use check::{check, check_as, InputError};
 pub use error::{CorsError, Failure};
 pub use exchange::Exchange;
 pub use verdict::Verdict;

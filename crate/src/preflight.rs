@@ -4,6 +4,7 @@
 //! redirect → CORS check → ok status → parse Allow-Methods / Allow-Headers → method → headers.
 
 use crate::access_check::check_access;
+use crate::browser::Browser;
 use crate::error::{CorsError, Failure};
 use crate::exchange::{HeaderList, Preflight, RequestMode, Response};
 use crate::headers;
@@ -132,14 +133,25 @@ pub fn is_ok_status(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
+/// The preflight check with Chromium's rules.
 pub fn evaluate(response: &Response, ask: &PreflightAsk) -> Result<PreflightPass, PreflightFailure> {
-    if is_redirect(response) {
-        return Err(Failure::new(CorsError::PreflightDisallowedRedirect, "").into());
-    }
-    check_access(&response.headers, ask.origin, ask.credentials).map_err(|f| f.on_preflight())?;
-    if !is_ok_status(response.status) {
-        return Err(Failure::new(CorsError::PreflightInvalidStatus, "").into());
-    }
+    evaluate_as(response, ask, Browser::Chromium)
+}
+
+/// The preflight check in `browser`'s order: Chromium refuses a redirect, then checks the CORS headers,
+/// then the status; Firefox checks the CORS headers of any response first, the redirect's too
+/// (`nsCORSListenerProxy` runs its check before it looks at the redirect); Safari checks the status,
+/// a redirect's included, before the CORS headers.
+pub fn evaluate_as(response: &Response, ask: &PreflightAsk, browser: Browser) -> Result<PreflightPass, PreflightFailure> {
+    let access = || check_access(&response.headers, ask.origin, ask.credentials).map_err(|f| f.on_preflight());
+    let redirect = || if is_redirect(response) { Err(Failure::new(CorsError::PreflightDisallowedRedirect, "")) } else { Ok(()) };
+    let status = || if is_ok_status(response.status) { Ok(()) } else { Err(Failure::new(CorsError::PreflightInvalidStatus, "")) };
+    match browser {
+        Browser::Chromium => redirect().and_then(|()| access()).and_then(|()| status()),
+        Browser::Firefox => access().and_then(|()| redirect()).and_then(|()| status()),
+        // A redirect's status is not ok either: Safari reports it as such.
+        Browser::Safari => status().and_then(|()| access()),
+    }?;
     let allow_methods = parse_list(&response.headers, "access-control-allow-methods", CorsError::InvalidAllowMethodsPreflightResponse, false)?;
     let allow_headers = parse_list(&response.headers, "access-control-allow-headers", CorsError::InvalidAllowHeadersPreflightResponse, true)?;
     let mut pass = PreflightPass::default();
@@ -244,6 +256,22 @@ mod tests {
             error_of(302, &[("Location", "https://x/"), ("Access-Control-Allow-Origin", "*")], &a),
             Some((CorsError::PreflightDisallowedRedirect, "".into()))
         );
+    }
+
+    #[test]
+    fn firefox_checks_the_headers_of_a_redirect_and_safari_the_status_first() {
+        let names = vec![];
+        let a = ask("PUT", &names, false);
+        let response = |status, headers: &[(&str, &str)]| Response { status, headers: h(headers) };
+        let error = |r: &Response, browser| evaluate_as(r, &a, browser).err().map(|f| f.failure.error);
+        let bare_redirect = response(301, &[("Location", "https://x/")]);
+        assert_eq!(error(&bare_redirect, Browser::Firefox), Some(CorsError::PreflightMissingAllowOriginHeader));
+        assert_eq!(error(&bare_redirect, Browser::Chromium), Some(CorsError::PreflightDisallowedRedirect));
+        let allowed_redirect = response(301, &[("Location", "https://x/"), ("Access-Control-Allow-Origin", "*")]);
+        assert_eq!(error(&allowed_redirect, Browser::Firefox), Some(CorsError::PreflightDisallowedRedirect));
+        let not_found = response(404, &[]);
+        assert_eq!(error(&not_found, Browser::Safari), Some(CorsError::PreflightInvalidStatus));
+        assert_eq!(error(&not_found, Browser::Firefox), Some(CorsError::PreflightMissingAllowOriginHeader));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::browser::Browser;
 use crate::error::{CorsError, Failure};
 use crate::exchange::{Client, CredentialsMode};
 use crate::local_network::LocalNetwork;
@@ -11,6 +12,9 @@ use crate::warning::Warning;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Verdict {
+    /// Whose rules decided this verdict.
+    #[serde(default)]
+    pub browser: Browser,
     pub allowed: bool,
     /// True when the capture lacks what is needed to decide (e.g. a required preflight was not
     /// observed and nothing came back): `allowed` then reflects only the observed outcome.
@@ -24,6 +28,10 @@ pub struct Verdict {
     pub preflight_observed: bool,
     pub stage: Option<Stage>,
     pub error: Option<CorsError>,
+    /// The browser's own name for the failure where it has one besides `error`'s (Firefox's
+    /// `CORSMissingAllowOrigin`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_error: Option<String>,
     pub failed_parameter: Option<String>,
     /// A short plain-English label of the outcome, with the failed method, header or preflight
     /// status where it helps (see [`summary`]): what the panel lists.
@@ -79,8 +87,9 @@ pub enum Stage {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ConsoleLines {
-    pub chromium: String,
-    /// `None` where that browser does not block this exchange (e.g. Local Network Access is Chromium-only).
+    /// Each browser's line from its own rules. `None` where that browser does not block this exchange
+    /// (e.g. Local Network Access is Chromium-only) or rejects it in script without a message.
+    pub chromium: Option<String>,
     pub firefox: Option<String>,
     /// Safari prints two or three lines; they are joined with newlines.
     pub safari: Option<String>,

@@ -35,7 +35,7 @@ fn a_secure_public_page_without_the_permission_is_denied_with_chromiums_line() {
         let url = if json == SIMPLE_GET { "http://127.0.0.1:9312/lna/get" } else { "http://127.0.0.1:9312/lna/put" };
         assert_eq!(
             v.console.as_ref().unwrap().chromium,
-            format!("Access to fetch at '{url}' from origin 'http://127.0.0.1:9311' has been blocked by CORS policy: Permission was denied for this request to access the `loopback` address space.")
+            Some(format!("Access to fetch at '{url}' from origin 'http://127.0.0.1:9311' has been blocked by CORS policy: Permission was denied for this request to access the `loopback` address space."))
         );
         assert_eq!(v.console.as_ref().unwrap().firefox, None, "Firefox does not block it");
         assert!(!v.server_fix);
@@ -43,7 +43,7 @@ fn a_secure_public_page_without_the_permission_is_denied_with_chromiums_line() {
         assert_eq!((lna.page, lna.target, lna.secure_context), (Some(AddressSpace::Public), Some(AddressSpace::Loopback), true));
         assert!(lna.because.iter().any(|b| b.contains("treats the page as public")), "{:?}", lna.because);
         assert!(v.explanation.details.contains("Access-Control-Allow-Private-Network no longer does anything"));
-        assert!(v.explanation.browser_differences.iter().any(|d| d.contains("Firefox and Safari let this request through")));
+        assert!(v.explanation.browser_differences.iter().any(|d| d.contains("Firefox has no Local Network Access checks")));
         let client_fix = v.explanation.client_fix.unwrap();
         assert!(client_fix.contains("Apps on device") && client_fix.contains("targetAddressSpace: 'loopback'"), "{client_fix}");
     }
@@ -54,7 +54,7 @@ fn an_insecure_public_page_is_refused_whatever_the_permission() {
     for json in [SIMPLE_GET, PREFLIGHTED_PUT] {
         let v = from("http://app.public.test:9313", json);
         assert_eq!(v.error, Some(CorsError::InsecureLocalNetwork));
-        assert!(v.console.unwrap().chromium.ends_with(
+        assert!(v.console.unwrap().chromium.unwrap().ends_with(
             "has been blocked by CORS policy: The request client is not a secure context and the resource is in more-private address space `loopback`."
         ));
         assert!(v.explanation.client_fix.unwrap().contains("HTTPS"));
@@ -71,7 +71,7 @@ fn spaces_come_from_ips_and_a_granted_permission_lets_cors_run() {
         "initiator_ip": "203.0.113.7", "target_ip": "192.168.1.20""#;
     let denied = verdict(&format!(r#"{{"request": {{{request}}}, "outcome": "failed"}}"#));
     assert_eq!(denied.error, Some(CorsError::LocalNetworkAccessPermissionDenied));
-    assert!(denied.console.unwrap().chromium.ends_with("to access the `local` address space."));
+    assert!(denied.console.unwrap().chromium.unwrap().ends_with("to access the `local` address space."));
     // Granted: LNA passes, and the CORS check decides as usual.
     let granted = verdict(&format!(
         r#"{{"request": {{{request}, "local_network_permission": "granted"}}, "response": {{"status": 200, "headers": []}}, "outcome": "failed"}}"#
@@ -99,7 +99,7 @@ fn a_declared_target_space_that_does_not_match_is_invalid() {
     let v = verdict(r#"{"request": {"method": "GET", "url": "http://10.0.0.2/x", "origin": "https://app.example.com",
         "initiator_address_space": "public", "declared_target_address_space": "loopback", "local_network_permission": "granted"}, "outcome": "failed"}"#);
     assert_eq!(v.error, Some(CorsError::InvalidLocalNetworkAccess));
-    assert!(v.console.unwrap().chromium.ends_with("Request had a target IP address space of `loopback` yet the resource is in address space `local`."));
+    assert!(v.console.unwrap().chromium.unwrap().ends_with("Request had a target IP address space of `loopback` yet the resource is in address space `local`."));
     assert!(v.explanation.client_fix.unwrap().contains("targetAddressSpace: 'local'"));
 }
 
@@ -144,7 +144,7 @@ fn failures_below_cors_are_named_never_invented_as_cors_errors() {
         "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"]], "response": null, "net_error": "net::ERR_CONNECTION_REFUSED"},
         "outcome": "failed", "net_error": "net::ERR_FAILED"}"#);
     assert_eq!((refused.error, refused.network_failure), (Some(CorsError::PreflightNetworkError), Some(NetworkFailure::ConnectionRefused)));
-    assert_eq!(refused.console.unwrap().chromium, "Failed to load resource: net::ERR_CONNECTION_REFUSED");
+    assert_eq!(refused.console.unwrap().chromium.unwrap(), "Failed to load resource: net::ERR_CONNECTION_REFUSED");
     assert_eq!(refused.summary, NetworkFailure::ConnectionRefused.label());
     assert!(!refused.server_fix && refused.explanation.summary.starts_with("The preflight OPTIONS /x failed: Nothing accepts connections"), "{}", refused.explanation.summary);
     // An HTTPS page calling http:// that got nothing back: mixed content, whatever the capture's error.

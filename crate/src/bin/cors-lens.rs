@@ -1,7 +1,8 @@
 //! `cors-lens`: the engine on the command line.
 //!
 //! `cors-lens check FILE|-` prints one verdict as JSON; `--jsonl` reads one exchange per line and
-//! prints one verdict per line, in order; `--text` prints it for a person. Malformed input prints
+//! prints one verdict per line, in order; `--text` prints it for a person; `--browser` picks whose
+//! rules decide (Chromium by default). Malformed input prints
 //! an error naming the field and exits with code 2.
 
 #[cfg(target_arch = "wasm32")]
@@ -20,7 +21,7 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use cors_lens::fixes::{self, Fix};
-    use cors_lens::{check, Exchange, Verdict};
+    use cors_lens::{check_as, Browser, Exchange, Verdict};
 
     /// Exit code for input the engine cannot read.
     const BAD_INPUT: u8 = 2;
@@ -47,6 +48,8 @@ mod cli {
             /// Also print the fix for this server framework (see `cors-lens frameworks`).
             #[arg(long, value_name = "FRAMEWORK", conflicts_with = "jsonl")]
             fix: Option<String>,
+            #[command(flatten)]
+            rules: Rules,
         },
         /// Print the fix for one framework as JSON (for tools; people want `check --text --fix`).
         Fix {
@@ -54,6 +57,8 @@ mod cli {
             framework: String,
             /// The exchange file, or - for standard input.
             file: PathBuf,
+            #[command(flatten)]
+            rules: Rules,
         },
         /// List the frameworks fixes are generated for, and whether each is verified on a live server.
         Frameworks {
@@ -63,26 +68,37 @@ mod cli {
         },
     }
 
+    #[derive(clap::Args)]
+    struct Rules {
+        /// Whose CORS rules decide the verdict: chromium, firefox or safari.
+        #[arg(long, value_name = "BROWSER", default_value = "chromium", value_parser = browser)]
+        browser: Browser,
+    }
+
+    fn browser(name: &str) -> Result<Browser, String> {
+        Browser::from_name(name).ok_or_else(|| format!("'{name}' is not chromium, firefox or safari"))
+    }
+
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Check { file, jsonl, text, fix } => {
+            Command::Check { file, jsonl, text, fix, rules } => {
                 let input = match read_input(&file) {
                     Ok(input) => input,
                     Err(code) => return code,
                 };
                 if jsonl {
-                    check_lines(&input)
+                    check_lines(&input, rules.browser)
                 } else {
-                    check_one(&input, text, fix.as_deref())
+                    check_one(&input, text, fix.as_deref(), rules.browser)
                 }
             }
-            Command::Fix { framework, file } => {
+            Command::Fix { framework, file, rules } => {
                 let input = match read_input(&file) {
                     Ok(input) => input,
                     Err(code) => return code,
                 };
-                match parse(&input).and_then(|(exchange, verdict)| fixes::fix(&exchange, &verdict, &framework).map_err(|e| e.to_string())) {
+                match parse(&input, rules.browser).and_then(|(exchange, verdict)| fixes::fix(&exchange, &verdict, &framework).map_err(|e| e.to_string())) {
                     Ok(fix) => print_or_exit(&(serde_json::to_string_pretty(&fix).expect("a fix always serialises") + "\n")),
                     Err(message) => {
                         eprintln!("cors-lens: {message}");
@@ -122,24 +138,24 @@ mod cli {
         })
     }
 
-    fn verdict_for(json: &str) -> Result<Verdict, String> {
-        parse(json).map(|(_, verdict)| verdict)
+    fn verdict_for(json: &str, browser: Browser) -> Result<Verdict, String> {
+        parse(json, browser).map(|(_, verdict)| verdict)
     }
 
     /// Parses and checks one exchange; the error names the field (`request.url`, `response.status`, ...).
-    fn parse(json: &str) -> Result<(Exchange, Verdict), String> {
+    fn parse(json: &str, browser: Browser) -> Result<(Exchange, Verdict), String> {
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let exchange: Exchange = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             if path == "." { format!("invalid exchange: {inner}") } else { format!("invalid exchange at {path}: {inner}") }
         })?;
-        let verdict = check(&exchange).map_err(|e| format!("invalid exchange at {e}"))?;
+        let verdict = check_as(&exchange, browser).map_err(|e| format!("invalid exchange at {e}"))?;
         Ok((exchange, verdict))
     }
 
-    fn check_one(input: &str, text: bool, framework: Option<&str>) -> ExitCode {
-        let checked = parse(input).and_then(|(exchange, verdict)| {
+    fn check_one(input: &str, text: bool, framework: Option<&str>, browser: Browser) -> ExitCode {
+        let checked = parse(input, browser).and_then(|(exchange, verdict)| {
             let fix = match framework {
                 // No server snippet where the server is not the cause: the text says what to change instead.
                 Some(framework) if verdict.server_fix => Some(fixes::fix(&exchange, &verdict, framework).map_err(|e| e.to_string())?),
@@ -169,14 +185,14 @@ mod cli {
 
     /// One verdict per non-empty line, in order. A bad line yields `{"line": N, "error": "..."}` in
     /// its place, so the other verdicts are kept, and the exit code becomes 2.
-    fn check_lines(input: &str) -> ExitCode {
+    fn check_lines(input: &str, browser: Browser) -> ExitCode {
         let mut out = String::new();
         let mut failed = false;
         for (index, line) in input.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            let rendered = match verdict_for(line) {
+            let rendered = match verdict_for(line, browser) {
                 Ok(verdict) => serde_json::to_string(&verdict).expect("a verdict always serialises"),
                 Err(message) => {
                     failed = true;
@@ -224,12 +240,18 @@ mod cli {
         if let Some(console) = &v.console {
             line(String::new());
             line("What the browser printed:".to_owned());
-            line(format!("  Chromium: {}", console.chromium.trim_end()));
-            if let Some(firefox) = &console.firefox {
-                line(format!("  Firefox:  {firefox}"));
-            }
-            if let Some(safari) = &console.safari {
-                line(format!("  Safari:   {}", safari.replace('\n', "\n            ")));
+            // The browser whose rules decided first; a browser that does not block prints nothing.
+            let mut browsers = Browser::ALL;
+            browsers.sort_by_key(|&b| b != v.browser);
+            for b in browsers {
+                let printed = match b {
+                    Browser::Chromium => console.chromium.as_deref().map(str::trim_end),
+                    Browser::Firefox => console.firefox.as_deref(),
+                    Browser::Safari => console.safari.as_deref(),
+                };
+                if let Some(printed) = printed {
+                    line(format!("  {:<9} {}", format!("{}:", b.title()), printed.replace('\n', "\n            ")));
+                }
             }
         }
         if let Some(http) = &e.preflight_http {

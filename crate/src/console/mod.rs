@@ -6,6 +6,7 @@ pub mod chromium;
 pub mod firefox;
 pub mod safari;
 
+use crate::browser::Browser;
 use crate::error::Failure;
 use crate::exchange::{AddressSpace, Client, Response};
 use crate::verdict::{ConsoleLines, Stage};
@@ -34,6 +35,11 @@ pub struct Blocked<'a> {
     pub declared_space: Option<AddressSpace>,
 }
 
-pub fn render(blocked: &Blocked) -> ConsoleLines {
-    ConsoleLines { chromium: chromium::line(blocked), firefox: firefox::line(blocked), safari: safari::lines(blocked) }
+/// Each browser's line for the failure its own rules found; `None` where they let the request through.
+pub fn render<'a>(blocked_by: impl Fn(Browser) -> Option<Blocked<'a>>) -> ConsoleLines {
+    ConsoleLines {
+        chromium: blocked_by(Browser::Chromium).map(|b| chromium::line(&b)),
+        firefox: blocked_by(Browser::Firefox).and_then(|b| firefox::line(&b)),
+        safari: blocked_by(Browser::Safari).and_then(|b| safari::lines(&b)),
+    }
 }

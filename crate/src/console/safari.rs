@@ -1,13 +1,12 @@
 //! Safari's console lines (WebKit `CrossOriginAccessControl.cpp`, `CrossOriginPreflightResultCache.cpp`,
 //! `NetworkLoadChecker.cpp`, `ThreadableLoader.cpp`): a description, then
 //! "{API} cannot load {url} due to access control checks.", then "Failed to load resource: {description}".
-//! Safari checks a preflight's status before its Allow-Origin, unlike Chromium and Firefox.
+//! Safari checks a preflight's status (a redirect's too) before its Allow-Origin (preflight.rs).
 
 use super::Blocked;
 use crate::error::CorsError;
 use crate::exchange::Client;
 use crate::headers;
-use crate::preflight::is_ok_status;
 use crate::verdict::Stage;
 
 pub fn lines(b: &Blocked) -> Option<String> {
@@ -25,10 +24,6 @@ pub fn lines(b: &Blocked) -> Option<String> {
 
 fn description(b: &Blocked) -> Option<String> {
     let status = b.response.map(|r| r.status);
-    let preflight_stage = matches!(b.stage, Stage::Preflight | Stage::RedirectPreflight);
-    if preflight_stage && status.is_some_and(|s| !is_ok_status(s)) {
-        return Some(format!("Preflight response is not successful. Status code: {}", status.unwrap_or_default()));
-    }
     let origin_not_allowed = || {
         format!("Origin {} is not allowed by Access-Control-Allow-Origin. Status code: {}", b.page_origin, status.unwrap_or_default())
     };

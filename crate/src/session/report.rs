@@ -342,8 +342,8 @@ pub fn markdown(report: &Report) -> String {
             out.push_str(&format!("- **Not checked:** {}\n", inert(error)));
         }
         if let Some(v) = &e.verdict {
-            if let Some(console) = &v.console {
-                out.push_str(&format!("- **Console (Chromium):** {}\n", code(&console.chromium)));
+            if let Some(line) = v.console.as_ref().and_then(|c| c.chromium.as_deref()) {
+                out.push_str(&format!("- **Console (Chromium):** {}\n", code(line)));
             }
             match v.error {
                 Some(error) => {

@@ -179,7 +179,7 @@ pub fn put_ok(s: &Events, id: u32, url: &str, t: f64, options: Option<Vec<(&'sta
 }
 
 pub fn chromium_line(report: &Report, index: usize) -> String {
-    report.exchanges[index].verdict.as_ref().unwrap().console.as_ref().unwrap().chromium.clone()
+    report.exchanges[index].verdict.as_ref().unwrap().console.as_ref().unwrap().chromium.clone().unwrap()
 }
 
 pub fn find_id(session: &Session, record_id: &str) -> String {

@@ -38,10 +38,14 @@ export function locateEngine() {
   return { bin };
 }
 
-/** One exchange per line in, one verdict per line out (same order). Returns { verdicts } or { error }. */
-export function runEngine(bin, exchanges) {
+/**
+ * One exchange per line in, one verdict per line out (same order), by `browser`'s rules (the CLI's default,
+ * Chromium, when not given). Returns { verdicts } or { error }.
+ */
+export function runEngine(bin, exchanges, browser) {
   const input = exchanges.map((e) => JSON.stringify(e)).join('\n') + '\n';
-  const r = spawnSync(bin, ['check', '--jsonl', '-'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const args = ['check', '--jsonl', ...(browser ? ['--browser', browser] : []), '-'];
+  const r = spawnSync(bin, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
   // EPIPE: the binary exited without reading all of stdin; report what it printed instead.
   if (r.error && r.error.code !== 'EPIPE') return { error: String(r.error) };
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');

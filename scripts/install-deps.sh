@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything CORS Lens needs to build and test on a fresh Debian 12 machine, as root; idempotent
 # and quick when everything is there. Used by .ci/run and, on first use, by ./build.sh.
-#   - Debian's chromium + chromium-driver (never a downloaded browser);
+#   - Debian's chromium + chromium-driver and firefox-esr (never a downloaded browser; Firefox is driven over
+#     WebDriver BiDi by puppeteer-core, so no geckodriver);
 #   - the wasm toolchain: rustup's wasm32 target when installed, else Debian's rustc-web route;
 #   - wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version;
 #   - npm packages, the Python venv and the web servers of the framework matrix (tests/frameworks/install.sh).
@@ -15,7 +16,7 @@ rustup_has_wasm() { command -v rustup >/dev/null 2>&1 && rustup target list --in
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 apt_packages() {
-  local want=(chromium chromium-driver) missing=()
+  local want=(chromium chromium-driver firefox-esr) missing=()
   # rustup cannot download a target here; Debian's rustc-web ships the std source to build one (build.sh).
   if ! rustup_has_wasm; then want+=(rustc-web cargo-web rust-web-src lld-22); fi
   for p in "${want[@]}"; do installed "$p" || missing+=("$p"); done

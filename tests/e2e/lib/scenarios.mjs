@@ -152,3 +152,20 @@ export const SCENARIOS = [
   { id: 'acao-trailing-utf8-nbsp', intent: 'InvalidAllowOriginValue',
     spec: (o) => ({ url: u(o.api, '/data', [['acao', `${o.app}\u00a0`], ['t', o.tag]]) }) },
 ];
+
+// Where the browsers' rules differ: `intents` says what each browser is expected to report (null: allowed),
+// checked by the test of that browser (Firefox: firefox-console-parity.test.mjs).
+export const BROWSER_DIFFERENCES = [
+  // Firefox checks the redirect's CORS headers before it refuses a redirected preflight.
+  { id: 'preflight-redirect-no-acao', intents: { chromium: 'PreflightDisallowedRedirect', firefox: 'PreflightMissingAllowOriginHeader' },
+    spec: (o) => ({ ...PUT_X, url: u(o.api, '/data', [...PREFLIGHT_OK, ['pacao', 'none'], ['prstatus', '301'],
+      ['plocation', u(o.api, '/elsewhere', [...PREFLIGHT_OK, ['t', o.tag]])], ['t', o.tag]]) }) },
+  // After a cross-origin redirect Chromium's second preflight says `Origin: null`, Firefox's the page's origin:
+  // a server that allows only null lets Chromium through and stops Firefox.
+  { id: 'redirect-preflight-allows-only-null', intents: { chromium: null, firefox: 'PreflightAllowOriginMismatch' },
+    spec: (o) => ({ ...PUT_X, url: u(o.api, '/r', [...PREFLIGHT_OK, ['rstatus', '307'], ['racao', 'echo'], ['t', o.tag],
+      ['location', u(o.other, '/final', [['acao', 'null'], ['acam', 'PUT'], ['acah', 'x-test'], ['maxage', '0'], ['t', o.tag]])]]) }) },
+  // A preflight with a 403 and no CORS headers: Safari reports the status, the others the missing header.
+  { id: 'preflight-403-no-acao', intents: { chromium: 'PreflightMissingAllowOriginHeader', firefox: 'PreflightMissingAllowOriginHeader' },
+    spec: (o) => ({ ...PUT_X, url: u(o.api, '/data', [...PREFLIGHT_OK, ['pacao', 'none'], ['pstatus', '403'], ['t', o.tag]]) }) },
+];

@@ -1,0 +1,73 @@
+// The extension in Firefox: the repository root installed as a temporary add-on in Debian's firefox-esr
+// (headless, WebDriver BiDi through puppeteer-core), the same manifest as Chromium's (Firefox runs
+// background.scripts as an event page and ignores service_worker). Its webRequest capture works without
+// 'extraHeaders' (Firefox shows preflights anyway), and the CORS panel, opened as a tab for the app's tab,
+// lists the failures and shows, for the one clicked, the line Firefox printed in its console.
+//
+// Env: FIREFOX_BIN (default /usr/bin/firefox-esr).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { missingBuild, REPO, u, waitFor } from './lib/extension.mjs';
+import { firefoxAvailable, isFirefoxCorsLine, launchFirefox, openRunner } from './lib/firefox.mjs';
+import { startServerProcess } from './lib/server-process.mjs';
+
+const ADDON_ID = 'cors-lens@cors-lens.dev'; // manifest.json, browser_specific_settings.gecko.id
+const UUID = '6c0f3e52-9d0b-4b8e-a3f1-2a7c5d9e4b10'; // pinned, so the test knows the moz-extension: host
+const skip = (!firefoxAvailable() && 'firefox-esr is not installed (scripts/install-deps.sh)') || missingBuild() || false;
+
+describe('the extension in Firefox', { skip }, () => {
+  let server;
+  let ff;
+  let app;
+  let panel;
+  const printed = [];
+
+  before(async () => {
+    server = await startServerProcess();
+    ff = await launchFirefox({ prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: UUID }) } });
+    await ff.browser.installExtension(REPO);
+    app = await openRunner(ff, `${server.app}/`);
+    panel = await ff.browser.newPage();
+    const open = (url) => ff.bidi('browsingContext.navigate', { context: panel.mainFrame()._id, url, wait: 'complete' });
+    await open(`moz-extension://${UUID}/extension/panel.html`);
+    const tabs = await panel.evaluate(() => browser.tabs.query({}).then((all) => all.map((t) => [t.id, t.url ?? ''])));
+    const appTab = tabs.find(([, url]) => url.startsWith(server.app))?.[0];
+    assert.ok(Number.isInteger(appTab), `no tab for the app page among ${JSON.stringify(tabs)}`);
+    // The panel opened as a tab records the app's tab from now on, as DevTools opening on it would.
+    await open(`moz-extension://${UUID}/extension/panel.html?tabId=${appTab}`);
+    await waitFor(() => panel.evaluate(() => /Recording this tab/.test(document.body.textContent)), { what: 'the panel recording the tab' });
+    const PUT_X = { method: 'PUT', headers: [['X-Test', '1']] };
+    for (const spec of [
+      { ...PUT_X, url: u(server.api, '/data', [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404'], ['t', 'ff1']]) },
+      { url: u(server.api, '/data', [['t', 'ff2']]) },
+      { url: u(server.api, '/ok', [['acao', 'echo'], ['t', 'ff3']]) },
+    ]) {
+      const r = await app.run(spec);
+      printed.push({ ok: r.result.ok, line: r.errors.find(isFirefoxCorsLine) ?? null });
+    }
+  });
+
+  after(async () => {
+    if (ff) await ff.browser.close();
+    if (server) await server.stop();
+  });
+
+  it('lists each failure Firefox reported and no allowed request as failed', async () => {
+    assert.deepEqual(printed.map((p) => p.ok), [false, false, true]);
+    const rows = await waitFor(async () => {
+      const texts = await panel.evaluate(() => [...document.querySelectorAll('.row:not([hidden])')].map((r) => r.textContent));
+      return texts.length >= 2 && texts;
+    }, { what: 'two rows in the panel' });
+    assert.equal(rows.filter((t) => t.includes('CORS error')).length, 2, JSON.stringify(rows));
+    assert.ok(rows.some((t) => t.includes('Preflight answered 404')), JSON.stringify(rows));
+    assert.ok(!rows.some((t) => t.includes('ff3') && t.includes('CORS error')), `the allowed request is listed as a failure: ${JSON.stringify(rows)}`);
+  });
+
+  it("shows Firefox's own console line for the failure clicked", async () => {
+    await panel.evaluate(() => [...document.querySelectorAll('.row')].find((r) => r.textContent.includes('ff1')).click());
+    const detail = await waitFor(() => panel.evaluate(() => document.getElementById('detail')?.textContent), { what: 'the detail' });
+    assert.ok(printed[0].line, 'Firefox printed no CORS line for the 404 preflight');
+    assert.ok(detail.includes(printed[0].line), `the detail lacks Firefox's line ${JSON.stringify(printed[0].line)}`);
+  });
+});

@@ -5,7 +5,8 @@
 #   ./build.sh test      cargo test (native), wasm parity in headless Chromium, Node end-to-end tests,
 #                        the framework matrix (real servers, real Chromium)
 #   ./build.sh bench     native vs wasm verdicts/second on the corpus, the .wasm size, the extension's costs
-#   ./build.sh package   wasm, then dist/cors-lens-<version>.zip with the extension's runtime files only
+#   ./build.sh package   wasm, then dist/cors-lens-<version>.zip with the extension's runtime files only (one zip
+#                        for Chrome and Firefox), linted by web-ext
 #   ./build.sh demo      the classic failures in Chromium with the extension: what the CORS tab shows, a screenshot
 #
 # Wasm toolchain: rustup's wasm32-unknown-unknown target when installed; otherwise Debian's rustc-web,
@@ -51,7 +52,7 @@ size_of() { stat -c %s "$1"; }
 gz_size_of() { gzip -9c "$1" | wc -c; }
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # --- toolchains ------------------------------------------------------------------------------------------
@@ -325,6 +326,21 @@ cmd_bench() {
 cmd_package() {
   step "wasm for the extension" build_wasm
   step "store zip" run node extension/package.mjs
+  step "web-ext lint (Firefox)" firefox_lint
+}
+
+# Mozilla's add-on linter (web-ext, pinned in package.json) on the zip's contents: errors fail the package;
+# the warnings it gives are explained in docs/firefox.md.
+firefox_lint() {
+  local zip dir
+  zip=$(ls -t dist/cors-lens-*.zip | head -1)
+  dir=$(mktemp -d)
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$zip" "$dir"
+  [[ -x node_modules/.bin/web-ext ]] || node_deps
+  local rc=0
+  run node_modules/.bin/web-ext lint --source-dir "$dir" --no-input || rc=$?
+  rm -rf "$dir"
+  return "$rc"
 }
 
 # Builds the wasm only when extension/pkg is missing; extra arguments go to the demo (--keep).

@@ -86,11 +86,11 @@ fn markdown_summarises_each_failure() {
     let md = session.export(TAB, None, ExportFormat::Markdown);
     assert!(md.starts_with("# CORS Lens report (tab 7)"), "{md}");
     assert!(md.contains("2 cross-origin requests, 1 failed"), "{md}");
-    assert!(md.contains(&format!("### PUT {url}")), "{md}");
+    assert!(md.contains(&format!("### `PUT` `{url}`")), "{md}");
     assert!(md.contains("It does not have HTTP ok status."), "{md}");
     assert!(md.contains("PreflightInvalidStatus at the preflight"), "{md}");
     assert!(md.contains("OPTIONS → 404 in 3.0 ms\n"), "{md}");
     assert!(md.contains("`net::ERR_FAILED`"), "{md}");
     assert!(md.contains("| Max-Age 0: never cached |"), "{md}");
-    assert!(!md.contains(&format!("### PUT {API}/fine")), "successes get no failure section: {md}");
+    assert!(!md.contains(&format!("`{API}/fine`\n")), "successes get no failure section: {md}");
 }

@@ -85,8 +85,11 @@ function capturedExchange(tabId, id) {
 async function probe(tabId, id) {
   const mod = engineModule();
   const captured = capturedExchange(tabId, id);
-  const raw = await livePreflight(mod.probe_request(captured));
-  const exchange = mod.probe_exchange(captured, raw);
+  const answer = await livePreflight(mod.probe_request(captured));
+  // The engine masks its exchange for the panel: what is shown of the answer comes from it.
+  const exchange = mod.probe_exchange(captured, answer);
+  const sent = exchange.preflight;
+  const raw = { ...answer, url: exchange.request.url, request_headers: sent.request_headers, headers: sent.response?.headers ?? [] };
   let verdict = null;
   let verdictError = null;
   try {

@@ -2,8 +2,8 @@
 //!
 //! `cors-lens check FILE|-` prints one verdict as JSON; `--jsonl` reads one exchange per line and
 //! prints one verdict per line, in order; `--text` prints it for a person; `--browser` picks whose
-//! rules decide (Chromium by default). Malformed input prints
-//! an error naming the field and exits with code 2.
+//! rules decide (Chromium by default); `--redacted` prints what the extension's export would for the
+//! exchange, secrets masked. Malformed input prints an error naming the field and exits with code 2.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -21,6 +21,7 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use cors_lens::fixes::{self, Fix};
+    use cors_lens::session::{report, ExportFormat};
     use cors_lens::{check_as, Browser, Exchange, Verdict};
 
     /// Exit code for input the engine cannot read.
@@ -48,6 +49,10 @@ mod cli {
             /// Also print the fix for this server framework (see `cors-lens frameworks`).
             #[arg(long, value_name = "FRAMEWORK", conflicts_with = "jsonl")]
             fix: Option<String>,
+            /// Print exactly what the extension's export would for this exchange (JSON; Markdown with
+            /// --text): secrets masked by the export policy.
+            #[arg(long, conflicts_with_all = ["jsonl", "fix"])]
+            redacted: bool,
             #[command(flatten)]
             rules: Rules,
         },
@@ -82,12 +87,14 @@ mod cli {
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Check { file, jsonl, text, fix, rules } => {
+            Command::Check { file, jsonl, text, fix, redacted, rules } => {
                 let input = match read_input(&file) {
                     Ok(input) => input,
                     Err(code) => return code,
                 };
-                if jsonl {
+                if redacted {
+                    export_one(&input, text)
+                } else if jsonl {
                     check_lines(&input, rules.browser)
                 } else {
                     check_one(&input, text, fix.as_deref(), rules.browser)
@@ -175,6 +182,21 @@ mod cli {
                     serde_json::to_string_pretty(&json).expect("JSON always serialises") + "\n"
                 };
                 print_or_exit(&out)
+            }
+            Err(message) => {
+                eprintln!("cors-lens: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        }
+    }
+
+    /// The export of one exchange, through the session's own path: the panel's report, then the export's
+    /// (the extension's rules are Chromium's, so `--browser` does not apply).
+    fn export_one(input: &str, markdown: bool) -> ExitCode {
+        match parse(input, Browser::Chromium) {
+            Ok((exchange, _)) => {
+                let format = if markdown { ExportFormat::Markdown } else { ExportFormat::Json };
+                print_or_exit(&report::export_text(report::redacted(report::of_exchange(exchange)), format))
             }
             Err(message) => {
                 eprintln!("cors-lens: {message}");

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::exchange::{Exchange, Outcome};
 use crate::marks::{marks, Marks};
-use crate::redact::Secrets;
+use crate::redact::{KeptAside, Policy, Secrets};
 use crate::replay::{replay, Replay};
-use crate::verdict::Verdict;
+use crate::verdict::{ConsoleLines, Verdict};
 
 use super::assemble::MatchVia;
 use super::cost_view::{self, PreflightGroup, PreflightTotals};
@@ -83,6 +83,21 @@ pub struct ExchangeReport {
     /// The words the panel shows for this exchange.
     #[serde(default)]
     pub view: ExchangeView,
+    /// What the panel masked in this exchange, for it to reveal on a click (crate/src/redact.rs); never
+    /// in an export.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_aside: Vec<KeptAside>,
+    /// What the panel's copies put on the clipboard, masked as an export is (`replay` is too); the
+    /// panel's report always has it, an export (masked so throughout) never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<Copies>,
+}
+
+/// The URL and console lines as the panel copies them, masked by the export policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Copies {
+    pub url: String,
+    pub console: Option<ConsoleLines>,
 }
 
 impl ExchangeReport {
@@ -186,9 +201,64 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         marks: None,
         replay: None,
         view: ExchangeView::default(),
+        kept_aside: Vec::new(),
+        copies: None,
     };
     report.derive();
     report
+}
+
+/// The report of one exchange checked alone, as a session would list it: what `cors-lens check
+/// --redacted` exports.
+pub fn of_exchange(exchange: Exchange) -> Report {
+    let (verdict, check_error) = match crate::check(&exchange) {
+        Ok(v) => (Some(v), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let mut report = ExchangeReport {
+        id: "e1".to_owned(),
+        url: exchange.request.url.clone(),
+        method: exchange.request.method.clone(),
+        started: 0.0,
+        cross_origin: true,
+        failed: verdict.as_ref().is_none_or(|v| !v.allowed),
+        status: exchange.response.as_ref().map(|r| r.status),
+        initiator: Some(exchange.request.origin.clone()),
+        initiator_script: None,
+        resource_type: None,
+        source: "webrequest".to_owned(),
+        truncated: false,
+        preflight: exchange.preflight.as_ref().map(|p| PreflightSummary {
+            observed: true,
+            matched: "order".to_owned(),
+            status: p.response.as_ref().map(|r| r.status),
+            duration_ms: None,
+            net_error: None,
+        }),
+        timings: Timings { total_ms: None },
+        net_error: None,
+        check_error,
+        exchange: Some(exchange),
+        verdict,
+        marks: None,
+        replay: None,
+        view: ExchangeView::default(),
+        kept_aside: Vec::new(),
+        copies: None,
+    };
+    report.derive();
+    Report {
+        tab_id: 0,
+        evicted: 0,
+        evicted_failures: 0,
+        exchanges: vec![report],
+        preflight_stats: Vec::new(),
+        preflight_groups: Vec::new(),
+        preflight_totals: PreflightTotals::default(),
+        findings: Vec::new(),
+        banner: None,
+        labels: ReportLabels::default(),
+    }
 }
 
 /// The report of one tab; `ids` keeps only those exchanges.
@@ -232,14 +302,42 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
     }
 }
 
-/// The report as it may leave the engine (the panel, exports). Each exchange is masked at its
-/// source and its verdict computed again from the masked exchange (crate/src/redact.rs), so no text
-/// derived from it repeats a secret; URLs lose secret query values; the messages not derived from
-/// an exchange have every secret met replaced.
-pub fn redacted(mut out: Report) -> Report {
-    let mut secrets = Secrets::default();
+/// The report as the panel shows it (crate/src/redact.rs, [`Policy::Panel`]): credentials masked and
+/// kept aside for the panel to reveal, the user's ids and URLs as DevTools shows them; `replay` and
+/// `copies`, which leave the panel, masked as an export is.
+pub fn redacted(report: Report) -> Report {
+    redact(report, Policy::Panel)
+}
+
+/// The report as it is exported (JSON, Markdown), from the panel's: the allowlist of
+/// [`Policy::Export`], nothing kept aside.
+pub fn exported(report: Report) -> Report {
+    redact(report, Policy::Export)
+}
+
+/// The panel's report exported as text, natively (the CLI's `check --redacted`, tests); the wasm
+/// build writes its JSON with the browser's `JSON.stringify` instead.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn export_text(panel: Report, format: ExportFormat) -> String {
+    let report = exported(panel);
+    match format {
+        ExportFormat::Json => serde_json::to_string_pretty(&report).expect("a report always serialises") + "\n",
+        ExportFormat::Markdown => markdown(&report),
+    }
+}
+
+/// Each exchange is masked at its source and its verdict computed again from the masked exchange, so
+/// no text derived from it repeats a secret; URLs are masked; the messages not derived from an
+/// exchange have every secret met replaced.
+fn redact(mut out: Report, policy: Policy) -> Report {
+    let mut secrets = Secrets::new(policy);
+    // What the panel copies is masked for export, by its own masker so the panel's kept-aside list stays its own.
+    let mut for_copies = Secrets::new(Policy::Export);
     for e in &mut out.exchanges {
+        e.kept_aside.clear();
+        e.copies = None;
         if let Some(exchange) = &mut e.exchange {
+            let captured = (policy == Policy::Panel).then(|| exchange.clone());
             // Every mask records the value it hid, so nothing masked means the verdict stands.
             if secrets.mask_exchange(exchange) {
                 if e.verdict.is_some() {
@@ -247,11 +345,25 @@ pub fn redacted(mut out: Report) -> Report {
                 }
                 e.derive();
             }
+            if let Some(mut copy) = captured {
+                let verdict = if for_copies.mask_exchange(&mut copy) {
+                    let verdict = e.verdict.is_some().then(|| crate::check(&copy).ok()).flatten();
+                    e.replay = Some(replay(&copy, verdict.as_ref()));
+                    verdict
+                } else {
+                    e.verdict.clone()
+                };
+                e.copies = Some(Copies { url: for_copies.mask_url(&e.url), console: verdict.and_then(|v| v.console) });
+            }
+        }
+        if policy == Policy::Panel && e.copies.is_none() {
+            e.copies = Some(Copies { url: for_copies.mask_url(&e.url), console: None });
         }
         e.url = secrets.mask_url(&e.url);
         if let Some(script) = &mut e.initiator_script {
             script.url = secrets.mask_url(&script.url);
         }
+        e.kept_aside = secrets.take_kept_aside();
     }
     for stat in &mut out.preflight_stats {
         stat.url = secrets.mask_url(&stat.url);
@@ -260,6 +372,7 @@ pub fn redacted(mut out: Report) -> Report {
     for group in &mut out.preflight_groups {
         group.pattern = secrets.mask_url(&group.pattern);
     }
+    secrets.take_kept_aside();
     let messages = out.exchanges.iter_mut().flat_map(|e| [e.check_error.as_mut(), e.net_error.as_mut()]).flatten();
     let stats = out.preflight_stats.iter_mut().map(|s| &mut s.message);
     let findings = out.findings.iter_mut().flat_map(|f| [Some(&mut f.message), f.pattern.as_mut()]).flatten();
@@ -295,7 +408,8 @@ fn inert(text: &str) -> String {
     for c in text.chars() {
         match c {
             c if c.is_control() => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#' | '(' | ')' | '{' | '}' => {
+            // `(` needs none: with `[` and `]` escaped, no link can open.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#' => {
                 out.push('\\');
                 out.push(c);
             }

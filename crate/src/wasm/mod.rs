@@ -77,12 +77,15 @@ pub fn probe_request(exchange: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// The captured exchange with the probe's answer (`{request_headers, status, headers, error}`) as its
-/// preflight; `check` on it says whether the preflight passes today.
+/// preflight; `check` on it says whether the preflight passes today. It is for the panel, so it is
+/// masked as the panel's report is (masks never change a verdict).
 #[wasm_bindgen]
 pub fn probe_exchange(exchange: JsValue, answer: JsValue) -> Result<JsValue, JsError> {
     let exchange: Exchange = from_js(exchange).map_err(|e| JsError::new(&e.described("invalid exchange")))?;
     let answer: crate::reprobe::ProbeAnswer = from_js(answer).map_err(|e| JsError::new(&e.described("invalid probe answer")))?;
-    to_js(&crate::reprobe::probe_exchange(&exchange, &answer))
+    let mut probed = crate::reprobe::probe_exchange(&exchange, &answer);
+    crate::redact::Secrets::new(crate::redact::Policy::Panel).mask_exchange(&mut probed);
+    to_js(&probed)
 }
 
 /// "Verify with Chrome": the request the page sends again, `{url, method, origin, headers, credentials}`.
@@ -194,8 +197,8 @@ impl WasmSession {
         to_js(&self.inner.redacted_report(tab(tab_id)?, None))
     }
 
-    /// The redacted report as text: `format` is "json" or "markdown"; `ids` an array of exchange
-    /// ids, or null for all.
+    /// The report as exported (masked by the export policy, crate/src/redact.rs) as text: `format` is
+    /// "json" or "markdown"; `ids` an array of exchange ids, or null for all.
     pub fn export(&self, tab_id: f64, ids: JsValue, format: &str) -> Result<String, JsError> {
         let format = crate::session::ExportFormat::parse(format)
             .ok_or_else(|| JsError::new(&format!("unknown export format '{format}' (json or markdown)")))?;
@@ -204,7 +207,7 @@ impl WasmSession {
         } else {
             Some(from_js(ids).map_err(|e| JsError::new(&e.described("exchange ids")))?)
         };
-        let report = self.inner.redacted_report(tab(tab_id)?, ids.as_deref());
+        let report = crate::session::report::exported(self.inner.redacted_report(tab(tab_id)?, ids.as_deref()));
         match format {
             crate::session::ExportFormat::Markdown => Ok(crate::session::report::markdown(&report)),
             // JSON text from the JS object: the browser's own JSON.stringify, no second serde format in wasm.

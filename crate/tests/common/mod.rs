@@ -30,11 +30,7 @@ impl Json for Session {
     }
 
     fn export(&self, tab_id: i64, ids: Option<&[String]>, format: ExportFormat) -> String {
-        let redacted = self.redacted_report(tab_id, ids);
-        match format {
-            ExportFormat::Json => serde_json::to_string_pretty(&redacted).unwrap(),
-            ExportFormat::Markdown => report::markdown(&redacted),
-        }
+        report::export_text(self.redacted_report(tab_id, ids), format)
     }
 }
 

@@ -176,3 +176,22 @@ fn header_values_are_bytes() {
     assert!(line("/nbsp").contains("'http://a\\u00A0'"), "{}", line("/nbsp"));
     assert!(line("/utf8").contains("'http://a\\u00C2\\u00A0'"), "{}", line("/utf8"));
 }
+
+#[test]
+fn devtools_records_keep_no_cookie_value_and_no_referer_beyond_its_origin() {
+    // DevTools' record holds every header the browser sent, a page URL full of tokens in Referer included.
+    let url = format!("{API}/har-secrets");
+    let mut session = new_session();
+    let headers = [("X-Test", "1"), ("Cookie", "sid=har-cookie-secret-7f3a"), ("Referer", "http://127.0.0.1:8001/account?reset_token=har-referer-secret-9c1d")];
+    let mut entry = har_request(&url, "PUT", "fetch", 0.0, 0, &headers, Some("net::ERR_FAILED"));
+    entry.response_headers = vec![("Set-Cookie".into(), "sid=har-set-cookie-secret-2b8e".into())];
+    session.ingest_har(TAB, entry).unwrap();
+    let mut preflight = har(&url, "PUT", "x-test", 0.5, 404, &[("Access-Control-Allow-Origin", PAGE)]);
+    preflight.request_headers.extend(headers[1..].iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    session.ingest_har(TAB, preflight).unwrap();
+    let kept = serde_json::to_string(&session.report(TAB)).unwrap();
+    assert!(kept.contains("\"match\":\"har\""), "the preflight was matched: {kept}");
+    for secret in ["har-cookie-secret", "har-referer-secret", "har-set-cookie-secret", "/account"] {
+        assert!(!kept.contains(secret), "{secret} kept: {kept}");
+    }
+}

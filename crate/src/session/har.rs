@@ -18,6 +18,7 @@ use crate::exchange::{HeaderList, Outcome, Response};
 use crate::headers;
 use crate::method;
 use crate::origin::ParsedUrl;
+use crate::redact::MASK;
 
 use super::assemble::{DevtoolsView, Flight, Hop, MatchVia, PreflightLink, Role};
 use super::bounds;
@@ -81,6 +82,28 @@ impl HarEntry {
         cut
     }
 
+    /// What the session must not keep of DevTools' record, which holds every header the browser sent:
+    /// cookie values (their presence is what matters, as for webRequest events) and the `Referer`
+    /// beyond its origin (the only part read, to name the page).
+    fn drop_secrets(&mut self) {
+        let origin_of = |url: &str| ParsedUrl::parse(url).ok().and_then(|u| u.origin().map(|o| o.serialize()));
+        self.request_headers.retain_mut(|(name, value)| {
+            let name = headers::trim_http_whitespace(name);
+            if ["cookie", "cookie2"].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                *value = MASK.to_owned();
+            } else if name.eq_ignore_ascii_case("referer") {
+                let Some(origin) = origin_of(value) else { return false };
+                *value = origin;
+            }
+            true
+        });
+        for (name, value) in &mut self.response_headers {
+            if ["set-cookie", "set-cookie2"].iter().any(|n| n.eq_ignore_ascii_case(headers::trim_http_whitespace(name))) {
+                *value = MASK.to_owned();
+            }
+        }
+    }
+
     fn server_ip(&self) -> Option<String> {
         self.server_ip.clone().filter(|ip| !ip.is_empty())
     }
@@ -141,6 +164,7 @@ pub fn ingest_har(session: &mut Session, tab_id: i64, mut entry: HarEntry) -> Re
         return Err(EventError("HAR entry without url".into()));
     }
     let truncated = entry.bound();
+    entry.drop_secrets();
     let cleared_at = session.tabs.get(&tab_id).map_or(0.0, |t| t.cleared_at);
     if entry.started_at().is_some_and(|t| t < cleared_at) {
         return Ok(()); // The user cleared the tab's history after this request started.

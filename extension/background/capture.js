@@ -39,7 +39,8 @@ export function drain() {
       }
     } catch (e) {
       rejected++;
-      if (rejected <= 20) console.warn('CORS Lens: event rejected by the session', op, e);
+      // The event's name and the engine's reason only: its details carry the request's headers and URL.
+      if (rejected <= 20) console.warn('CORS Lens: event rejected by the session', op.event, String(e?.message ?? e));
     }
   }
   if (changed) markDirty();

@@ -5,6 +5,9 @@ import init, * as wasm from '../pkg/cors_lens.js';
 
 let loading = null;
 
+// Whose CORS rules judge the captured requests: the browser this runs in (runtime.getBrowserInfo is Firefox's).
+const SESSION_OPTIONS = { browser: globalThis.browser?.runtime?.getBrowserInfo ? 'firefox' : 'chromium' };
+
 /** Loads the wasm once; resolves to the module's exports. */
 export function loadEngine() {
   if (!loading) {
@@ -80,7 +83,7 @@ export class EngineSession {
         console.warn('CORS Lens: could not restore the saved session, starting afresh', e);
       }
     }
-    if (!this.inner) this.inner = new mod.Session();
+    if (!this.inner) this.inner = new mod.Session(SESSION_OPTIONS);
   }
 
   ingest(event) { return this.inner.ingest(event); }

@@ -2,7 +2,7 @@
 // its header (click to sort, with aria-sort; drag its right edge to resize; widths kept in storage.local).
 // URL parsing into Name and Domain is generic; every CORS word (status, type, reason, badge) is the engine's `view`.
 import { $, el, fill } from './dom.js';
-import { state } from './state.js';
+import { consoleLine, state } from './state.js';
 import { api, inDevtools } from './transport.js';
 
 const parse = (url) => { try { return new URL(url); } catch { return null; } };
@@ -68,7 +68,7 @@ export const COLUMNS = [
   { id: 'time', title: 'Time', width: 64, key: (x) => x.timings?.total_ms ?? -1, fill: (c, x) => text(c, ms(x.timings?.total_ms)) },
   { id: 'preflight', title: 'Preflight', width: 72, key: (x) => x.view?.badge?.text ?? '', fill: fillBadges },
   { id: 'reason', title: 'Reason', width: 200, key: (x) => x.view?.reason ?? '',
-    fill: (c, x) => { text(c, x.view?.reason ?? '', x.verdict?.console?.chromium || x.view?.reason || ''); c.classList.toggle('bad', !!x.failed); } },
+    fill: (c, x) => { text(c, x.view?.reason ?? '', consoleLine(x.verdict) || x.view?.reason || ''); c.classList.toggle('bad', !!x.failed); } },
 ];
 
 const MIN_WIDTH = 36;

@@ -2,6 +2,7 @@
 // (`*` matches any characters), `-` before any term to negate it, and plain words matched as substrings of what a
 // row shows. Terms combine with AND.
 import { urlParts } from './columns.js';
+import { consoleLine } from './state.js';
 
 const wildcard = (pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 
@@ -18,7 +19,7 @@ const KEYS = {
 
 function haystack(x) {
   if (!x.__hay) {
-    x.__hay = `${x.method} ${x.url} ${x.status ?? ''} ${x.view?.status ?? ''} ${x.view?.reason ?? ''} ${x.verdict?.error || ''} ${x.verdict?.console?.chromium || ''}`.toLowerCase();
+    x.__hay = `${x.method} ${x.url} ${x.status ?? ''} ${x.view?.status ?? ''} ${x.view?.reason ?? ''} ${x.verdict?.error || ''} ${consoleLine(x.verdict) || ''}`.toLowerCase();
   }
   return x.__hay;
 }

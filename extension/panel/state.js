@@ -24,3 +24,6 @@ export const state = {
 
 /** Bumped by each toolbar setting sent to the background: a report asked for before it must not undo it. */
 export const settings = { clicks: 0 };
+
+/** The console line of the browser whose rules made the verdict (the one the panel runs in), or null. */
+export const consoleLine = (verdict) => verdict?.console?.[verdict?.browser ?? 'chromium'] ?? null;

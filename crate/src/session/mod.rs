@@ -22,7 +22,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::check;
+use crate::browser::Browser;
+use crate::check::check_as;
 use crate::exchange::{Exchange, Outcome};
 use crate::verdict::{Stage, Verdict};
 
@@ -54,11 +55,13 @@ pub struct SessionConfig {
     /// kept under this many bytes, the oldest going first, so that a page sending huge URLs and
     /// headers cannot grow it (or its snapshot) without end.
     pub max_bytes: usize,
+    /// Whose rules judge the exchanges: the browser the extension runs in.
+    pub browser: Browser,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { max_exchanges_per_tab: 1000, max_exchanges_total: 3000, max_bytes: 6 * 1024 * 1024 }
+        SessionConfig { max_exchanges_per_tab: 1000, max_exchanges_total: 3000, max_bytes: 6 * 1024 * 1024, browser: Browser::Chromium }
     }
 }
 
@@ -106,6 +109,9 @@ pub struct Record {
     /// Boxed: it is most of a record's size, and the tab's records are scanned and shifted as a list.
     #[serde(skip)]
     pub built: Box<Built>,
+    /// Whose rules judge it: the session's, set when the record is made or resumed.
+    #[serde(skip)]
+    pub browser: Browser,
 }
 
 impl Record {
@@ -118,7 +124,7 @@ impl Record {
     /// whether it succeeded according to the verdict.
     fn rebuild(&mut self) -> Vec<(usize, bool)> {
         let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin, self.page_ip.as_deref());
-        let (verdict, check_error) = match check(&exchange) {
+        let (verdict, check_error) = match check_as(&exchange, self.browser) {
             Ok(v) => (Some(v), None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -341,6 +347,7 @@ impl Session {
                 max_exchanges_per_tab: config.max_exchanges_per_tab.max(1),
                 max_exchanges_total: config.max_exchanges_total.max(1),
                 max_bytes: config.max_bytes,
+                browser: config.browser,
             },
             flights: SortedMap::new(),
             tabs: SortedMap::new(),
@@ -499,6 +506,7 @@ impl Session {
         }
         for tab in self.tabs.values_mut() {
             for record in tab.records.iter_mut() {
+                record.browser = self.config.browser;
                 record.rebuild();
             }
         }
@@ -571,7 +579,16 @@ impl Session {
         let tab = self.tabs.get_or_insert_with(tab_id, TabState::default);
         let own = own::claim(&mut tab.own_expected, &flight);
         let page_ip = tab.page_ip(&page_origin);
-        let mut record = Record { id: format!("e{}", self.next_record), flight, preflights, page_origin, own, page_ip, built: Box::default() };
+        let mut record = Record {
+            id: format!("e{}", self.next_record),
+            flight,
+            preflights,
+            page_origin,
+            own,
+            page_ip,
+            built: Box::default(),
+            browser: self.config.browser,
+        };
         let outcomes = record.rebuild();
         tab.keep_record(record, outcomes, self.config.max_exchanges_per_tab);
         self.bound_total();

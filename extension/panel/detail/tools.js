@@ -2,7 +2,7 @@
 // exchange), send a live preflight, and "Verify with Chrome" (the optional debugger permission).
 import { copyText, el, fill, toast } from '../dom.js';
 import { curl } from '../requestText.js';
-import { state } from '../state.js';
+import { consoleLine, state } from '../state.js';
 import { api, send } from '../transport.js';
 import { kvTable } from './headers.js';
 
@@ -23,7 +23,7 @@ function renderProbe(r, box) {
     : el('div', { class: 'verdict unknown', text: `No verdict: ${r.verdict_error || 'unknown'}` });
   fill(box,
     verdictBox,
-    v?.console?.chromium ? el('pre', { class: 'console', text: v.console.chromium }) : null,
+    consoleLine(v) ? el('pre', { class: 'console', text: consoleLine(v) }) : null,
     // The engine's words on the probe's verdict (they say when the page would still fail where the probe passed).
     v?.error ? el('p', { class: 'note', dataset: { probeDetails: '1' }, text: v.explanation?.details || '' }) : null,
     el('div', { class: 'headers' },

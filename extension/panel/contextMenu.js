@@ -1,5 +1,6 @@
 // A row's context menu, as in DevTools' Network panel (right-click, the ContextMenu key or Shift+F10): copy the URL,
-// the request as cURL or fetch (the engine's redacted `replay`), the console line, the fix; open the initiator.
+// the request as cURL or fetch (the engine's `replay`), the console line, the fix, each masked as an export is; open
+// the initiator.
 import { openScript } from './columns.js';
 import { copyText, el, toast } from './dom.js';
 import { curl, fetchCall } from './requestText.js';
@@ -22,10 +23,11 @@ async function copyFix(x, openDetail) {
 
 /** [label, action or null when it does not apply]. */
 function entries(x, openDetail) {
+  // Copies leave the panel: the engine's `copies` and `replay` are masked as an export is.
   const actual = x.replay?.actual;
-  const line = consoleLine(x.verdict);
+  const line = consoleLine(x.verdict && { ...x.verdict, console: x.copies?.console });
   return [
-    ['Copy URL', () => copyText(x.url, 'the URL')],
+    ['Copy URL', x.copies && (() => copyText(x.copies.url, 'the URL'))],
     ['Copy as cURL', actual && (() => copyText(curl(actual), 'the request as cURL'))],
     ['Copy as fetch', actual && (() => copyText(fetchCall(actual), 'the request as fetch'))],
     ['Copy console line', line && (() => copyText(line, 'the console line'))],

@@ -1,7 +1,7 @@
 // The panel as a normal tab (panel.html?tabId=N): list and detail of a failure, the live preflight (one
 // OPTIONS with the page's Origin/ACRM/ACRH through a DNR session rule, never the actual request), Export
-// (redacted JSON and Markdown), Copy as curl (redacted), header values carrying HTML rendered as text only,
-// and 10,000 requests in a virtualised list. Saves tests/artifacts/panel.png.
+// (redacted JSON and Markdown), Copy as curl (redacted), a masked value revealed on a click, header values
+// carrying HTML rendered as text only, and 10,000 requests in a virtualised list. Saves tests/artifacts/panel.png.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -133,6 +133,21 @@ describe('extension: panel', { skip }, () => {
     const log = (await server.log(since)).filter((e) => e.url.startsWith(`/panel/secret/${tag}`));
     assert.deepEqual(log.map((e) => e.method), ['OPTIONS'], 'only the OPTIONS was sent');
     assert.ok(log[0].url.includes(`access_token=${QUERY_SECRET}`), `the probe used the captured URL: ${log[0].url}`);
+  });
+
+  it('a masked value is revealed on a click (the panel only: copies stay masked)', async () => {
+    await selectByPath('/panel/secret/');
+    const revealed = await panel.evaluate(() => {
+      const masked = [...document.querySelectorAll('#detail .masked')];
+      masked.forEach((m) => m.click());
+      return { count: masked.length, texts: [...document.querySelectorAll('#detail .revealed')].map((r) => r.textContent) };
+    });
+    // The PUT never left (its preflight failed), so its Authorization value was never captured: the URL's token is.
+    assert.ok(revealed.texts.some((t) => t.includes(`access_token=${QUERY_SECRET}`)), JSON.stringify(revealed));
+    const report = await panel.evaluate(() => window.__corsLens.report());
+    const x = report.exchanges.find((e) => e.url.includes('/panel/secret/'));
+    assert.ok(!JSON.stringify([x.replay, x.copies]).includes(SECRET), 'what is copied stays masked');
+    assert.ok(!x.copies.url.includes(QUERY_SECRET));
   });
 
   it('live preflight: one OPTIONS with the page\'s Origin, method and headers, and the engine\'s verdict', async () => {

@@ -7,7 +7,7 @@ import { consoleLine, state } from '../state.js';
 import { exportReport } from '../toolbar.js';
 import { renderExplanation, renderPreflightHttp } from './explanation.js';
 import { renderFixSlot } from './fix.js';
-import { renderHeaders } from './headers.js';
+import { renderHeaders, revealable } from './headers.js';
 import { evidenceTabs } from './evidence.js';
 import { renderTimeline } from './timeline.js';
 import { toolButtons } from './tools.js';
@@ -54,15 +54,18 @@ function captureNotes(x) {
 
 const BROWSERS = [['chromium', 'Chromium'], ['firefox', 'Firefox'], ['safari', 'Safari']];
 
-/** The line of the browser whose rules made the verdict first (the one this panel runs in), then the others'. */
-function consoleLines(v) {
+/**
+ * The line of the browser whose rules made the verdict first (the one this panel runs in), then the others'.
+ * `copies`: the engine's lines as the Copy button puts them on the clipboard (masked as an export is).
+ */
+function consoleLines(v, copies) {
   const mine = v.browser ?? 'chromium';
   const [, title] = BROWSERS.find(([key]) => key === mine) ?? BROWSERS[0];
   const line = consoleLine(v);
   const others = BROWSERS.filter(([key]) => key !== mine).map(([key, name]) => [name, v.console?.[key]]).filter(([, t]) => t);
   return [
     line ? section(`Console (${title})`, el('pre', { class: 'console', id: 'console-line', text: line }),
-      el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Copy console line', onclick: () => copyText(line, 'the console line') }))) : null,
+      el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Copy console line', onclick: () => copyText(consoleLine({ ...v, console: copies?.console }), 'the console line') }))) : null,
     others.length ? el('details', null, el('summary', { text: 'Other browsers' }), others.map(([b, t]) => el('div', null, el('div', { class: 'note', text: b }), el('pre', { text: t })))) : null,
   ];
 }
@@ -84,11 +87,11 @@ function renderDetail(x, { keepProbe }) {
   const probeBox = oldProbe || el('div', { class: 'probe-result' });
   const fixBox = el('div', { class: 'fix' });
   const warnings = (v.warnings || []).length ? section('Warnings', el('ul', { class: 'reasons' }, v.warnings.map((w) => el('li', { text: w })))) : null;
-  const explanation = [...consoleLines(v), renderExplanation(v.explanation), warnings].filter(Boolean);
+  const explanation = [...consoleLines(v, x.copies), renderExplanation(v.explanation), warnings].filter(Boolean);
 
   fill(d,
     el('div', { class: 'top' },
-      el('h2', { text: `${x.method} ${x.url}` }),
+      el('h2', null, `${x.method} `, revealable(x.kept_aside, null, x.url)),
       el('button', { type: 'button', id: 'close-detail', text: '✕', title: 'Close (Esc)', 'aria-label': 'Close detail', onclick: () => closeDetail() })),
     el('div', { class: 'meta', text: [x.view?.status || null, x.view?.type || null, x.initiator ? `from ${x.initiator}` : null, x.started ? new Date(x.started).toLocaleTimeString() : null].filter(Boolean).join(' · ') }),
     captureNotes(x),

@@ -38,8 +38,14 @@ pub struct Blocked<'a> {
 /// Each browser's line for the failure its own rules found; `None` where they let the request through.
 pub fn render<'a>(blocked_by: impl Fn(Browser) -> Option<Blocked<'a>>) -> ConsoleLines {
     ConsoleLines {
-        chromium: blocked_by(Browser::Chromium).map(|b| chromium::line(&b)),
-        firefox: blocked_by(Browser::Firefox).and_then(|b| firefox::line(&b)),
+        chromium: blocked_by(Browser::Chromium).map(|b| one_line(chromium::line(&b))),
+        firefox: blocked_by(Browser::Firefox).and_then(|b| firefox::line(&b)).map(one_line),
         safari: blocked_by(Browser::Safari).and_then(|b| safari::lines(&b)),
     }
+}
+
+/// A browser prints each message on one line, and nothing it quotes can hold a line break (a URL
+/// parser removes them, HTTP forbids them in a header). A capture written by hand can: they become spaces.
+fn one_line(line: String) -> String {
+    if line.contains(['\n', '\r']) { line.replace(['\n', '\r'], " ") } else { line }
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 /// Schemes whose URLs have a host and a (default) port: the WHATWG "special" schemes minus file.
-fn default_port(scheme: &str) -> Option<u16> {
+pub(crate) fn default_port(scheme: &str) -> Option<u16> {
     match scheme {
         "http" | "ws" => Some(80),
         "https" | "wss" => Some(443),

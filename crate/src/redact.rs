@@ -346,18 +346,18 @@ impl Secrets {
             None => (rest, None),
         };
         let mut out = String::with_capacity(url.len());
-        // The authority: after "scheme://", up to the path.
-        let (head, path) = match rest.find("//") {
-            Some(at) if rest[..at].ends_with(':') => {
-                let start = at + 2;
+        // The authority where the engine's URL parser finds it (crate/src/origin.rs): after a special
+        // scheme's colon and any slashes, up to the path. A mask elsewhere could land in a host.
+        let (head, start, path) = match rest.find(':') {
+            Some(colon) if crate::origin::default_port(&rest[..colon].to_ascii_lowercase()).is_some() => {
+                let start = colon + 1 + rest[colon + 1..].bytes().take_while(|b| matches!(b, b'/' | b'\\')).count();
                 let end = rest[start..].find(['/', '\\']).map_or(rest.len(), |i| start + i);
-                (&rest[..end], &rest[end..])
+                (&rest[..end], start, &rest[end..])
             }
-            _ => ("", rest),
+            _ => ("", 0, rest),
         };
         match head.rfind('@') {
             Some(at) => {
-                let start = head.find("//").map_or(0, |i| i + 2);
                 self.remember(&head[start..at]);
                 if let Some((_, password)) = head[start..at].split_once(':') {
                     self.remember(password);
@@ -511,6 +511,8 @@ mod tests {
             secrets.mask_url("https://u:pw@api.test/a;jsessionid=XYZ/b;v=2?passwd=p&otp=123456#access_token=t&x=1"),
             format!("https://{MASK}@api.test/a;jsessionid={MASK}/b;v={MASK}?passwd={MASK}&otp={MASK}#access_token={MASK}&x=1")
         );
+        // With one slash the parser reads `;jsessionid=A` as the host: a mask there would make the URL unreadable.
+        assert_eq!(secrets.mask_url("https:/;jsessionid=A/api.example.com/items"), "https:/;jsessionid=A/api.example.com/items");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #   ./build.sh test      cargo test (native), wasm parity in headless Chromium, Node end-to-end tests,
 #                        the framework matrix (real servers, real Chromium)
 #   ./build.sh bench     native vs wasm verdicts/second on the corpus, the .wasm size, the extension's costs
+#   ./build.sh fuzz      the coverage-guided fuzzer, 10.4 million inputs over its four targets (docs/fuzzing.md)
 #   ./build.sh package   wasm, then dist/cors-lens-<version>.zip with the extension's runtime files only (one zip
 #                        for Chrome and Firefox), linted by web-ext
 #   ./build.sh demo      the classic failures in Chromium with the extension: what the CORS tab shows, a screenshot
@@ -254,6 +255,8 @@ cmd_test() {
   local start=$SECONDS
   step "native CLI (debug, for the parity data and the e2e tests)" build_native_debug
   suite "cargo test (native, workspace)" run cargo test --workspace -j"$JOBS"
+  step "fuzzer (coverage-instrumented)" build_fuzz
+  suite "fuzz (regressions, then 3 s per target)" run "$FUZZ_BIN" --seconds 3
   step "wasm for the extension" build_wasm
   step "parity data from the native CLI" parity_data
   suite "wasm parity (wasm-bindgen-test, headless Chromium)" wasm_parity
@@ -269,6 +272,25 @@ cmd_test() {
   if ((${#SUITES_FAILED[@]})); then printf 'failed suites: %s\n' "${SUITES_FAILED[*]}"; fi
   printf 'summary: %s passed, %s failed, %s skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
   ((${#SUITES_FAILED[@]} == 0 && FAILED == 0))
+}
+
+# --- fuzz ------------------------------------------------------------------------------------------------
+
+# fuzz/ (docs/fuzzing.md): the stable toolchain with LLVM's SanitizerCoverage inline 8-bit counters, read by
+# the fuzzer itself (no nightly, no libFuzzer). Its own workspace and target directory.
+build_fuzz() {
+  # An explicit --target keeps RUSTFLAGS off build scripts and proc macros (they would need the hooks too).
+  local host
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  RUSTFLAGS="-C passes=sancov-module -C llvm-args=-sanitizer-coverage-level=3 -C llvm-args=-sanitizer-coverage-inline-8bit-counters" \
+    CARGO_TARGET_DIR=$CARGO_TARGET_DIR/fuzz run cargo build --release --manifest-path fuzz/Cargo.toml --target "$host" -j"$JOBS"
+  FUZZ_BIN=$CARGO_TARGET_DIR/fuzz/$host/release/cors-lens-fuzz
+}
+
+# At least 10 million inputs in all (CORS_LENS_FUZZ_INPUTS per target, 4 targets); figures on RESULT lines.
+cmd_fuzz() {
+  step "fuzzer (coverage-instrumented)" build_fuzz
+  run "$FUZZ_BIN" --inputs "${CORS_LENS_FUZZ_INPUTS:-2600000}" "$@"
 }
 
 # --- bench -----------------------------------------------------------------------------------------------
@@ -363,13 +385,14 @@ ensure_deps() {
 }
 
 case ${1:-build} in
-  build | test | bench | package | demo) ensure_deps ;;
+  build | test | bench | fuzz | package | demo) ensure_deps ;;
 esac
 
 case ${1:-build} in
   build) cmd_build ;;
   test) cmd_test ;;
   bench) cmd_bench ;;
+  fuzz) cmd_fuzz "${@:2}" ;;
   package) cmd_package ;;
   demo) cmd_demo "${@:2}" ;;
   -h | --help | help) usage ;;

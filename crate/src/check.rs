@@ -99,7 +99,8 @@ pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputE
         .iter()
         .filter_map(|(other, e)| {
             let error = e.blocked.as_ref().map(|b| b.failure.error);
-            (error != evaluation.blocked.as_ref().map(|b| b.failure.error)).then_some(BrowserDifference { browser: *other, error })
+            let stage = e.blocked.as_ref().map(|b| b.stage);
+            (error != evaluation.blocked.as_ref().map(|b| b.failure.error)).then_some(BrowserDifference { browser: *other, error, stage })
         })
         .collect();
     let mut inferred = credentials.inferred;

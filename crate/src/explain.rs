@@ -26,8 +26,9 @@ pub struct FailedAt<'a> {
 /// Where another browser's rules, run on the same exchange, decide otherwise (check.rs).
 pub struct BrowserDifference {
     pub browser: Browser,
-    /// The error those rules stop at; `None` where they let the request through.
+    /// The error those rules stop at, and where; `None` where they let the request through.
     pub error: Option<CorsError>,
+    pub stage: Option<Stage>,
 }
 
 /// `url` is the request's URL as the engine parsed it (parsed once per verdict: it is the costliest
@@ -425,14 +426,17 @@ fn browser_differences(verdict: &Verdict, others: &[BrowserDifference]) -> Vec<S
 /// One browser whose rules decide otherwise, and the rule that makes it so where it is known.
 fn difference(verdict: &Verdict, other: &BrowserDifference) -> String {
     let name = other.browser.title();
-    let mine = verdict.browser.title();
+    let after_redirect = verdict.stage == Some(Stage::RedirectPreflight) || other.stage == Some(Stage::RedirectPreflight);
+    if after_redirect && (verdict.browser == Browser::Firefox || other.browser == Browser::Firefox) {
+        let outcome = other.error.map_or_else(|| "lets this request through".to_owned(), |e| format!("stops at another check ({})", e.label()));
+        return format!(
+            "{name} {outcome}: after a cross-origin redirect Firefox's preflight carries the page's origin, where Chromium and Safari send 'null' (the server's answer to each may differ, so try it in {name})."
+        );
+    }
     match other.error {
         None if verdict.error.is_some_and(CorsError::is_local_network_access) => {
             format!("{name} has no Local Network Access checks: it lets this request through.")
         }
-        None if verdict.stage == Some(Stage::RedirectPreflight) && other.browser == Browser::Firefox => format!(
-            "{name} lets this request through: its preflight after a cross-origin redirect carries the page's origin, where {mine} sends 'null'."
-        ),
         None => format!("{name}'s rules let this request through on the same responses."),
         Some(CorsError::PreflightInvalidStatus) if other.browser == Browser::Safari => format!(
             "{name} checks a preflight's status before its CORS headers, so it reports: {}.",
@@ -531,6 +535,35 @@ mod tests {
         "credentials_mode": "omit", "headers": [["Authorization", "Bearer abc.def"]]},
         "preflight": {"request_headers": [], "response": {"status": 401, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"], ["WWW-Authenticate", "Bearer"]]}},
         "outcome": "failed"}"#;
+
+    /// A PUT redirected to another origin, whose second preflight the server allows only for `null`.
+    const NULL_ONLY_AFTER_REDIRECT: &str = r#"{"request": {"method": "PUT", "url": "http://api.test/r", "origin": "http://app.test",
+        "credentials_mode": "omit", "headers": [["X-Test", "1"]]},
+        "preflight": {"request_headers": [], "response": {"status": 204, "headers": [["Access-Control-Allow-Origin", "http://app.test"],
+          ["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Allow-Headers", "x-test"]]}},
+        "redirects": [{"status": 307, "location": "http://other.test/final", "headers": [["Access-Control-Allow-Origin", "http://app.test"]],
+          "next": {"url": "http://other.test/final", "preflight": {"request_headers": [], "response": {"status": 204, "headers": [
+            ["Access-Control-Allow-Origin", "null"], ["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Allow-Headers", "x-test"]]}}}}],
+        "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "null"]]}, "outcome": "succeeded"}"#;
+
+    #[test]
+    fn browser_differences_come_from_the_other_browsers_rules() {
+        let exchange: Exchange = serde_json::from_str(NULL_ONLY_AFTER_REDIRECT).unwrap();
+        let chromium = crate::check(&exchange).unwrap();
+        assert!(chromium.allowed);
+        let firefox_note = chromium.explanation.browser_differences.iter().find(|d| d.starts_with("Firefox stops at another check")).unwrap();
+        assert!(firefox_note.contains("the page's origin"), "{firefox_note}");
+        let firefox = crate::check_as(&exchange, crate::Browser::Firefox).unwrap();
+        assert_eq!((firefox.allowed, firefox.error), (false, Some(CorsError::PreflightAllowOriginMismatch)));
+        assert_eq!(firefox.browser_error.as_deref(), Some("CORSAllowOriginNotMatchingOrigin"));
+        assert!(firefox.explanation.browser_differences.iter().any(|d| d.starts_with("Chromium lets this request through")));
+        let console = firefox.console.unwrap();
+        assert_eq!(console.chromium, None, "Chromium's rules let it through");
+        assert_eq!(
+            console.firefox.as_deref(),
+            Some("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://other.test/final. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘null’).")
+        );
+    }
 
     #[test]
     fn auth_on_options_is_named_as_the_cause() {

@@ -3,7 +3,8 @@
 // background.scripts as an event page and ignores service_worker). Its webRequest capture works without
 // 'extraHeaders' (Firefox shows preflights anyway), and the CORS panel, opened as a tab for the app's tab,
 // lists the failures, judged by Firefox's rules, and shows first, for the one clicked, the line Firefox printed
-// in its console.
+// in its console. Firefox's own toolbox loads the add-on's DevTools page (which records the inspected tab) and
+// its CORS panel; the panel's page inside the toolbox cannot be scripted over BiDi, hence the tab.
 //
 // Env: FIREFOX_BIN (default /usr/bin/firefox-esr).
 import assert from 'node:assert/strict';
@@ -47,6 +48,38 @@ describe('the extension in Firefox', { skip }, () => {
       const r = await app.run(spec);
       printed.push({ ok: r.result.ok, line: r.errors.find(isFirefoxCorsLine) ?? null });
     }
+  });
+
+  it("loads in Firefox's own toolbox: its DevTools page records the tab and the CORS panel can be selected", async () => {
+    // A second page of the app, recorded only because DevTools opens on it.
+    const inspected = await openRunner(ff, `${server.app}/?toolbox`);
+    const tree = await ff.bidi('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const chrome = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
+    assert.ok(chrome, 'no browser window in the chrome scope');
+    // Chrome-privileged script: the DevTools loader opens the toolbox for the tab and selects the add-on's panel
+    // (its id has a runtime counter: found by the add-on id; registered shortly after the devtools page runs).
+    const expression = `(async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const tab = [...gBrowser.tabs].find((t) => t.linkedBrowser.currentURI.spec.endsWith('/?toolbox'));
+      const toolbox = await gDevTools.showToolboxForTab(tab, { toolId: 'webconsole' });
+      for (let i = 0; i < 400; i++) {
+        const tool = toolbox.getAdditionalTools().find((t) => t.extensionId === ${JSON.stringify(ADDON_ID)});
+        if (tool) { await toolbox.selectTool(tool.id); return tool.label; }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return null;
+    })()`;
+    const shown = await ff.bidi('script.evaluate', { expression, target: { context: chrome.context }, awaitPromise: true });
+    assert.equal(shown.result?.value, 'CORS', `the CORS panel was not registered: ${JSON.stringify(shown)}`);
+    const tabs = await panel.evaluate(() => browser.tabs.query({}).then((all) => all.map((t) => [t.id, t.url ?? ''])));
+    const tabId = tabs.find(([, url]) => url.endsWith('/?toolbox'))?.[0];
+    const r = await inspected.run({ url: u(server.api, '/data', [['t', 'ff-toolbox']]) });
+    assert.equal(r.result.ok, false);
+    await waitFor(async () => {
+      const report = await panel.evaluate((id) => browser.runtime.sendMessage({ type: 'report', tabId: id }), tabId);
+      return report?.exchanges?.some((e) => e.url.includes('ff-toolbox') && e.failed);
+    }, { what: 'the failure in the tab DevTools records' });
   });
 
   after(async () => {

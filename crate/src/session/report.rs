@@ -20,7 +20,7 @@ mod view;
 pub(crate) use view::ms;
 pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, Step, StepState};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub tab_id: i64,
     pub evicted: u64,
@@ -44,7 +44,7 @@ pub struct Report {
     pub labels: ReportLabels,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExchangeReport {
     pub id: String,
     pub url: String,
@@ -122,7 +122,7 @@ pub struct PreflightSummary {
     pub net_error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
     pub total_ms: Option<f64>,
 }
@@ -198,11 +198,8 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         check_error: built.check_error.clone(),
         exchange: built.exchange.clone(),
         verdict,
-        marks: None,
-        replay: None,
-        view: ExchangeView::default(),
-        kept_aside: Vec::new(),
-        copies: None,
+        // Derived below.
+        ..ExchangeReport::default()
     };
     report.derive();
     report
@@ -219,15 +216,11 @@ pub fn of_exchange(exchange: Exchange) -> Report {
         id: "e1".to_owned(),
         url: exchange.request.url.clone(),
         method: exchange.request.method.clone(),
-        started: 0.0,
         cross_origin: true,
         failed: verdict.as_ref().is_none_or(|v| !v.allowed),
         status: exchange.response.as_ref().map(|r| r.status),
         initiator: Some(exchange.request.origin.clone()),
-        initiator_script: None,
-        resource_type: None,
         source: "webrequest".to_owned(),
-        truncated: false,
         preflight: exchange.preflight.as_ref().map(|p| PreflightSummary {
             observed: true,
             matched: "order".to_owned(),
@@ -235,47 +228,19 @@ pub fn of_exchange(exchange: Exchange) -> Report {
             duration_ms: None,
             net_error: None,
         }),
-        timings: Timings { total_ms: None },
-        net_error: None,
         check_error,
         exchange: Some(exchange),
         verdict,
-        marks: None,
-        replay: None,
-        view: ExchangeView::default(),
-        kept_aside: Vec::new(),
-        copies: None,
+        ..ExchangeReport::default()
     };
     report.derive();
-    Report {
-        tab_id: 0,
-        evicted: 0,
-        evicted_failures: 0,
-        exchanges: vec![report],
-        preflight_stats: Vec::new(),
-        preflight_groups: Vec::new(),
-        preflight_totals: PreflightTotals::default(),
-        findings: Vec::new(),
-        banner: None,
-        labels: ReportLabels::default(),
-    }
+    Report { exchanges: vec![report], ..Report::default() }
 }
 
 /// The report of one tab; `ids` keeps only those exchanges.
 pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Report {
     let Some(tab) = tab else {
-        return Report {
-            tab_id,
-            evicted: 0,
-            evicted_failures: 0,
-            exchanges: Vec::new(),
-            preflight_stats: Vec::new(),
-            preflight_groups: Vec::new(),
-            preflight_totals: PreflightTotals::default(),
-            findings: Vec::new(),
-            banner: None,
-            labels: ReportLabels::default(),
-        };
+        return Report { tab_id, ..Report::default() };
     };
     let exchanges = tab
         .records
@@ -529,18 +494,7 @@ mod tests {
     fn report_of(json: &str) -> Report {
         let mut exchange = view::tests::exchange_report(json, None, Some((true, Some(204))));
         exchange.derive();
-        Report {
-            tab_id: 1,
-            evicted: 0,
-            evicted_failures: 0,
-            exchanges: vec![exchange],
-            preflight_stats: Vec::new(),
-            preflight_groups: Vec::new(),
-            preflight_totals: PreflightTotals::default(),
-            findings: Vec::new(),
-            banner: None,
-            labels: ReportLabels::default(),
-        }
+        Report { tab_id: 1, exchanges: vec![exchange], ..Report::default() }
     }
 
     #[test]

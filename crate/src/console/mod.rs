@@ -46,6 +46,22 @@ pub fn render<'a>(blocked_by: impl Fn(Browser) -> Option<Blocked<'a>>) -> Consol
 
 /// A browser prints each message on one line, and nothing it quotes can hold a line break (a URL
 /// parser removes them, HTTP forbids them in a header). A capture written by hand can: they become spaces.
+/// The line's own ending stays (Chromium ends its "Unsafe attempt to load URL" message with one).
 fn one_line(line: String) -> String {
-    if line.contains(['\n', '\r']) { line.replace(['\n', '\r'], " ") } else { line }
+    let body = line.strip_suffix('\n').unwrap_or(&line);
+    if !body.contains(['\n', '\r']) {
+        return line;
+    }
+    let ending = &line[body.len()..];
+    format!("{}{ending}", body.replace(['\n', '\r'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn line_breaks_inside_become_spaces_and_the_lines_own_ending_stays() {
+        assert_eq!(super::one_line("a\nb\r".to_owned()), "a b ");
+        assert_eq!(super::one_line("a\nb\n".to_owned()), "a b\n");
+        assert_eq!(super::one_line("ab\n".to_owned()), "ab\n");
+    }
 }

@@ -458,6 +458,16 @@ impl Secrets {
     }
 }
 
+/// Text that quotes a captured exchange (the console line Chrome printed for it) as the panel may show
+/// it: every value the panel masks in that exchange replaced.
+pub fn scrub_for_panel(exchange: &Exchange, text: &str) -> String {
+    let mut secrets = Secrets::new(Policy::Panel);
+    secrets.mask_exchange(&mut exchange.clone());
+    let mut text = text.to_owned();
+    secrets.scrub(&mut text);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,6 +523,18 @@ mod tests {
         );
         // With one slash the parser reads `;jsessionid=A` as the host: a mask there would make the URL unreadable.
         assert_eq!(secrets.mask_url("https:/;jsessionid=A/api.example.com/items"), "https:/;jsessionid=A/api.example.com/items");
+    }
+
+    #[test]
+    fn a_line_chrome_printed_loses_what_the_panel_masks() {
+        let exchange: Exchange = serde_json::from_value(serde_json::json!({"request": {"method": "GET",
+            "url": "https://ann:pa55word@api.test/x?access_token=tok-123456&id=7", "origin": "https://app.test"}}))
+        .unwrap();
+        let line = "Access to fetch at 'https://ann:pa55word@api.test/x?access_token=tok-123456&id=7' from origin 'https://app.test' has been blocked";
+        assert_eq!(
+            scrub_for_panel(&exchange, line),
+            format!("Access to fetch at 'https://{MASK}@api.test/x?access_token={MASK}&id=7' from origin 'https://app.test' has been blocked")
+        );
     }
 
     #[test]

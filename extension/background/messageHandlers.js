@@ -115,6 +115,8 @@ async function verify(tabId, id) {
   withSession((s) => s.expectOwnRequest(tabId, request.method, request.url, Date.now()));
   markDirty();
   const byChrome = await verifyWithChrome(tabId, request);
+  // Chrome's line quotes the URL as sent: the panel shows it with the engine's masks.
+  if (byChrome.console) byChrome.console = mod.panel_text(captured, byChrome.console);
   return {
     chrome: byChrome,
     engine: { allowed: verdict.allowed, error: verdict.error, failed_parameter: verdict.failed_parameter ?? '', summary: verdict.summary ?? null },

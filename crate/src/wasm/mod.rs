@@ -104,6 +104,14 @@ pub fn verify_reading(chrome: JsValue, exchange: JsValue) -> Result<JsValue, JsE
     to_js(&crate::reprobe::verify_reading(&chrome, &verdict))
 }
 
+/// Text that quotes the captured exchange (Chrome's console line from "Verify with Chrome") as the
+/// panel may show it: what the panel masks in that exchange is masked in it too.
+#[wasm_bindgen]
+pub fn panel_text(exchange: JsValue, text: &str) -> Result<String, JsError> {
+    let exchange: Exchange = from_js(exchange).map_err(|e| JsError::new(&e.described("invalid exchange")))?;
+    Ok(crate::redact::scrub_for_panel(&exchange, text))
+}
+
 /// The size of this instance's linear memory in bytes (it only grows).
 #[wasm_bindgen]
 pub fn memory_bytes() -> f64 {

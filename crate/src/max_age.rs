@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use crate::browser::Browser;
 use crate::exchange::HeaderList;
 use crate::headers;
 use crate::verdict::{MaxAge, MaxAgeByBrowser, MaxAgeReading};
@@ -52,6 +53,15 @@ fn clamp_signed(value: Option<&str>, cap: u32) -> MaxAge {
         Some(n) if n <= 0 => MaxAge { seconds: 0, reading: MaxAgeReading::NotCached, cap },
         Some(n) if n > i64::from(cap) => MaxAge { seconds: cap, reading: MaxAgeReading::Capped, cap },
         Some(n) => MaxAge { seconds: n as u32, reading: MaxAgeReading::Parsed, cap },
+    }
+}
+
+/// The header as `browser` reads it.
+pub fn of(browser: Browser, value: Option<&str>) -> MaxAge {
+    match browser {
+        Browser::Chromium => chromium(value),
+        Browser::Firefox => firefox(value),
+        Browser::Safari => safari(value),
     }
 }
 

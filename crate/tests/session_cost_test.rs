@@ -4,7 +4,8 @@
 mod common;
 use common::*;
 use cors_lens::error::CorsError;
-use cors_lens::session::CostFinding;
+use cors_lens::session::{CostFinding, Session, SessionConfig};
+use cors_lens::Browser;
 
 #[test]
 fn cost_missing_max_age_repeats_after_five_seconds() {
@@ -33,6 +34,29 @@ fn cost_long_max_age_is_one_options_capped_in_chromium() {
     assert_eq!(report.exchanges.iter().filter(|e| e.preflight.as_ref().is_some_and(|p| !p.observed)).count(), 2);
     let (_, report) = cost_session_with(Some("7200"), &[0.0, 100.0], &[0]);
     assert_eq!(report.preflight_stats[0].finding, CostFinding::Ok);
+}
+
+#[test]
+fn cost_in_firefox_reads_max_age_as_firefox_does() {
+    let s = Events::default();
+    let url = format!("{API}/cost");
+    let mut session = Session::new(SessionConfig { browser: Browser::Firefox, ..SessionConfig::default() });
+    feed(&mut session, put_ok(&s, 100, &url, 0.0, Some(ok_preflight(Some("86400")))));
+    let stat = &session.report(TAB).preflight_stats[0];
+    // 86400 s is Firefox's cap, not above it.
+    assert_eq!((stat.finding, stat.max_age_seconds), (CostFinding::Ok, 86400));
+    assert_eq!(stat.message, "Access-Control-Max-Age: 86400: Firefox reuses the preflight for 86400 s (1 OPTIONS).");
+    let mut session = Session::new(SessionConfig { browser: Browser::Firefox, ..SessionConfig::default() });
+    feed(&mut session, put_ok(&s, 200, &url, 0.0, Some(ok_preflight(Some("100000")))));
+    let stat = &session.report(TAB).preflight_stats[0];
+    assert_eq!((stat.finding, stat.max_age_seconds), (CostFinding::AboveCap, 86400));
+    assert!(stat.message.contains("above Firefox's cap: Firefox caches the preflight for 86400 s (24 h), Chromium for at most 7200 s, Safari for 600 s."), "{}", stat.message);
+    let (_, report) = cost_session_with(Some("86400"), &[0.0], &[0]);
+    assert_eq!(
+        report.preflight_stats[0].message,
+        "Access-Control-Max-Age: 86400 is above Chromium's cap: Chromium caches the preflight for 7200 s (2 h), Firefox for at most \
+         86400 s, Safari for 600 s. 1 OPTIONS so far; 7200 says what Chromium does."
+    );
 }
 
 #[test]

@@ -441,13 +441,13 @@ impl Session {
 
     /// The report for one tab (newest exchange first).
     pub fn report(&self, tab_id: i64) -> Report {
-        report::build(tab_id, self.tabs.get(&tab_id), None)
+        report::build(tab_id, self.tabs.get(&tab_id), None, self.config.browser)
     }
 
     /// The report as it may be shown or exported (secrets masked, see [`report::redacted`]);
     /// `ids` limits it to those exchanges.
     pub fn redacted_report(&self, tab_id: i64, ids: Option<&[String]>) -> Report {
-        report::redacted(report::build(tab_id, self.tabs.get(&tab_id), ids))
+        report::redacted(report::build(tab_id, self.tabs.get(&tab_id), ids, self.config.browser))
     }
 
     /// One exchange as captured, unredacted: what a live re-probe must send again.

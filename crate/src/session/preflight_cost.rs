@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SortedMap;
 
+use crate::browser::Browser;
 use crate::exchange::Response;
 use crate::headers;
 use crate::max_age;
@@ -262,8 +263,8 @@ impl PreflightCost {
         }
     }
 
-    /// The report rows: most OPTIONS first.
-    pub fn stats(&self) -> Vec<PreflightStat> {
+    /// The report rows, Max-Age read as `browser` reads it: most OPTIONS first.
+    pub fn stats(&self, browser: Browser) -> Vec<PreflightStat> {
         // Every OPTIONS start per (origin, URL), to tell a bypassed cache from an entry that a
         // preflight for another method or header set replaced (Chromium keeps one per URL).
         let mut starts_by_url: SortedMap<(&str, &str), Vec<(f64, &str)>> = SortedMap::new();
@@ -282,7 +283,7 @@ impl PreflightCost {
                     .filter(|(_, key)| *key != id.as_str())
                     .map(|(t, _)| *t)
                     .collect();
-                row(stats, &others)
+                row(stats, &others, browser)
             })
             .collect();
         // Rows of a pattern the "many distinct URLs" finding names are not fine, whatever Max-Age says.
@@ -380,7 +381,7 @@ pub fn url_shape(url: &str) -> String {
 
 /// Classifies one key. `other_starts`: when OPTIONS for the same origin and URL but another
 /// method or header set started (they may have replaced the cached entry).
-fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
+fn row(stats: &KeyStats, other_starts: &[f64], browser: Browser) -> PreflightStat {
     // By start time, ties in the order observed (the index makes the unstable sort exact).
     let mut obs: Vec<(usize, &Observation)> = stats.observations.iter().enumerate().collect();
     obs.sort_unstable_by(|(i, a), (j, b)| a.began.total_cmp(&b.began).then(i.cmp(j)));
@@ -388,7 +389,7 @@ fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
     let latest_ok = obs.iter().rev().find(|o| o.ok).copied();
     let shown = latest_ok.or(obs.last().copied());
     let header = shown.and_then(|o| o.max_age.clone());
-    let reading = max_age::chromium(header.as_deref());
+    let reading = max_age::of(browser, header.as_deref());
     let base = |finding: CostFinding, message: String| {
         let (label, bad) = finding.label(reading.seconds);
         PreflightStat {
@@ -432,13 +433,13 @@ fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
             ),
         );
     }
-    // Each repeat after a successful preflight: inside the window Chromium would have cached it
+    // Each repeat after a successful preflight: inside the window the browser would have cached it
     // (a bypassed cache), or after it expired (Max-Age too short to cover the page's pace).
     let (mut within, mut after) = (0u64, 0u64);
     let mut window_seconds = 0u32;
     for (i, current) in obs.iter().enumerate() {
         let Some(previous) = obs[..i].iter().rev().find(|p| p.ok && p.ended <= current.began) else { continue };
-        let granted = max_age::chromium(previous.max_age.as_deref()).seconds;
+        let granted = max_age::of(browser, previous.max_age.as_deref()).seconds;
         let gap_ms = current.began - previous.ended;
         let replaced = other_starts.iter().any(|&t| t >= previous.began && t <= current.began);
         if granted > 0 && gap_ms + WINDOW_SLACK_MS < f64::from(granted) * 1000.0 {
@@ -477,13 +478,7 @@ fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
                  Firefox does not cache the preflight at all. Send digits only, e.g. 7200."
             ),
         ),
-        MaxAgeReading::Capped => (
-            CostFinding::AboveCap,
-            format!(
-                "Access-Control-Max-Age: {value} is above Chromium's cap: Chromium caches the preflight for 7200 s (2 h), \
-                 Firefox for at most 86400 s, Safari for 600 s. {count} OPTIONS so far; 7200 says what Chromium does."
-            ),
-        ),
+        MaxAgeReading::Capped => (CostFinding::AboveCap, above_cap(browser, value, count)),
         MaxAgeReading::Missing if after > 0 => (
             CostFinding::Missing,
             format!(
@@ -511,10 +506,29 @@ fn row(stats: &KeyStats, other_starts: &[f64]) -> PreflightStat {
         ),
         MaxAgeReading::Parsed => (
             CostFinding::Ok,
-            format!("Access-Control-Max-Age: {value}: Chromium reuses the preflight for {} s ({count} OPTIONS).", reading.seconds),
+            format!("Access-Control-Max-Age: {value}: {} reuses the preflight for {} s ({count} OPTIONS).", browser.title(), reading.seconds),
         ),
     };
     base(finding, message)
+}
+
+/// A Max-Age above `browser`'s cap: what it and the others keep.
+fn above_cap(browser: Browser, value: &str, count: u64) -> String {
+    let cap = |b| max_age::of(b, None).cap;
+    let mine = cap(browser);
+    let span = if mine >= 3600 { format!("{} h", mine / 3600) } else { format!("{} min", mine / 60) };
+    let others: Vec<String> = Browser::ALL
+        .into_iter()
+        .filter(|&b| b != browser)
+        .enumerate()
+        .map(|(i, b)| format!("{} for {}{} s", b.title(), if i == 0 { "at most " } else { "" }, cap(b)))
+        .collect();
+    let name = browser.title();
+    format!(
+        "Access-Control-Max-Age: {value} is above {name}'s cap: {name} caches the preflight for {mine} s ({span}), {}. \
+         {count} OPTIONS so far; {mine} says what {name} does.",
+        others.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::browser::Browser;
 use crate::exchange::{Exchange, Outcome};
 use crate::marks::{marks, Marks};
 use crate::redact::{KeptAside, Policy, Secrets};
@@ -237,8 +238,8 @@ pub fn of_exchange(exchange: Exchange) -> Report {
     Report { exchanges: vec![report], ..Report::default() }
 }
 
-/// The report of one tab; `ids` keeps only those exchanges.
-pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Report {
+/// The report of one tab; `ids` keeps only those exchanges; Max-Age is read as `browser` reads it.
+pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>, browser: Browser) -> Report {
     let Some(tab) = tab else {
         return Report { tab_id, ..Report::default() };
     };
@@ -249,7 +250,7 @@ pub fn build(tab_id: i64, tab: Option<&TabState>, ids: Option<&[String]>) -> Rep
         .filter(|r| !r.own && ids.is_none_or(|ids| ids.contains(&r.id)))
         .map(exchange_report)
         .collect();
-    let mut preflight_stats = tab.cost.stats();
+    let mut preflight_stats = tab.cost.stats(browser);
     cost_view::link_requests(&mut preflight_stats, tab.records.iter());
     let (preflight_groups, preflight_totals) = cost_view::groups(&preflight_stats);
     let findings = tab.cost.findings();

@@ -53,7 +53,7 @@ fn wasm_verdicts_equal_native_verdicts_on_the_corpus() {
         let name = case["name"].as_str().unwrap_or("?").to_owned();
         let native: Value = serde_json::from_str(native).expect("a native line is JSON");
         let native_error = native.get("line").and(native.get("error")).and_then(Value::as_str);
-        match (cors_lens::wasm::check(js(&case["exchange"])), native_error) {
+        match (cors_lens::wasm::check(js(&case["exchange"]), None), native_error) {
             (Ok(verdict), None) => {
                 let wasm = json(&verdict);
                 if wasm == native {
@@ -98,7 +98,7 @@ fn check_many_equals_check() {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["exchange"].take())
-        .filter(|e| cors_lens::wasm::check(js(e)).is_ok())
+        .filter(|e| cors_lens::wasm::check(js(e), None).is_ok())
         .take(50)
         .collect();
     assert!(!exchanges.is_empty());
@@ -109,7 +109,7 @@ fn check_many_equals_check() {
     let many = cors_lens::wasm::check_many(array).expect("checkMany");
     assert_eq!(many.length() as usize, exchanges.len());
     for (i, e) in exchanges.iter().enumerate() {
-        assert_eq!(json(&many.get(i as u32)), json(&cors_lens::wasm::check(js(e)).unwrap()), "exchange {i}");
+        assert_eq!(json(&many.get(i as u32)), json(&cors_lens::wasm::check(js(e), None).unwrap()), "exchange {i}");
     }
 }
 

@@ -37,9 +37,9 @@ export function wasmMemoryBytes() {
 
 // The exports take and return plain objects (JSON-compatible), and throw an Error naming the field on bad input.
 
-/** The engine's verdict for one Exchange (crate/src/exchange.rs). */
+/** The engine's verdict for one Exchange (crate/src/exchange.rs), by the rules of the browser this runs in. */
 export function check(mod, exchange) {
-  return mod.check(exchange);
+  return mod.check(exchange, SESSION_OPTIONS.browser);
 }
 
 /**

@@ -7,6 +7,9 @@
 const api = globalThis.browser ?? globalThis.chrome;
 
 const PROBE_IDS = [900000, 901000]; // session-rule ids reserved for probes
+// The extension's own requests come from its origin's host: the id in Chromium, a per-profile UUID in Firefox
+// (moz-extension://<uuid>/), which is not the add-on id.
+const OWN_HOST = new URL(api.runtime.getURL('/')).host;
 let seq = 0;
 const nextId = () => PROBE_IDS[0] + (seq++ % (PROBE_IDS[1] - PROBE_IDS[0]));
 
@@ -109,7 +112,7 @@ async function probeOnce({ url, request_headers: preflightHeaders }) {
         isUrlFilterCaseSensitive: true,
         tabIds: [-1], // the extension's own requests: no tab's request can match
         requestMethods: ['options'],
-        initiatorDomains: [api.runtime.id],
+        initiatorDomains: [OWN_HOST],
         resourceTypes: ['xmlhttprequest'],
       },
     }],

@@ -108,6 +108,22 @@ describe('the extension in Firefox', { skip }, () => {
     assert.ok(!rows.some((t) => /ff[34]/.test(t) && t.includes('CORS error')), `an allowed request is listed as a failure: ${JSON.stringify(rows)}`);
   });
 
+  it('sends a live preflight from Firefox: one OPTIONS with the page\'s Origin and Access-Control-Request-*', async () => {
+    const report = await panel.evaluate((id) => browser.runtime.sendMessage({ type: 'report', tabId: id }), appTab);
+    const x = report.exchanges.find((e) => e.url.includes('ff1'));
+    const since = (await server.log()).at(-1)?.seq ?? 0;
+    const answer = await panel.evaluate(([tabId, id]) => browser.runtime.sendMessage({ type: 'probe', tabId, id }), [appTab, x.id]);
+    assert.equal(answer.error, undefined, JSON.stringify(answer));
+    assert.equal(answer.raw.status, 404);
+    assert.equal(answer.verdict.browser, 'firefox', 'the answer is judged by the rules of the browser it runs in');
+    const log = (await server.log(since)).filter((e) => e.url.includes('ff1'));
+    assert.deepEqual(log.map((e) => e.method), ['OPTIONS'], 'only the OPTIONS was sent');
+    const h = Object.fromEntries(log[0].headers.map(([k, v]) => [k.toLowerCase(), v]));
+    assert.equal(h.origin, server.app, 'the page\'s Origin, set by the session rule');
+    assert.equal(h['access-control-request-method'], 'PUT');
+    assert.equal(h['access-control-request-headers'], 'x-test');
+  });
+
   it("judges by Firefox's rules and shows Firefox's own console line first for the failure clicked", async () => {
     await panel.evaluate(() => [...document.querySelectorAll('.row')].find((r) => r.textContent.includes('ff1')).click());
     const shown = await waitFor(() => panel.evaluate(() => {

@@ -26,10 +26,16 @@ use crate::{Exchange, Verdict};
 static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 
 /// Re-runs the browser's CORS checks on one exchange (crate/src/exchange.rs as a plain object) and returns
-/// the verdict as a plain object. Throws an `Error` naming the field when the exchange is unusable.
+/// the verdict as a plain object, by the rules of `browser` (`"chromium"`, the default, `"firefox"` or
+/// `"safari"`). Throws an `Error` naming the field when the exchange is unusable, or an unknown browser.
 #[wasm_bindgen]
-pub fn check(exchange: JsValue) -> Result<JsValue, JsError> {
-    let verdict = verdict_for(exchange).map_err(|e| JsError::new(&e))?;
+pub fn check(exchange: JsValue, browser: Option<String>) -> Result<JsValue, JsError> {
+    let browser = match browser.as_deref() {
+        None => crate::Browser::default(),
+        Some(name) => crate::Browser::from_name(name).ok_or_else(|| JsError::new(&format!("unknown browser '{name}'")))?,
+    };
+    let exchange: Exchange = from_js(exchange).map_err(|e| JsError::new(&e.described("invalid exchange")))?;
+    let verdict = crate::check_as(&exchange, browser).map_err(|e| JsError::new(&format!("invalid exchange at {e}")))?;
     to_js(&verdict)
 }
 

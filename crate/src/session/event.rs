@@ -261,6 +261,15 @@ impl RawEvent {
     }
 }
 
+/// Cookie values are never kept, from webRequest or DevTools: that a cookie was sent is what the checks read.
+pub(super) fn is_cookie(name: &str) -> bool {
+    ["cookie", "cookie2"].iter().any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
+pub(super) fn is_set_cookie(name: &str) -> bool {
+    ["set-cookie", "set-cookie2"].iter().any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
 /// Request headers worth keeping: everything a script could have set, plus the browser-set ones
 /// the session reads (`Origin`, the preflight's `Access-Control-Request-*`, and `Cookie`, whose
 /// value is replaced by the mask).
@@ -271,7 +280,7 @@ fn keep_request_headers(raw: Vec<RawHeader>) -> HeaderList {
             let (name, value) = h.into_pair();
             match lower.as_str() {
                 "origin" | "access-control-request-method" | "access-control-request-headers" => Some((name, value)),
-                "cookie" | "cookie2" => Some((name, MASK.to_owned())),
+                _ if is_cookie(&lower) => Some((name, MASK.to_owned())),
                 "user-agent" => None,
                 _ if safelist::is_forbidden_request_header(&name, &value) => None,
                 _ => Some((name, value)),
@@ -284,9 +293,9 @@ fn keep_request_headers(raw: Vec<RawHeader>) -> HeaderList {
 fn keep_response_headers(raw: Vec<RawHeader>) -> HeaderList {
     raw.into_iter()
         .map(|h| {
-            let lower = h.name.trim().to_ascii_lowercase();
             let (name, value) = h.into_pair();
-            (name, if lower == "set-cookie" || lower == "set-cookie2" { MASK.to_owned() } else { value })
+            let value = if is_set_cookie(&name) { MASK.to_owned() } else { value };
+            (name, value)
         })
         .collect()
 }

@@ -22,7 +22,7 @@ use crate::redact::MASK;
 
 use super::assemble::{DevtoolsView, Flight, Hop, MatchVia, PreflightLink, Role};
 use super::bounds;
-use super::event::EventError;
+use super::event::{self, EventError};
 use super::matching::LATE_RECORDS;
 use super::Session;
 
@@ -89,7 +89,7 @@ impl HarEntry {
         let origin_of = |url: &str| ParsedUrl::parse(url).ok().and_then(|u| u.origin().map(|o| o.serialize()));
         self.request_headers.retain_mut(|(name, value)| {
             let name = headers::trim_http_whitespace(name);
-            if ["cookie", "cookie2"].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            if event::is_cookie(name) {
                 *value = MASK.to_owned();
             } else if name.eq_ignore_ascii_case("referer") {
                 let Some(origin) = origin_of(value) else { return false };
@@ -98,7 +98,7 @@ impl HarEntry {
             true
         });
         for (name, value) in &mut self.response_headers {
-            if ["set-cookie", "set-cookie2"].iter().any(|n| n.eq_ignore_ascii_case(headers::trim_http_whitespace(name))) {
+            if event::is_set_cookie(name) {
                 *value = MASK.to_owned();
             }
         }

@@ -375,12 +375,10 @@ fn evaluate<'a>(exchange: &'a Exchange, parsed: &'a Parsed, credentials: bool, b
         if redirect::taints_origin(&hop.url, &target, parsed.page_origin.as_ref()) {
             hop.origin_header = Cow::Borrowed("null");
         }
-        if redirect::drops_body(redirect.status, &hop.method) {
-            hop.headers.to_mut().retain(|(name, _)| !is_request_body_header(name));
-        }
-        if !hop.url.same_origin_as(&target) {
-            // Fetch deletes Authorization on a cross-origin redirect (HTTP-redirect fetch step 13).
-            hop.headers.to_mut().retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+        let body_dropped = redirect::drops_body(redirect.status, &hop.method);
+        let cross_origin = !hop.url.same_origin_as(&target);
+        if body_dropped || cross_origin {
+            hop.headers.to_mut().retain(|(name, _)| redirect::keeps_header(name, body_dropped, cross_origin));
         }
         hop.method = Cow::Owned(redirect::method_after(redirect.status, &hop.method));
         hop.url = Cow::Owned(target);
@@ -530,9 +528,4 @@ fn run_preflight<'a>(
 
 fn as_response(status: u16, headers: &HeaderList) -> Response {
     Response { status, headers: headers.clone() }
-}
-
-/// Request-body headers dropped when a redirect turns the request into a GET.
-fn is_request_body_header(name: &str) -> bool {
-    ["content-encoding", "content-language", "content-location", "content-type"].iter().any(|h| name.eq_ignore_ascii_case(h))
 }

@@ -50,6 +50,14 @@ pub fn drops_body(status: u16, method_before: &str) -> bool {
     method_after(status, method_before) != method_before
 }
 
+/// Whether a request header survives a redirect: the body's headers go when the body does (the
+/// method became GET), and Fetch deletes `Authorization` on a cross-origin redirect (HTTP-redirect
+/// fetch steps 12-13).
+pub fn keeps_header(name: &str, body_dropped: bool, cross_origin: bool) -> bool {
+    let body_header = ["content-encoding", "content-language", "content-location", "content-type"].iter().any(|h| name.eq_ignore_ascii_case(h));
+    !(body_dropped && body_header) && !(cross_origin && name.eq_ignore_ascii_case("authorization"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,9 @@ mod cli {
             #[command(flatten)]
             rules: Rules,
         },
+        /// Send the browser's preflight (and with --actual the request) to a live server and print the
+        /// verdict as `check` does; or, with --policy FILE.toml, check a deployed API against its origins.
+        Probe(cors_lens::probe::ProbeArgs),
         /// List the frameworks fixes are generated for, and whether each is verified on a live server.
         Frameworks {
             /// Print JSON instead of a table.
@@ -113,6 +116,7 @@ mod cli {
                     }
                 }
             }
+            Command::Probe(args) => cors_lens::probe::main(args, &render_text),
             Command::Frameworks { json } => {
                 let list = fixes::frameworks();
                 let out = if json {

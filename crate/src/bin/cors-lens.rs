@@ -4,6 +4,7 @@
 //! prints one verdict per line, in order; `--text` prints it for a person; `--browser` picks whose
 //! rules decide (Chromium by default); `--redacted` prints what the extension's export would for the
 //! exchange, secrets masked. Malformed input prints an error naming the field and exits with code 2.
+//! `cors-lens har FILE|-` reads a HAR file (crate/src/session/har_file.rs, har_listing.rs).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -21,7 +22,7 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use cors_lens::fixes::{self, Fix};
-    use cors_lens::session::{report, ExportFormat};
+    use cors_lens::session::{har_file, har_listing, report, ExportFormat};
     use cors_lens::{check_as, Browser, Exchange, Verdict};
 
     /// Exit code for input the engine cannot read.
@@ -64,6 +65,19 @@ mod cli {
             file: PathBuf,
             #[command(flatten)]
             rules: Rules,
+        },
+        /// Every cross-origin request of a HAR file (Chrome, Edge, Firefox, Safari): each failure with its
+        /// verdict, console line and explanation, and the preflight cost.
+        Har {
+            /// The HAR file, or - for standard input.
+            file: PathBuf,
+            /// Print one JSON object per cross-origin request instead of text.
+            #[arg(long)]
+            jsonl: bool,
+            /// Whose CORS rules and wording: chromium, firefox or safari (default: Firefox when the file
+            /// says it wrote it, else Chromium).
+            #[arg(long, value_name = "BROWSER", value_parser = browser)]
+            browser: Option<Browser>,
         },
         /// Send the browser's preflight (and with --actual the request) to a live server and print the
         /// verdict as `check` does; or, with --policy FILE.toml, check a deployed API against its origins.
@@ -116,6 +130,7 @@ mod cli {
                     }
                 }
             }
+            Command::Har { file, jsonl, browser } => har(&file, jsonl, browser),
             Command::Probe(args) => cors_lens::probe::main(args, &render_text),
             Command::Frameworks { json } => {
                 let list = fixes::frameworks();
@@ -133,6 +148,35 @@ mod cli {
                 };
                 print_or_exit(&out)
             }
+        }
+    }
+
+    /// `cors-lens har`: the file is streamed, only the parts the engine reads are kept (har_file.rs).
+    fn har(file: &PathBuf, jsonl: bool, browser: Option<Browser>) -> ExitCode {
+        let read = if file.as_os_str() == "-" {
+            har_file::read(io::stdin().lock())
+        } else {
+            match std::fs::File::open(file) {
+                Ok(f) => har_file::read(f),
+                Err(e) => {
+                    eprintln!("cors-lens: cannot read {}: {e}", file.display());
+                    return ExitCode::from(BAD_INPUT);
+                }
+            }
+        };
+        let log = match read {
+            Ok(log) => log,
+            Err(e) => {
+                eprintln!("cors-lens: {}: {e}", file.display());
+                return ExitCode::from(BAD_INPUT);
+            }
+        };
+        let analysis = har_listing::analyse(log, browser);
+        if jsonl {
+            print_or_exit(&har_listing::jsonl(&analysis))
+        } else {
+            let name = if file.as_os_str() == "-" { "(stdin)".to_owned() } else { file.display().to_string() };
+            print_or_exit(&har_listing::text(&analysis, &name))
         }
     }
 

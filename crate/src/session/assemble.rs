@@ -118,6 +118,9 @@ pub struct Flight {
     /// Built from DevTools' records alone: webRequest did not see it (har.rs).
     #[serde(default)]
     pub devtools_only: bool,
+    /// From a HAR file someone imported (har_file.rs), not from the tab's own traffic.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 /// What DevTools' Network panel knows of a request that webRequest cannot say.
@@ -159,6 +162,7 @@ impl Flight {
             truncated: false,
             devtools: None,
             devtools_only: false,
+            imported: false,
         }
     }
 

@@ -170,20 +170,67 @@ pub fn ingest_har(session: &mut Session, tab_id: i64, mut entry: HarEntry) -> Re
         return Ok(()); // The user cleared the tab's history after this request started.
     }
     if entry.is_preflight() {
-        ingest_preflight(session, tab_id, entry, truncated);
+        ingest_preflight(session, tab_id, entry, truncated, false);
     } else if entry.may_be_cors() {
         ingest_request(session, tab_id, entry, truncated);
     }
     Ok(())
 }
 
+/// Adds one request of an imported HAR file (har_file.rs): `chain` is its first entry, then each entry
+/// its redirects led to; a preflight comes alone. Unlike DevTools' live records, nothing in a file is a
+/// second copy of something already seen (two identical requests are two requests), and the tab's
+/// Clear does not date it.
+pub(crate) fn import_chain(session: &mut Session, tab_id: i64, mut chain: Vec<HarEntry>) {
+    let mut truncated = false;
+    for entry in &mut chain {
+        truncated |= entry.bound();
+        entry.drop_secrets();
+    }
+    let Some(first) = chain.first() else { return };
+    if first.url.is_empty() {
+        return;
+    }
+    if first.is_preflight() {
+        let entry = chain.swap_remove(0);
+        ingest_preflight(session, tab_id, entry, truncated, true);
+    } else if first.may_be_cors() {
+        let Some(started) = first.started_at() else { return };
+        let mut flight = request_flight(session, tab_id, &chain, started, truncated);
+        flight.imported = true;
+        session.keep(flight);
+    }
+}
+
+impl HarEntry {
+    /// A CORS preflight by its headers, for a HAR that does not mark one (Firefox, Safari): an `OPTIONS`
+    /// carrying `Origin` and `Access-Control-Request-Method`, as the Fetch standard sends it.
+    pub(crate) fn looks_like_preflight(&self) -> bool {
+        method::normalize(&self.method) == "OPTIONS"
+            && headers::get(&self.request_headers, "access-control-request-method").is_some()
+            && headers::get(&self.request_headers, "origin").is_some()
+    }
+
+    /// The URL a redirect response sent the request to (HAR `redirectURL`, else its `Location`), resolved.
+    pub(crate) fn redirect_target(&self, redirect_url: &str) -> Option<String> {
+        let status = self.status_code()?;
+        if !(300..400).contains(&status) {
+            return None;
+        }
+        let location = Some(redirect_url.to_owned())
+            .filter(|u| !u.is_empty())
+            .or_else(|| headers::get(&self.response_headers, "location").map(Cow::into_owned))?;
+        Some(super::assemble::resolve_location(&self.url, &location))
+    }
+}
+
 /// Confirms the webRequest OPTIONS a HAR preflight entry describes (marking its match `har`),
 /// or, when webRequest did not see it, adds it as that request's preflight.
-fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool) {
+fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool, imported: bool) {
     let started = entry.started_at();
     let (acrm, acrh) = announced(&entry.request_headers);
-    // 1. The same OPTIONS seen by webRequest.
-    let seen = session
+    // 1. The same OPTIONS seen by webRequest (an imported file's are never the tab's own).
+    let seen = (!imported).then(|| session
         .flights
         .values()
         .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
@@ -194,7 +241,8 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
             let distance = started.map_or(0.0, |t| (f.began - t).abs());
             (distance <= HAR_SLACK_MS).then(|| (distance, f.seq, f.request_id.clone()))
         })
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))))
+    .flatten();
     if let Some((_, _, pf_id)) = seen {
         let link = session.preflight_mut(tab_id, &pf_id).map(|p| {
             p.har_confirmed = true;
@@ -213,7 +261,7 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
     }
     let Some(started) = started else { return };
     // Already confirmed or built from this entry (DevTools' backlog sent again when recording resumes).
-    let known = session
+    let known = !imported && session
         .flights
         .values()
         .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
@@ -264,6 +312,7 @@ fn ingest_preflight(session: &mut Session, tab_id: i64, entry: HarEntry, truncat
         truncated,
         devtools: None,
         devtools_only: true,
+        imported,
     };
     // Its request: in flight, or a recent record, with a hop at this URL and method that has no
     // preflight and started before it. HAR carries no frame or document: time decides.
@@ -361,7 +410,7 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
     if tab.records.iter().rev().take(LATE_RECORDS).any(|r| same(&r.flight)) || session.flights.values().any(same) {
         return;
     }
-    let flight = request_flight(session, tab_id, &entry, method, started, truncated);
+    let flight = request_flight(session, tab_id, std::slice::from_ref(&entry), started, truncated);
     session.keep(flight);
 }
 
@@ -384,55 +433,77 @@ fn closest<T>(session: &Session, tab_id: i64, fit: impl Fn(&Flight) -> Option<(T
     (in_flight, recorded)
 }
 
-/// The flight of a request only DevTools saw, linked to its preflight when DevTools recorded one.
-fn request_flight(session: &mut Session, tab_id: i64, entry: &HarEntry, method: String, started: f64, truncated: bool) -> Flight {
-    let status = entry.status_code();
-    let ended = started + entry.time.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(0.0);
-    let failed = entry.error.is_some() || status.is_none();
+/// The flight of a request only DevTools saw: `chain` is its first entry, then each entry its redirects
+/// led to (a live record has one), each hop linked to its preflight when DevTools recorded one.
+fn request_flight(session: &mut Session, tab_id: i64, chain: &[HarEntry], started: f64, truncated: bool) -> Flight {
+    let (first, last) = (&chain[0], &chain[chain.len() - 1]);
+    let last_started = last.started_at().unwrap_or(started).max(started);
+    let ended = last_started + last.time.filter(|t| t.is_finite() && *t >= 0.0).unwrap_or(0.0);
+    let status = last.status_code();
+    let failed = last.error.is_some() || status.is_none();
     let seq = session.next_seq();
     let request_id = session.next_har_id();
-    let mut hop = Hop {
-        url: entry.url.clone(),
-        method: Some(method.clone()),
-        started,
-        request_headers: None,
-        response: status.map(|status| Response { status, headers: entry.response_headers.clone() }),
-        response_at: status.map(|_| ended),
-        status_line: None,
-        ip: entry.server_ip(),
-        redirect: None,
-        preflight: None,
-    };
-    let preflight = waiting_preflight(session, tab_id, &entry.url, &method, started, ended);
-    let preflight_origin = preflight.as_ref().and_then(|(_, origin)| origin.clone());
-    if let Some((pf_id, _)) = &preflight {
-        hop.preflight = Some(PreflightLink { request_id: pf_id.clone(), via: MatchVia::Har });
-        if let Some(pf) = session.preflight_mut(tab_id, pf_id) {
-            pf.linked_to = Some((request_id.clone(), 0));
+    let mut hops = Vec::with_capacity(chain.len());
+    let mut preflight_origin = None;
+    for (index, entry) in chain.iter().enumerate() {
+        let method = method::normalize(&entry.method).to_owned();
+        let hop_started = entry.started_at().unwrap_or(started).max(started);
+        let response = entry.status_code().map(|status| Response { status, headers: entry.response_headers.clone() });
+        let redirect = chain.get(index + 1).map(|next| {
+            let mut redirect_headers = entry.response_headers.clone();
+            if headers::get(&redirect_headers, "location").is_none() {
+                redirect_headers.push(("Location".to_owned(), next.url.clone()));
+            }
+            (entry.status_code().unwrap_or(302), redirect_headers, next.url.clone())
+        });
+        let preflight = waiting_preflight(session, tab_id, &entry.url, &method, hop_started, ended);
+        if index == 0 {
+            preflight_origin = preflight.as_ref().and_then(|(_, origin)| origin.clone());
         }
+        let link = preflight.map(|(pf_id, _)| {
+            if let Some(pf) = session.preflight_mut(tab_id, &pf_id) {
+                pf.linked_to = Some((request_id.clone(), index));
+            }
+            PreflightLink { request_id: pf_id, via: MatchVia::Har }
+        });
+        hops.push(Hop {
+            url: entry.url.clone(),
+            method: Some(method),
+            started: hop_started,
+            // What was sent, when an answer proves it was (a later hop's show the `Origin` it carried); a
+            // request its preflight stopped has only the headers the page set (`devtools` below).
+            request_headers: (index > 0 || entry.status_code().is_some()).then(|| entry.request_headers.clone()),
+            response_at: response.as_ref().map(|_| if index + 1 == chain.len() { ended } else { hop_started }),
+            response,
+            status_line: None,
+            ip: entry.server_ip(),
+            redirect,
+            preflight: link,
+        });
     }
     Flight {
         request_id,
         tab_id,
         frame_id: None,
         document_id: None,
-        initiator: page_origin_of(entry, preflight_origin),
+        initiator: page_origin_of(first, preflight_origin),
         // webRequest's word for what fetch() and XMLHttpRequest make; other types stay unnamed.
-        resource_type: matches!(entry.resource_type.as_deref(), Some("fetch" | "xhr")).then(|| "xmlhttprequest".to_owned()),
+        resource_type: matches!(first.resource_type.as_deref(), Some("fetch" | "xhr")).then(|| "xmlhttprequest".to_owned()),
         document_url: None,
         seq,
         began: started,
         saw_before_request: true,
         role: Role::Actual,
-        hops: vec![hop],
+        hops,
         outcome: if failed { Outcome::Failed } else { Outcome::Succeeded },
-        error: if failed { Some(entry.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())) } else { None },
+        error: if failed { Some(last.error.clone().unwrap_or_else(|| "net::ERR_FAILED".to_owned())) } else { None },
         ended: Some(ended),
         linked_to: None,
         har_confirmed: false,
         truncated,
-        devtools: Some(entry.view()),
+        devtools: Some(first.view()),
         devtools_only: true,
+        imported: false,
     }
 }
 

@@ -11,6 +11,9 @@ pub mod bounds;
 pub mod cost_view;
 pub mod event;
 pub mod har;
+pub mod har_file;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod har_listing;
 pub mod matching;
 pub mod own;
 pub mod preflight_cost;
@@ -427,6 +430,12 @@ impl Session {
         har::ingest_har(self, tab_id, entry)?;
         let after = self.tabs.get(&tab_id).map_or(0, |t| t.version);
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
+    }
+
+    /// Adds every request of a HAR file to tab `tab_id`, marked as imported (har_file.rs). The tab's
+    /// panel lists them beside what it recorded.
+    pub fn import_har(&mut self, tab_id: i64, log: har_file::HarLog) -> har_file::Imported {
+        har_file::import(self, tab_id, log)
     }
 
     /// The extension is about to have tab `tab_id` send `method url` itself ("Verify with Chrome"),

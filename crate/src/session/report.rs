@@ -191,7 +191,7 @@ fn exchange_report(record: &Record) -> ExchangeReport {
         initiator: flight.initiator.clone().or_else(|| Some(record.page_origin.clone())),
         initiator_script: flight.devtools.as_ref().and_then(|d| d.script_line()),
         resource_type: flight.devtools.as_ref().and_then(|d| d.resource_type.clone()).or_else(|| flight.resource_type.clone()),
-        source: if flight.devtools_only { "devtools" } else { "webrequest" }.to_owned(),
+        source: if flight.imported { "har_file" } else if flight.devtools_only { "devtools" } else { "webrequest" }.to_owned(),
         truncated: flight.truncated || record.preflights.iter().flatten().any(|p| p.truncated),
         preflight,
         timings: Timings { total_ms: flight.ended.map(|e| (e - flight.began).max(0.0)) },

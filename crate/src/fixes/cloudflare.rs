@@ -3,49 +3,14 @@
 //! Worker echoes the request's Origin when it is listed, so one template serves one origin or
 //! several. Not runnable here: snapshot-tested only.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::{fetch_api, FixPlan, Framework, Rendered};
 
 pub(crate) const CLOUDFLARE: Framework =
     Framework { id: "cloudflare", name: "Cloudflare Workers", verified_live: false, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let entry = |name: &str, value: String| format!("  {}: {value},", quoted(name));
-    let mut cors = Vec::new();
-    if plan.credentials {
-        cors.push(entry("Access-Control-Allow-Credentials", quoted("true")));
-    }
-    if !plan.expose_headers.is_empty() {
-        cors.push(entry("Access-Control-Expose-Headers", quoted(&plan.expose_headers.join(", "))));
-    }
-    let mut preflight = vec!["  ...CORS_HEADERS,".to_owned()];
-    if !plan.methods.is_empty() {
-        preflight.push(entry("Access-Control-Allow-Methods", quoted(&plan.methods.join(", "))));
-    }
-    if !plan.headers.is_empty() {
-        preflight.push(entry("Access-Control-Allow-Headers", quoted(&plan.headers.join(", "))));
-    }
-    preflight.push(entry("Access-Control-Max-Age", quoted(&plan.max_age.to_string())));
-    preflight.push(entry("Vary", quoted("Origin")));
-    let origins = if plan.any_origin() { String::new() } else { format!("const ALLOWED_ORIGINS = {};\n", quoted_list(&plan.origins)) };
-    let allow_origin = if plan.any_origin() {
-        "// Any origin, as your server allowed (never with credentials).\n\
-         function allowOrigin(request, headers) {\n\
-         \x20 headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"
-    } else {
-        "// Echo the request's Origin when it is listed (never a list in one header).\n\
-         function allowOrigin(request, headers) {\n\
-         \x20 const origin = request.headers.get(\"Origin\");\n\
-         \x20 if (ALLOWED_ORIGINS.includes(origin)) headers.set(\"Access-Control-Allow-Origin\", origin);\n"
-    };
-    let object = |entries: &[String]| if entries.is_empty() { "{}".to_owned() } else { format!("{{\n{}\n}}", entries.join("\n")) };
     let snippet = format!(
-        "{}const CORS_HEADERS = {};\n\
-         const PREFLIGHT_HEADERS = {{\n{}\n}};\n\
-         \n\
-         {}\
-         \x20 return headers;\n\
-         }}\n\
-         \n\
+        "{}\n\
          function withCors(request, response) {{\n\
          \x20 const r = new Response(response.body, response); // a copy with mutable headers\n\
          \x20 for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);\n\
@@ -57,16 +22,14 @@ fn render(plan: &FixPlan) -> Rendered {
          export default {{\n\
          \x20 async fetch(request, env, ctx) {{\n\
          \x20   // Preflights carry no credentials: answer them before any auth check.\n\
-         \x20   if (request.method === \"OPTIONS\" && request.headers.has(\"Access-Control-Request-Method\")) {{\n\
+         \x20   if ({}) {{\n\
          \x20     return new Response(null, {{ status: 204, headers: allowOrigin(request, new Headers(PREFLIGHT_HEADERS)) }});\n\
          \x20   }}\n\
          \x20   return withCors(request, await handleRequest(request, env, ctx));\n\
          \x20 }},\n\
          }};\n",
-        origins,
-        object(&cors),
-        preflight.join("\n"),
-        allow_origin
+        fetch_api::declarations(plan),
+        fetch_api::IS_PREFLIGHT,
     );
     let notes = vec![
         "Responses your handler returns for failed auth go through withCors too, so the page can read their status."
@@ -83,14 +46,8 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, minimal_plan, sample_plan};
+    use super::super::quote::testing::{assert_contained, hostile_plan, sample_plan};
     use super::*;
-
-    #[test]
-    fn nothing_but_the_origin_leaves_an_empty_object() {
-        let r = render(&minimal_plan("GET"));
-        assert!(r.snippet.contains("const CORS_HEADERS = {};\n"), "{}", r.snippet);
-    }
 
     #[test]
     fn snapshot() {

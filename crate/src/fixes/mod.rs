@@ -14,7 +14,12 @@ mod django;
 mod express;
 mod fastapi;
 mod fastify;
+mod fetch_api;
 mod flask;
+mod hono;
+mod koa;
+mod nestjs;
+mod nextjs;
 mod actix;
 mod apache;
 mod apigateway;
@@ -28,8 +33,10 @@ mod nginx;
 mod quote;
 mod rack;
 mod spring;
+mod stack;
 mod suggest;
 
+pub use stack::Stack;
 pub use suggest::{suggest, Suggestion};
 
 use serde::{Deserialize, Serialize};
@@ -96,6 +103,9 @@ pub struct FrameworkInfo {
     pub id: String,
     pub name: String,
     pub verified_live: bool,
+    /// The stack the picker lists it under, and that stack's heading.
+    pub group: Stack,
+    pub group_name: String,
 }
 
 /// One entry of the registry: a template that renders a plan.
@@ -118,6 +128,10 @@ const FRAMEWORKS: &[Framework] = &[
     express::EXPRESS4,
     express::EXPRESS5,
     fastify::FASTIFY,
+    hono::HONO,
+    koa::KOA,
+    nestjs::NESTJS,
+    nextjs::NEXTJS,
     fastapi::FASTAPI,
     django::DJANGO,
     flask::FLASK,
@@ -137,11 +151,19 @@ const FRAMEWORKS: &[Framework] = &[
     cloudflare::CLOUDFLARE,
 ];
 
+/// Every framework, grouped by stack (stacks in their order, the registry's order within one).
 pub fn frameworks() -> Vec<FrameworkInfo> {
-    FRAMEWORKS
+    let mut list: Vec<FrameworkInfo> = FRAMEWORKS
         .iter()
-        .map(|f| FrameworkInfo { id: f.id.to_owned(), name: f.name.to_owned(), verified_live: f.verified_live })
-        .collect()
+        .map(|f| {
+            // An unplaced id lands with the platforms rather than vanishing; stack.rs's test names it.
+            let group = stack::stack_of(f.id).unwrap_or(Stack::Platform);
+            let group_name = group.name().to_owned();
+            FrameworkInfo { id: f.id.to_owned(), name: f.name.to_owned(), verified_live: f.verified_live, group, group_name }
+        })
+        .collect();
+    list.sort_by_key(|f| f.group);
+    list
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -647,6 +669,10 @@ mod tests {
             ("express", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
             ("express5", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
             ("fastify", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("hono", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("koa", "const ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"];\n"),
+            ("nestjs", "  origin: [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
+            ("nextjs", "const ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"];\n"),
             ("fastapi", "    allow_origins=[\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
             ("django", "CORS_ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"]\n"),
             ("flask", "    origins=[\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
@@ -680,6 +706,10 @@ mod tests {
             ("express", "  origin: \"*\",\n"),
             ("express5", "  origin: \"*\",\n"),
             ("fastify", "  origin: \"*\",\n"),
+            ("hono", "  origin: \"*\",\n"),
+            ("koa", "  origin: \"*\",\n"),
+            ("nestjs", "  origin: \"*\",\n"),
+            ("nextjs", "  headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"),
             ("fastapi", "    allow_origins=[\"*\"],\n"),
             ("django", "\nCORS_ALLOW_ALL_ORIGINS = True\n"),
             ("flask", "    origins=\"*\",\n"),

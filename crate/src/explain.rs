@@ -59,6 +59,12 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
         (Some(error), _) => describe(error, verdict, failed, &Describe { declared_space: request.declared_target_address_space, url, method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
+    if verdict.error.is_some() {
+        explanation.responder = failed.response.and_then(crate::responder::identify);
+        if let Some(responder) = &explanation.responder {
+            explanation.details = format!("{} {}", explanation.details, responder.sentence).trim_start().to_owned();
+        }
+    }
     explanation.preflight_http = preflight_text(exchange, url, method);
     if verdict.preflight_required {
         explanation.avoid_preflight = avoid_preflight(exchange, verdict, method);

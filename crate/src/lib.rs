@@ -28,6 +28,7 @@ pub mod redact;
 pub mod redirect;
 pub mod replay;
 pub mod reprobe;
+pub mod responder;
 pub mod safelist;
 pub mod session;
 pub mod verdict;

@@ -181,6 +181,10 @@ pub struct Explanation {
     pub browser_differences: Vec<String>,
     /// When the client, not the server, should change.
     pub client_fix: Option<String>,
+    /// Which layer (CDN, gateway, proxy, app) the failing answer says wrote it (responder.rs); its
+    /// sentence also ends `details`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responder: Option<crate::responder::Responder>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -365,12 +365,23 @@ mod cli {
         if let Some(fix) = fix {
             line(String::new());
             let verified = if fix.verified_live { "verified on a live server" } else { "not verified on a live server" };
-            line(format!("Fix for {} ({verified}):", fix.framework_name));
+            line(format!("Fix for {} ({verified}; changes your {}):", fix.framework_name, fix.layer.words()));
+            if let Some(note) = &fix.layer_note {
+                line(format!("  {note}"));
+            }
             line(format!("  {}", fix.placement));
             line(String::new());
             fix.snippet.lines().for_each(|l| line(format!("    {l}")));
             line(String::new());
             fix.notes.iter().for_each(|n| line(format!("  - {n}")));
+            if let Some(other) = &fix.other_layer {
+                line(String::new());
+                line(format!("And in {} (your {}): {}", other.name, other.layer.words(), other.change));
+                if let Some(snippet) = &other.snippet {
+                    line(String::new());
+                    snippet.lines().for_each(|l| line(format!("    {l}")));
+                }
+            }
         } else if !v.server_fix {
             line(String::new());
             line("No server fix: this is not decided by the API server's response headers (see the client fix).".to_owned());

@@ -29,6 +29,7 @@ mod caddy;
 mod cloudflare;
 mod go;
 mod laravel;
+mod layers;
 mod nginx;
 mod quote;
 mod rack;
@@ -36,6 +37,7 @@ mod spring;
 mod stack;
 mod suggest;
 
+pub use layers::OtherLayer;
 pub use stack::Stack;
 pub use suggest::{suggest, Suggestion};
 
@@ -96,6 +98,19 @@ pub struct Fix {
     pub placement: String,
     pub snippet: String,
     pub notes: Vec<String>,
+    /// The layer the snippet changes (app, proxy, API gateway, CDN).
+    #[serde(default = "app_layer")]
+    pub layer: crate::responder::Layer,
+    /// Whether that is the layer the failing answer came from, when the answer says who wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_note: Option<String>,
+    /// When two layers matter: what the other one must change (and its snippet, when it needs one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_layer: Option<OtherLayer>,
+}
+
+fn app_layer() -> crate::responder::Layer {
+    crate::responder::Layer::App
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +210,7 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
         .ok_or_else(|| FixError::UnknownFramework(framework.to_owned()))?;
     let (plan, allowed) = plan_and_allowed(exchange, verdict)?;
     let rendered = (template.render)(&plan);
+    let (layer_note, other_layer) = layers::assess(template, &plan, verdict);
     let mut notes = rendered.notes;
     notes.push(allowed.note(&plan));
     notes.push(format!("Max-Age {} s: Chromium caps at 7200 s, Firefox at 86400 s, Safari at 600 s.", plan.max_age));
@@ -209,6 +225,9 @@ pub fn fix(exchange: &Exchange, verdict: &Verdict, framework: &str) -> Result<Fi
         placement: rendered.placement,
         snippet: rendered.snippet,
         notes,
+        layer: layers::layer_of(template.id),
+        layer_note,
+        other_layer,
     })
 }
 

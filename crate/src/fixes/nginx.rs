@@ -11,6 +11,16 @@ use super::{FixPlan, Framework, Rendered};
 pub(crate) const NGINX: Framework =
     Framework { id: "nginx", name: "nginx (add_header)", verified_live: true, language: "nginx", render };
 
+/// The app's CORS headers nginx hides, so that only its own reach the browser.
+const PROXIED_CORS_HEADERS: [&str; 6] = [
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+];
+
 /// nginx cannot escape `$` in a string: a value holding one would read a variable.
 fn writable(value: &str) -> bool {
     !value.contains('$')
@@ -54,6 +64,8 @@ fn render(plan: &FixPlan) -> Rendered {
         lines.push(add("Access-Control-Expose-Headers", &expose.join(", ")));
     }
     lines.push(add("Access-Control-Max-Age", &plan.max_age.to_string()));
+    lines.push("# One layer answers CORS: drop the proxied app's own Access-Control-* headers (two Allow-Origin values fail).".to_owned());
+    lines.extend(PROXIED_CORS_HEADERS.iter().map(|name| format!("proxy_hide_header {name};")));
     lines.push("# Answer the preflight here: the rewrite phase runs before auth_basic/auth_request and proxy_pass.".to_owned());
     lines.push("if ($request_method = OPTIONS) {".to_owned());
     lines.push("    return 204;".to_owned());
@@ -67,11 +79,6 @@ fn render(plan: &FixPlan) -> Rendered {
     );
     notes.push(
         "Do not put add_header lines inside the `if` block: that would drop the ones above from the 204.".to_owned(),
-    );
-    notes.push(
-        "If the proxied application also sends Access-Control-* headers, remove them there (or proxy_hide_header them): \
-         two Access-Control-Allow-Origin headers fail."
-            .to_owned(),
     );
     let why = "nginx has no escape for $ in a string";
     notes.extend(dropped_note("origin", &dropped_origins, why));
@@ -118,6 +125,13 @@ add_header Access-Control-Allow-Methods "PUT" always;
 add_header Access-Control-Allow-Headers "Content-Type, X-Api-Key" always;
 add_header Access-Control-Expose-Headers "X-Request-Id" always;
 add_header Access-Control-Max-Age "7200" always;
+# One layer answers CORS: drop the proxied app's own Access-Control-* headers (two Allow-Origin values fail).
+proxy_hide_header Access-Control-Allow-Origin;
+proxy_hide_header Access-Control-Allow-Credentials;
+proxy_hide_header Access-Control-Allow-Methods;
+proxy_hide_header Access-Control-Allow-Headers;
+proxy_hide_header Access-Control-Expose-Headers;
+proxy_hide_header Access-Control-Max-Age;
 # Answer the preflight here: the rewrite phase runs before auth_basic/auth_request and proxy_pass.
 if ($request_method = OPTIONS) {
     return 204;
@@ -125,7 +139,7 @@ if ($request_method = OPTIONS) {
 "#
         );
         assert_eq!(r.placement, "At the top of the `location` block that serves /api/submit, replacing any Access-Control-* add_header lines there.");
-        assert_eq!(r.notes.len(), 3, "the Max-Age note is added by the registry");
+        assert_eq!(r.notes.len(), 2, "the Max-Age note is added by the registry");
     }
 
     #[test]
@@ -136,9 +150,11 @@ if ($request_method = OPTIONS) {
         plan.credentials = false;
         plan.origins = vec!["null".to_owned()];
         let r = render(&plan);
-        assert!(!r.snippet.contains("Allow-Headers"));
-        assert!(!r.snippet.contains("Expose-Headers"));
-        assert!(!r.snippet.contains("Credentials"));
+        // (proxy_hide_header names every Access-Control-* header whatever the plan.)
+        let added = |name: &str| r.snippet.contains(&format!("add_header {name}"));
+        assert!(!added("Access-Control-Allow-Headers"));
+        assert!(!added("Access-Control-Expose-Headers"));
+        assert!(!added("Access-Control-Allow-Credentials"));
         assert!(r.snippet.contains("add_header Access-Control-Allow-Origin \"null\" always;"));
     }
 

@@ -1,5 +1,6 @@
 // The fix slot: the background asks the engine's `fix(exchange, framework)` (and `frameworks()` for the picker).
-// A Fix is {framework, framework_name, language, placement, snippet, notes, verified_live}.
+// A Fix is {framework, framework_name, language, placement, snippet, notes, verified_live, layer, layer_note,
+// other_layer}.
 import { copyText, el, fill } from '../dom.js';
 import { state } from '../state.js';
 import { api, send } from '../transport.js';
@@ -18,9 +19,16 @@ function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) 
   if (suggested?.because) body.push(el('p', { class: 'note', text: `Server ${suggested.because}.` }));
   if (error) body.push(el('p', { class: 'note', text: error }));
   if (fix) {
+    // The engine's words on which layer this changes, and the other layer's change when both matter.
+    if (fix.layer_note) body.push(el('p', { class: 'note', id: 'fix-layer', text: fix.layer_note }));
     if (fix.placement) body.push(el('p', { class: 'note', text: fix.placement }));
     body.push(el('pre', { class: 'fix-code', dataset: { language: fix.language || '' }, text: fixCode(fix) }));
     for (const n of fix.notes || []) body.push(el('p', { class: 'note', text: n }));
+    const other = fix.other_layer;
+    if (other) {
+      body.push(el('p', { class: 'note', id: 'fix-other-layer', text: `And in ${other.name} (your ${other.layer}): ${other.change}` }));
+      if (other.snippet) body.push(el('pre', { class: 'fix-code', dataset: { language: other.language || '' }, text: other.snippet }));
+    }
     if (fix.verified_live === false) body.push(el('p', { class: 'note', text: 'This template is checked by snapshot tests, not against a live server.' }));
   }
   fill(container,

@@ -99,7 +99,13 @@ pub fn parse(text: &str) -> Result<Policy, String> {
         let allowed_origins = e.allowed_origins.clone().unwrap_or_else(|| file.allowed_origins.clone());
         let refused_origins = e.refused_origins.clone().unwrap_or_else(|| file.refused_origins.clone());
         for origin in allowed_origins.iter().chain(&refused_origins) {
-            crate::origin::parse_serialized_origin(origin).map_err(|m| at(format!("origin {m}")))?;
+            // Exactly as a browser sends it: a trailing slash or a default port is the classic typo.
+            match crate::origin::parse_serialized_origin(origin).map_err(|m| at(format!("origin {m}")))? {
+                Some(parsed) if parsed.serialize() != *origin => {
+                    return Err(at(format!("'{origin}' is not an origin as browsers send it: {}", parsed.serialize())))
+                }
+                _ => {}
+            }
         }
         if allowed_origins.is_empty() && refused_origins.is_empty() {
             return Err(at("no allowed_origins or refused_origins to check".to_owned()));
@@ -139,6 +145,7 @@ mod tests {
     fn mistakes_are_named() {
         assert!(parse("allowed_origins = [\"https://a.test\"]\n[[endpoint]]\nurl = \"https://x.test\"\nmethod = [\"GET\"]\n").unwrap_err().contains("method"));
         assert!(parse("allowed_origins = [\"https://a.test/x\"]\n[[endpoint]]\nurl = \"https://x.test\"\n").unwrap_err().contains("path"));
+        assert!(parse("allowed_origins = [\"https://a.test/\"]\n[[endpoint]]\nurl = \"https://x.test\"\n").unwrap_err().contains("as browsers send it: https://a.test"));
         assert!(parse("allowed_origins = []\n").is_err());
         assert!(parse("[[endpoint]]\nurl = \"https://x.test\"\n").unwrap_err().contains("no allowed_origins"));
     }

@@ -8,7 +8,8 @@
 #   ./build.sh fuzz      the coverage-guided fuzzer, 10.4 million inputs over its four targets (docs/fuzzing.md)
 #   ./build.sh package   wasm, then dist/cors-lens-<version>.zip with the extension's runtime files only (one zip
 #                        for Chrome and Firefox), linted by web-ext
-#   ./build.sh demo      the classic failures in Chromium with the extension: what the CORS tab shows, a screenshot
+#   ./build.sh demo      the CLI, then the classic failures in Chromium with the extension: what the CORS tab shows,
+#                        a screenshot
 #
 # Wasm toolchain: rustup's wasm32-unknown-unknown target when installed; otherwise Debian's rustc-web,
 # cargo-web and rust-web-src (/usr/bin/cargo, std rebuilt with -Z build-std, in target/debian), which
@@ -368,6 +369,8 @@ firefox_lint() {
 # Builds the wasm only when extension/pkg is missing; extra arguments go to the demo (--keep).
 cmd_demo() {
   [[ -f $PKG/cors_lens.js && -f $PKG/cors_lens_bg.wasm ]] || step "wasm for the extension" build_wasm
+  # The README's command-line examples run target/release/cors-lens.
+  step "native CLI (release)" build_native_release
   [[ -d node_modules/playwright-core ]] || node_deps
   run node tests/demo/demo.mjs "$@"
 }

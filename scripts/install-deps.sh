@@ -16,7 +16,8 @@ rustup_has_wasm() { command -v rustup >/dev/null 2>&1 && rustup target list --in
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 apt_packages() {
-  local want=(chromium chromium-driver firefox-esr) missing=()
+  # openssl: the probe's TLS test makes its self-signed certificate (tests/e2e/cli-probe.test.mjs).
+  local want=(chromium chromium-driver firefox-esr openssl) missing=()
   # rustup cannot download a target here; Debian's rustc-web ships the std source to build one (build.sh).
   if ! rustup_has_wasm; then want+=(rustc-web cargo-web rust-web-src lld-22); fi
   for p in "${want[@]}"; do installed "$p" || missing+=("$p"); done

@@ -4,7 +4,7 @@
 
 use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
-pub(crate) const HONO: Framework = Framework { id: "hono", name: "Hono (hono/cors)", verified_live: false, language: "javascript", render };
+pub(crate) const HONO: Framework = Framework { id: "hono", name: "Hono (hono/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
     // `*` is the middleware's own any-origin value; an array is compared origin by origin.

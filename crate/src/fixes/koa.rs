@@ -4,7 +4,7 @@
 
 use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
-pub(crate) const KOA: Framework = Framework { id: "koa", name: "Koa (@koa/cors)", verified_live: false, language: "javascript", render };
+pub(crate) const KOA: Framework = Framework { id: "koa", name: "Koa (@koa/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
     let (origins, origin) = if plan.any_origin() {

@@ -5,7 +5,7 @@
 use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const NESTJS: Framework =
-    Framework { id: "nestjs", name: "NestJS (app.enableCors)", verified_live: false, language: "typescript", render };
+    Framework { id: "nestjs", name: "NestJS (app.enableCors)", verified_live: true, language: "typescript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
     // `*` is the packages' own any-origin value; in an array it would be compared as an origin.

@@ -59,10 +59,22 @@ pub fn explain(exchange: &Exchange, url: &ParsedUrl, verdict: &Verdict, failed: 
         (Some(error), _) => describe(error, verdict, failed, &Describe { declared_space: request.declared_target_address_space, url, method, path, origin, status: status_of(failed.response), header_of: &header_of }),
     };
     let mut explanation = Explanation { summary, details, ..Explanation::default() };
-    if verdict.error.is_some() {
-        explanation.responder = failed.response.and_then(crate::responder::identify);
+    if let (Some(error), Some(response)) = (verdict.error, failed.response) {
+        explanation.responder = crate::responder::identify(response);
         if let Some(responder) = &explanation.responder {
-            explanation.details = format!("{} {}", explanation.details, responder.sentence).trim_start().to_owned();
+            // A layer in front wrote this error status itself: the app-side causes (a route, auth) do not apply.
+            let status_is_the_cause = response.status >= 400
+                && matches!(error, CorsError::PreflightInvalidStatus | CorsError::PreflightMissingAllowOriginHeader | CorsError::MissingAllowOriginHeader);
+            explanation.details = match &responder.answered_by {
+                Some(hop) if hop.layer != crate::responder::Layer::App && status_is_the_cause => format!(
+                    "{} got {} {} with no Access-Control-Allow-Origin header. {}",
+                    if verdict.stage == Some(Stage::Preflight) { format!("The preflight OPTIONS {path}") } else { format!("{method} {path}") },
+                    response.status,
+                    reason_phrase(response.status),
+                    responder.sentence
+                ),
+                _ => format!("{} {}", explanation.details, responder.sentence).trim_start().to_owned(),
+            };
         }
     }
     explanation.preflight_http = preflight_text(exchange, url, method);

@@ -89,14 +89,19 @@ fn nginx_title(status: u16) -> Option<&'static str> {
     })
 }
 
-/// The byte length of nginx's built-in error page for `status` when its Server header is `server`
-/// ("nginx" or "nginx/1.22.1": the page's footer repeats it).
-fn nginx_page_length(status: u16, server: &str) -> Option<usize> {
+/// nginx pads its 4xx/5xx pages for MSIE and Chrome (`msie_padding`, on by default) with this line six
+/// times, so that those browsers show the page rather than their own.
+const NGINX_PADDING_LINE: &str = "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n";
+
+/// The byte lengths nginx's built-in error page for `status` can have when its Server header is
+/// `server` ("nginx" or "nginx/1.22.1": the page's footer repeats it): plain, and padded.
+fn nginx_page_lengths(status: u16, server: &str) -> Option<[usize; 2]> {
     let title = format!("{status} {}", nginx_title(status)?);
     let page = format!(
         "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n"
     );
-    Some(page.len())
+    let padding = if status >= 400 { 6 * NGINX_PADDING_LINE.len() } else { 0 };
+    Some([page.len(), page.len() + padding])
 }
 
 const MAX_EVIDENCE_VALUE: usize = 80;
@@ -201,7 +206,7 @@ pub fn identify(response: &Response) -> Option<Responder> {
         let name = if name == "nginx" { "nginx" } else { "OpenResty" };
         let html = get("content-type").is_some_and(|v| v.eq_ignore_ascii_case("text/html"));
         let length = get("content-length").and_then(|v| v.trim().parse::<usize>().ok());
-        let own_page = html && length.is_some() && length == nginx_page_length(status, server);
+        let own_page = html && length.is_some_and(|n| nginx_page_lengths(status, server).is_some_and(|l| l.contains(&n)));
         if own_page && answered_by.is_none() {
             answered_by = Some(hop(Layer::Proxy, name));
             proof.extend([
@@ -248,9 +253,14 @@ fn names(hops: &[Hop]) -> String {
 fn sentence(status: u16, author: Option<&Hop>, through: &[Hop], proof: &[String], seen: &[String]) -> String {
     let via = if through.is_empty() { String::new() } else { format!(" It passed through {} ({}).", names(through), seen.join("; ")) };
     match author {
+        // Who wrote the answer is proven; who set or removed its headers on the way is not.
+        Some(hop) if hop.layer == Layer::App && through.is_empty() => format!("This {status} came from your app ({}): change the app.", proof.join("; ")),
         Some(hop) if hop.layer == Layer::App => format!(
-            "This {status} came from your app ({}), not from a layer in front of it: change the app.{via}",
-            proof.join("; ")
+            "This {status} was written by your app ({}) and passed through {} ({}), which can add or remove headers on the way: its CORS headers come from the app, from {}, or from both.",
+            proof.join("; "),
+            names(through),
+            seen.join("; "),
+            names(through)
         ),
         Some(hop) => {
             let gateway_error = matches!(status, 502 | 504);
@@ -293,18 +303,21 @@ mod tests {
 
     #[test]
     fn nginx_page_lengths_match_what_nginx_sends() {
-        // Measured on nginx 1.22.1 (server_tokens on), and with server_tokens off.
-        assert_eq!(nginx_page_length(405, "nginx/1.22.1"), Some(157));
-        assert_eq!(nginx_page_length(502, "nginx/1.22.1"), Some(157));
-        assert_eq!(nginx_page_length(413, "nginx/1.22.1"), Some(183));
-        assert_eq!(nginx_page_length(403, "nginx/1.22.1"), Some(153));
-        assert_eq!(nginx_page_length(403, "nginx"), Some(146));
-        assert_eq!(nginx_page_length(299, "nginx"), None);
+        // Measured on nginx 1.22.1 (server_tokens on) with curl, and as Chromium got them (padded).
+        assert_eq!(nginx_page_lengths(405, "nginx/1.22.1"), Some([157, 559]));
+        assert_eq!(nginx_page_lengths(502, "nginx/1.22.1"), Some([157, 559]));
+        assert_eq!(nginx_page_lengths(413, "nginx/1.22.1").map(|l| l[0]), Some(183));
+        assert_eq!(nginx_page_lengths(403, "nginx/1.22.1").map(|l| l[0]), Some(153));
+        assert_eq!(nginx_page_lengths(403, "nginx").map(|l| l[0]), Some(146));
+        assert_eq!(nginx_page_lengths(302, "nginx"), Some([138, 138]), "no padding below 400");
+        assert_eq!(nginx_page_lengths(299, "nginx"), None);
     }
 
     #[test]
     fn nginx_502_says_the_app_is_unreachable() {
-        let r = identify(&response(502, &[("Server", "nginx/1.22.1"), ("Content-Type", "text/html"), ("Content-Length", "157")])).unwrap();
+        // As Chromium received it (framework matrix, nginx-express × proxy-error-page): the padded page.
+        let r = identify(&response(502, &[("Server", "nginx/1.22.1"), ("Date", "Sun, 06 Dec 2026 05:33:24 GMT"),
+            ("Content-Type", "text/html"), ("Content-Length", "559"), ("Connection", "keep-alive")])).unwrap();
         assert_eq!(r.answered_by, Some(hop(Layer::Proxy, "nginx")));
         assert!(r.sentence.contains("nginx got no usable answer from your app (a 502 means it is down, slow or unreachable)"), "{}", r.sentence);
     }
@@ -316,8 +329,11 @@ mod tests {
             ("Content-Length", "24"), ("X-Powered-By", "Express"), ("ETag", "W/\"18-abc\"")])).unwrap();
         assert_eq!(r.answered_by, Some(hop(Layer::App, "Express")));
         assert_eq!(r.through, [hop(Layer::Proxy, "nginx")]);
-        assert_eq!(r.sentence, "This 401 came from your app (X-Powered-By: Express), not from a layer in front of it: change the app. \
-            It passed through nginx (Server: nginx/1.22.1).");
+        assert_eq!(r.sentence, "This 401 was written by your app (X-Powered-By: Express) and passed through nginx (Server: nginx/1.22.1), \
+            which can add or remove headers on the way: its CORS headers come from the app, from nginx, or from both.");
+        // Straight from the app: nothing in front.
+        let r = identify(&response(405, &[("Server", "uvicorn"), ("Content-Type", "application/json")])).unwrap();
+        assert_eq!(r.sentence, "This 405 came from your app (Server: uvicorn): change the app.");
         // No signature at all: nginx is on the path, the author is unknown, and the sentence says so.
         let r = identify(&response(404, &[("Server", "nginx"), ("Content-Type", "application/json"), ("Content-Length", "9")])).unwrap();
         assert_eq!(r.answered_by, None);

@@ -302,11 +302,17 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
       if (d.max_age_reading !== 'missing') d.problems.push(`max_age.chromium.reading is ${d.max_age_reading}, not missing`);
       if (cell.broken.preflights !== 1) d.problems.push(`expected 1 preflight, CDP saw ${cell.broken.preflights}`);
     }
+    // Two layers (layers.mjs): the explanation names the layer the response proves wrote it.
+    if (failure.answeredBy) {
+      const named = verdict.explanation?.responder?.answered_by?.name ?? null;
+      if (named !== failure.answeredBy) d.problems.push(`the explanation names ${named ?? 'no layer'} as the author, not ${failure.answeredBy}`);
+      else if (!verdict.explanation.details.includes(named)) d.problems.push(`the explanation's details do not name ${named}`);
+    }
     cell.diagnosis = d;
     cell.diagnosed = d.problems.length === 0;
 
-    // 3. The fix.
-    const fix = engine(bin, ['fix', adapter.id, '-'], JSON.stringify(exchange));
+    // 3. The fix (a two-layer adapter asks for the proxy's: `fixWith`).
+    const fix = engine(bin, ['fix', adapter.fixWith ?? adapter.id, '-'], JSON.stringify(exchange));
     cell.fix = fix;
 
     // 4. The fixed server: same routes and auth, the snippet in place of the broken CORS configuration.
@@ -318,8 +324,11 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
     const obs2 = await browser.run(spec2);
     cell.fixed_run = runRecord(spec2, obs2);
     const problems = [];
+    const fixedStatus = failure.fixedStatus ?? 200;
     if (!obs2.result.ok) problems.push(`the fixed request failed: ${cell.fixed_run.chromium_line ?? obs2.result.error}`);
-    else if (obs2.result.status !== 200) problems.push(`the fixed request answered ${obs2.result.status}`);
+    else if (obs2.result.status !== fixedStatus) problems.push(`the fixed request answered ${obs2.result.status}, not ${fixedStatus}`);
+    if (failure.answeredBy && !fix.layer_note?.includes(failure.answeredBy)) problems.push(`the fix's layer note does not name ${failure.answeredBy}`);
+    if (failure.otherLayer && !fix.other_layer) problems.push('the fix does not say what the other layer must change');
     if (failure.id === 'no-max-age' && obs2.result.ok) {
       // Beyond Chromium's 5 s default, inside the new Max-Age: the cached preflight must be reused.
       await sleep(RECHECK_AFTER_MS);

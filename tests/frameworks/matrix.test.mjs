@@ -1,4 +1,5 @@
-// The framework matrix: every adapter in tests/frameworks/adapters/ x the nine failures of harness.mjs.
+// The framework matrix: every adapter in tests/frameworks/adapters/ x the nine failures of harness.mjs (a two-layer
+// adapter: the failures of layers.mjs it names).
 // Per cell: the broken server in real Chromium -> the engine must agree with Chromium (diagnosed) ->
 // `cors-lens fix <framework> -` -> the server with the snippet spliced in -> the request succeeds in
 // Chromium (fixed) -> the requests the broken server already allowed still succeed (kept). One test per
@@ -18,6 +19,7 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { locateEngine } from '../e2e/lib/engine.mjs';
 import { startServerProcess } from '../e2e/lib/server-process.mjs';
 import { FAILURES, runCell } from './harness.mjs';
+import { LAYER_FAILURES } from './layers.mjs';
 import { FRAMEWORKS_DIR, REPO } from './lib.mjs';
 
 const ARTIFACT = path.join(REPO, 'tests', 'artifacts', 'framework-matrix.json');
@@ -37,11 +39,16 @@ for (const file of fs.readdirSync(ADAPTERS_DIR).filter((f) => f.endsWith('.mjs')
     throw new Error(`adapters/${file} does not export id, setup() and start()`);
   }
   if (onlyFrameworks && !onlyFrameworks.includes(mod.id)) continue;
-  adapters.push({ id: mod.id, file, setup: mod.setup, start: mod.start });
+  // A two-layer adapter runs only the failures it names (layers.mjs) and asks for its proxy's fix (fixWith).
+  adapters.push({ id: mod.id, file, setup: mod.setup, start: mod.start, fixWith: mod.fixWith, failureIds: mod.failures });
 }
-const failures = FAILURES.filter((f) => !onlyFailures || onlyFailures.includes(f.id));
+const chosen = (f) => !onlyFailures || onlyFailures.includes(f.id);
+const failuresOf = (a) => (a.failureIds ? [...FAILURES, ...LAYER_FAILURES].filter((f) => a.failureIds.includes(f.id)) : FAILURES).filter(chosen);
+// Every failure some adapter runs: the table's columns.
+const failures = [...FAILURES, ...LAYER_FAILURES].filter((f) => chosen(f) && adapters.some((a) => failuresOf(a).includes(f)));
+const cellCount = adapters.reduce((n, a) => n + failuresOf(a).length, 0);
 // The long cell (no-max-age waits 6 s) first within each framework, so the waits overlap other work.
-const ordered = [...failures].sort((a, b) => (b.id === 'no-max-age') - (a.id === 'no-max-age'));
+const ordered = (a) => [...failuresOf(a)].sort((x, y) => (y.id === 'no-max-age') - (x.id === 'no-max-age'));
 
 const mark = (ok) => (ok ? '✓' : '✗');
 
@@ -87,7 +94,7 @@ describe('framework matrix', { concurrency: CONCURRENCY }, () => {
       setups.set(a.id, a.setup().then(() => null, (e) => (e && e.message ? e.message : String(e))));
     }
     twoOrigin = await startServerProcess();
-    const n = Math.min(CONCURRENCY, Math.max(1, adapters.length * failures.length));
+    const n = Math.min(CONCURRENCY, Math.max(1, cellCount));
     for (let i = 0; i < n; i++) browsers.push(await launch(twoOrigin.app));
     idle.push(...browsers);
     chromiumVersion = browsers[0].version;
@@ -112,7 +119,7 @@ describe('framework matrix', { concurrency: CONCURRENCY }, () => {
   });
 
   for (const a of adapters) {
-    for (const f of ordered) {
+    for (const f of ordered(a)) {
       it(`${a.id} × ${f.id}`, { timeout: 120000 }, async () => {
         assert.equal(engine.error ?? null, null, `engine unavailable: ${engine.error}`);
         const setupError = await setups.get(a.id);

@@ -74,7 +74,7 @@ pub(crate) fn assess(template: &Framework, plan: &FixPlan, verdict: &Verdict) ->
                     OtherLayer {
                         layer: hop.layer,
                         name: hop.name.clone(),
-                        change: format!("{} {}", rendered.placement, "Both layers then agree on what is allowed."),
+                        change: format!("{} This is the layer that must change.", rendered.placement),
                         snippet: Some(rendered.snippet),
                         language: Some(theirs.language.to_owned()),
                     }
@@ -125,5 +125,63 @@ fn both_add_it(layer: Layer, proxy: Option<&Hop>) -> OtherLayer {
             snippet: None,
             language: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exchange::Exchange;
+    use crate::fixes::{fix, Fix};
+    use crate::responder::Layer;
+
+    fn fixed(json: &str, framework: &str) -> Fix {
+        let exchange: Exchange = serde_json::from_str(json).unwrap();
+        let verdict = crate::check(&exchange).unwrap();
+        fix(&exchange, &verdict, framework).unwrap()
+    }
+
+    /// As Chromium captured it in the framework matrix (nginx-express × proxy-options-405).
+    const NGINX_405: &str = r#"{"request": {"method": "PUT", "url": "http://127.0.0.1:41203/api/submit", "origin": "http://127.0.0.1:45905",
+          "headers": [["Content-Type", "application/json"]]},
+        "preflight": {"request_headers": [["Access-Control-Request-Method", "PUT"], ["Access-Control-Request-Headers", "content-type"]],
+          "response": {"status": 405, "headers": [["Server", "nginx/1.22.1"], ["Content-Type", "text/html"], ["Content-Length", "559"]]}},
+        "outcome": "failed"}"#;
+
+    #[test]
+    fn a_proxy_answer_is_fixed_in_the_proxy() {
+        let nginx = fixed(NGINX_405, "nginx");
+        assert_eq!(nginx.layer, Layer::Proxy);
+        assert!(nginx.layer_note.as_deref().unwrap().starts_with("nginx wrote this answer itself (Server: nginx/1.22.1;"), "{:?}", nginx.layer_note);
+        assert_eq!(nginx.other_layer, None);
+        // The app's fix says it does not reach the answer, and gives nginx's snippet beside it.
+        let express = fixed(NGINX_405, "express");
+        assert_eq!(express.layer, Layer::App);
+        assert!(express.layer_note.as_deref().unwrap().contains("came from your proxy (nginx), not from the layer this Express 4"), "{:?}", express.layer_note);
+        let other = express.other_layer.unwrap();
+        assert_eq!((other.layer, other.name.as_str(), other.language.as_deref()), (Layer::Proxy, "nginx", Some("nginx")));
+        assert_eq!(other.snippet.as_deref(), Some(nginx.snippet.as_str()));
+    }
+
+    #[test]
+    fn duplicates_name_the_other_layer() {
+        let json = r#"{"request": {"method": "GET", "url": "http://127.0.0.1:8080/api/submit", "origin": "http://127.0.0.1:3000"},
+            "response": {"status": 200, "headers": [["Server", "nginx/1.22.1"], ["X-Powered-By", "Express"],
+              ["Access-Control-Allow-Origin", "http://127.0.0.1:3000"], ["Access-Control-Allow-Origin", "http://127.0.0.1:3000"]]},
+            "outcome": "failed"}"#;
+        let nginx = fixed(json, "nginx");
+        assert!(nginx.layer_note.as_deref().unwrap().starts_with("Your app (Express) wrote this answer and nginx passed it on"));
+        assert_eq!(nginx.other_layer.as_ref().map(|o| o.layer), Some(Layer::App));
+        let express = fixed(json, "express");
+        let other = express.other_layer.unwrap();
+        assert_eq!((other.layer, other.name.as_str()), (Layer::Proxy, "nginx"));
+        assert!(other.change.starts_with("Remove the Access-Control-* headers nginx adds"), "{}", other.change);
+    }
+
+    #[test]
+    fn no_evidence_no_layer_note() {
+        let json = r#"{"request": {"method": "GET", "url": "http://127.0.0.1:8080/api/submit", "origin": "http://127.0.0.1:3000"},
+            "response": {"status": 200, "headers": []}, "outcome": "failed"}"#;
+        let express = fixed(json, "express");
+        assert_eq!((express.layer, express.layer_note, express.other_layer), (Layer::App, None, None));
     }
 }

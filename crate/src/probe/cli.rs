@@ -165,7 +165,7 @@ fn text(found: &Probe, fix: Option<&Fix>, render: &dyn Fn(&Verdict, Option<&Fix>
     }
     if found.stopped_after_preflight {
         out.push_str(&format!(
-            "  The preflight passes. The actual {} was not sent (--actual sends it; it may change data on the server).\n",
+            "  The preflight passes. The actual {} was not sent, so the CORS check on its response is undetermined\n  (--actual sends it; it may change data on the server).\n",
             request.method
         ));
     }

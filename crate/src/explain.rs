@@ -281,12 +281,13 @@ fn mismatch_detail(value: &str, origin: &str, origin_sent: Option<&str>) -> Stri
     let base = format!("The server allowed '{value}', but the page's origin is {origin}; the browser compares them byte for byte.");
     let cause = if value == "null" && origin_sent != Some("null") {
         " 'null' only matches pages with an opaque origin (file://, sandboxed iframes)."
-    } else if value.trim_end_matches('/') == origin {
+    } else if origin_sent == Some("null") && origin != "null" {
+        // Checked first: the value may be the page's origin exactly, which is what the tainted request no longer sends.
+        " After a cross-origin redirect the browser sends Origin: null, so the final server must allow 'null' or '*'."
+    } else if value.ends_with('/') && value.trim_end_matches('/') == origin {
         " Remove the trailing slash."
     } else if value.eq_ignore_ascii_case(origin) {
         " Origins are lower-case: echo the Origin header exactly."
-    } else if origin_sent == Some("null") && origin != "null" {
-        " After a cross-origin redirect the browser sends Origin: null, so the final server must allow 'null' or '*'."
     } else if value.split("://").nth(1) == origin.split("://").nth(1) {
         " The scheme differs (http vs https)."
     } else if value.replace("://www.", "://") == origin.replace("://www.", "://") {
@@ -641,5 +642,14 @@ mod tests {
         assert_eq!(json["kind"], "missing_vary_origin");
         assert!(v.explanation.findings[1].message.contains("x-total-count"));
         assert!(!v.explanation.findings[1].message.contains("date"));
+    }
+
+    #[test]
+    fn a_tainted_origin_is_named_even_when_the_server_allowed_the_page_exactly() {
+        // Found on a HAR Chromium recorded: the page's exact origin after a cross-origin redirect read as a trailing slash.
+        let detail = super::mismatch_detail("http://app.test", "http://app.test", Some("null"));
+        assert!(detail.contains("Origin: null"), "{detail}");
+        assert!(!detail.contains("trailing slash"), "{detail}");
+        assert!(super::mismatch_detail("http://app.test/", "http://app.test", Some("http://app.test")).contains("trailing slash"));
     }
 }

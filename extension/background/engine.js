@@ -90,6 +90,9 @@ export class EngineSession {
 
   ingestHar(tabId, entry) { return this.inner.ingest_har(tabId, entry); }
 
+  /** "Import HAR": a parsed HAR document's requests added to the tab, marked as imported. */
+  importHar(tabId, har) { return this.inner.import_har(tabId, har); }
+
   /** The tab is about to send `method url` for the extension ("Verify with Chrome"): not the page's request. */
   expectOwnRequest(tabId, method, url, now) { this.inner.expect_own_request(tabId, method, url, now); }
 

@@ -44,6 +44,8 @@ export async function handle(msg) {
       // DevTools keeps recording while the user has stopped: those entries are not the session's.
       if (!isRecorded(tabId)) return { ok: true, changed: false, rejected: 0 };
       return ingestHar(tabId, msg.entries ?? [msg.entry]);
+    case 'import_har':
+      return importHar(tabId, msg.text);
     case 'probe':
       return probe(tabId, msg.id);
     case 'verify':
@@ -72,6 +74,20 @@ function ingestHar(tabId, entries) {
   }
   if (changed) { markDirty(); notify(tabId); }
   return { ok: true, changed, rejected };
+}
+
+/** "Import HAR": the file's text is JSON; what is HAR in it, and what it means, is the engine's (docs/har.md). */
+function importHar(tabId, text) {
+  let har;
+  try {
+    har = JSON.parse(String(text));
+  } catch (e) {
+    throw new Error(`not a HAR file: ${e.message}`);
+  }
+  const imported = withSession((s) => s.importHar(tabId, har));
+  markDirty();
+  notify(tabId);
+  return imported;
 }
 
 /** The exchange the panel names by id, exactly as captured (the panel's own copy is redacted). */

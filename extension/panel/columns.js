@@ -51,6 +51,7 @@ function fillBadges(c, x) {
   const b = x.view?.badge;
   fill(c,
     b ? el('span', { class: `badge pf${b.bad ? ' bad' : ''}${b.cached ? ' cached' : ''}`, title: b.title, text: b.text }) : null,
+    x.view?.source_mark ? el('span', { class: 'badge imported', title: x.view.source_mark.text, text: x.view.source_mark.badge }) : null,
     x.truncated ? el('span', { class: 'badge cut', title: 'A URL or header value was cut at 8 KiB when captured', text: '✂' }) : null);
 }
 

@@ -122,4 +122,21 @@ export function initToolbar({ rerender, refresh }) {
   onShortcut('l', () => $('clear').click());
   $('export-json').addEventListener('click', () => exportReport('json', null));
   $('export-md').addEventListener('click', () => exportReport('markdown', null));
+  $('import-har').addEventListener('click', () => $('import-har-file').click());
+  $('import-har-file').addEventListener('change', async (e) => {
+    const file = e.target.files?.[0];
+    e.target.value = ''; // the same file can be picked again
+    if (file) await importHar(file, refresh);
+  });
+}
+
+/** "Import HAR": the file's text goes to the engine as it is; what it found comes back in its words. */
+export async function importHar(file, refresh) {
+  try {
+    const r = await send({ type: 'import_har', text: await file.text() }, { timeout: 60000 });
+    toast([`Imported ${r.added} cross-origin request${r.added === 1 ? '' : 's'} from ${file.name}`, ...(r.notes || [])].join(' '));
+    await refresh();
+  } catch (e) {
+    toast(`Import failed: ${e.message || e}`);
+  }
 }

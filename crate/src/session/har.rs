@@ -60,6 +60,10 @@ pub struct HarEntry {
     pub initiator_line: Option<f64>,
     /// HAR `serverIPAddress`: the IP it connected to (empty when it did not).
     pub server_ip: Option<String>,
+    /// A preflight announced this request (har_file.rs): in a HAR that does not say which API made a
+    /// request, the only sign that one its preflight stopped, never sent and shown without `Origin`, was CORS.
+    #[serde(skip)]
+    pub preflighted: bool,
 }
 
 impl HarEntry {
@@ -117,9 +121,10 @@ impl HarEntry {
         self.status.filter(|s| s.is_finite() && *s >= 1.0 && *s <= 999.0).map(|s| s as u16)
     }
 
-    /// Requests CORS can concern: what fetch() and XMLHttpRequest made, and anything that carried `Origin`.
+    /// Requests CORS can concern: what fetch() and XMLHttpRequest made, anything that carried `Origin`, and
+    /// anything a preflight announced.
     fn may_be_cors(&self) -> bool {
-        matches!(self.resource_type.as_deref(), Some("fetch" | "xhr")) || headers::get(&self.request_headers, "origin").is_some()
+        matches!(self.resource_type.as_deref(), Some("fetch" | "xhr")) || headers::get(&self.request_headers, "origin").is_some() || self.preflighted
     }
 
     fn view(&self) -> DevtoolsView {

@@ -14,14 +14,15 @@
 //! A redirect is one entry per hop: an entry answered 3xx with `redirectURL` continues in the next
 //! entry at that URL, and the hops become one request, as webRequest reports it.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use crate::browser::Browser;
 use crate::exchange::HeaderList;
+use crate::{headers, method};
 
-use super::har::{import_chain, HarEntry};
+use super::har::{import_chain, HarEntry, HAR_SLACK_MS};
 use super::{event, Session};
 
 /// A HAR document: `{"log": {...}}`.
@@ -121,6 +122,8 @@ pub struct Imported {
     pub entries: usize,
     /// Entries without a readable `startedDateTime` or URL, left out.
     pub skipped: usize,
+    /// Cross-origin requests added to the tab.
+    pub added: usize,
     /// What the file cannot tell, in plain words (a sanitized export, an unmarked preflight).
     pub notes: Vec<String>,
 }
@@ -146,8 +149,14 @@ pub fn read(reader: impl std::io::Read) -> Result<HarLog, HarError> {
     let document = parsed.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if inner.is_eof() || inner.is_syntax() {
-            HarError(format!("not a HAR file: the JSON ends or breaks at line {}, column {}", inner.line(), inner.column()))
+        if inner.is_io() {
+            HarError(format!("cannot read it: {}", inner.io_error_kind().map_or_else(|| inner.to_string(), |k| k.to_string())))
+        } else if inner.is_eof() && inner.line() == 1 && inner.column() == 0 {
+            HarError("not a HAR file: it is empty".to_owned())
+        } else if inner.is_eof() {
+            HarError(format!("not a HAR file: the JSON ends early, at line {}, column {}", inner.line(), inner.column()))
+        } else if inner.is_syntax() {
+            HarError(format!("not a HAR file: {inner}"))
         } else if path == "." {
             HarError(format!("not a HAR file: {inner} (a HAR file is {{\"log\": {{\"entries\": [...]}}}})"))
         } else {
@@ -197,6 +206,7 @@ pub fn import(session: &mut Session, tab_id: i64, log: HarLog) -> Imported {
     }
     // Time order, the file's own order among equals (a stable sort).
     entries.sort_by(|a, b| a.0.started.unwrap_or(0.0).total_cmp(&b.0.started.unwrap_or(0.0)));
+    mark_preflighted(&mut entries);
     for chain in chains(entries) {
         import_chain(session, tab_id, chain);
     }
@@ -213,7 +223,8 @@ pub fn import(session: &mut Session, tab_id: i64, log: HarLog) -> Imported {
         imported.notes.push(format!(
             "This browser does not mark preflights in its HAR: {unmarked_preflights} OPTIONS carrying Origin and \
              Access-Control-Request-Method were taken as preflights and paired with the request at the same URL and \
-             method closest in time."
+             method closest in time. Nor does it say which API made a request: Chromium's wording says fetch \
+             where the page may have used XMLHttpRequest."
         ));
     }
     imported
@@ -250,6 +261,7 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
         response_headers: pairs(raw.response.headers),
         error: raw.response.error.filter(|e| !e.is_empty()),
         server_ip: raw.server_ip_address,
+        preflighted: false,
     };
     // A preflight the file does not mark (Firefox, Safari) is known by its headers.
     if entry.resource_type.is_none() && entry.looks_like_preflight() {
@@ -257,6 +269,22 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
     }
     let redirect = entry.redirect_target(raw.response.redirect_url.as_deref().unwrap_or(""));
     Some((entry, redirect))
+}
+
+/// Marks each request a preflight announced (its URL, `Access-Control-Request-Method` its method, within
+/// the slack HAR entries are matched with).
+fn mark_preflighted(entries: &mut [(HarEntry, Option<String>)]) {
+    let mut announced: HashMap<(String, String), Vec<f64>> = HashMap::new();
+    for (entry, _) in entries.iter().filter(|(e, _)| e.resource_type.as_deref() == Some("preflight")) {
+        if let (Some(acrm), Some(started)) = (headers::get(&entry.request_headers, "access-control-request-method"), entry.started) {
+            announced.entry((entry.url.clone(), method::normalize(acrm.trim()).to_owned())).or_default().push(started);
+        }
+    }
+    for (entry, _) in entries.iter_mut().filter(|(e, _)| e.resource_type.as_deref() != Some("preflight")) {
+        let key = (entry.url.clone(), method::normalize(&entry.method).to_owned());
+        let started = entry.started.unwrap_or(0.0);
+        entry.preflighted = announced.get(&key).is_some_and(|times| times.iter().any(|t| (t - started).abs() <= HAR_SLACK_MS));
+    }
 }
 
 /// Joins each redirect's entries into one request: an entry answered 3xx continues in the next

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::browser::Browser;
 use crate::verdict::Verdict;
 
-use super::har_file::{import, HarLog, Imported};
+use super::har_file::{HarLog, Imported};
 use super::report::{ms, ExchangeReport, Report};
 use super::{PreflightSummary, Session, SessionConfig};
 
@@ -31,7 +31,7 @@ pub fn analyse(log: HarLog, browser: Option<Browser>) -> HarAnalysis {
     let browser = browser.unwrap_or_else(|| log.browser());
     let config = SessionConfig { max_exchanges_per_tab: MAX_EXCHANGES, max_exchanges_total: MAX_EXCHANGES, max_bytes: MAX_BYTES, browser };
     let mut session = Session::new(config);
-    let imported = import(&mut session, 0, log);
+    let imported = session.import_har(0, log);
     let mut report = session.redacted_report(0, None);
     report.exchanges.reverse();
     HarAnalysis { imported, browser, report }
@@ -150,7 +150,11 @@ pub fn text(analysis: &HarAnalysis, name: &str) -> String {
         }
     }
     line("");
-    line(&format!("Preflight cost: {}", report.preflight_totals.text));
+    if report.preflight_totals.preflights == 0 {
+        line("Preflight cost: no preflight in this file.");
+    } else {
+        line(&format!("Preflight cost: {}", report.preflight_totals.text));
+    }
     if !report.preflight_stats.is_empty() {
         line(&format!("  {:>5}  {:>10}  {:<28}  request", "count", "time", "Max-Age"));
         for row in &report.preflight_stats {

@@ -435,7 +435,10 @@ impl Session {
     /// Adds every request of a HAR file to tab `tab_id`, marked as imported (har_file.rs). The tab's
     /// panel lists them beside what it recorded.
     pub fn import_har(&mut self, tab_id: i64, log: har_file::HarLog) -> har_file::Imported {
-        har_file::import(self, tab_id, log)
+        let before = self.next_record;
+        let mut imported = har_file::import(self, tab_id, log);
+        imported.added = (self.next_record - before) as usize;
+        imported
     }
 
     /// The extension is about to have tab `tab_id` send `method url` itself ("Verify with Chrome"),

@@ -19,7 +19,7 @@ use super::{Record, TabState};
 
 mod view;
 pub(crate) use view::ms;
-pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, Step, StepState};
+pub use view::{Badge, CostBanner, ExchangeView, ReportLabels, SourceMark, Step, StepState};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {

@@ -199,6 +199,15 @@ impl WasmSession {
         to_js(&result)
     }
 
+    /// "Import HAR": every request of a HAR document (the parsed file, `{log: {entries: [...]}}`) added to
+    /// tab `tab_id`, marked as imported. Returns `{creator, browser, entries, skipped, added, notes}`;
+    /// throws naming where the document stops being HAR.
+    pub fn import_har(&mut self, tab_id: f64, har: JsValue) -> Result<JsValue, JsError> {
+        let document: crate::session::har_file::HarDocument =
+            from_js(har).map_err(|e| JsError::new(&e.described("not a HAR file")))?;
+        to_js(&self.inner.import_har(tab(tab_id)?, document.log))
+    }
+
     /// "Verify with Chrome" is about to have tab `tab_id` send `method url` (at `now`, ms since the
     /// epoch): that request and its preflight are the extension's, not the page's.
     pub fn expect_own_request(&mut self, tab_id: f64, method: &str, url: &str, now: f64) -> Result<(), JsError> {

@@ -48,6 +48,8 @@ export function syncDetail() {
 function captureNotes(x) {
   const notes = [];
   if (x.truncated) notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge cut', text: 'truncated' }), ' A URL or header value was cut at 8 KiB when captured.'));
+  const mark = x.view?.source_mark;
+  if (mark) notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge imported', text: mark.badge }), ` ${mark.text}`));
   if (x.source === 'devtools') notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge', text: 'DevTools' }), ' Built from DevTools\u2019 network records (HAR) only: the extension did not see this request itself.'));
   return notes;
 }

@@ -37,6 +37,16 @@ pub struct ExchangeView {
     /// Shown instead of a fix when CORS allowed the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_note: Option<String>,
+    /// Where the exchange came from when it is not the tab's own traffic (an imported HAR file):
+    /// the list's badge and the detail's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_mark: Option<SourceMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceMark {
+    pub badge: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +271,10 @@ pub fn exchange_view(e: &ExchangeReport) -> ExchangeView {
         response_note: nothing_back
             .then(|| if at_preflight { "Never sent: the preflight failed." } else { "No response captured." }.to_owned()),
         fix_note: (!e.failed).then(|| "Nothing to fix: CORS allowed this request.".to_owned()),
+        source_mark: (e.source == "har_file").then(|| SourceMark {
+            badge: "HAR".to_owned(),
+            text: "Imported from a HAR file: another browser's recording, judged as if this tab had made it.".to_owned(),
+        }),
     }
 }
 

@@ -1,51 +1,67 @@
-//! Go net/http with github.com/rs/cors, wrapped around the outermost handler (outside auth
-//! middleware): it answers preflights with 204 before the wrapped handler runs. Not runnable here:
-//! snapshot-tested only.
+//! Go `net/http` with the standard library only: a `withCORS` middleware wrapped around the
+//! outermost handler (outside auth middleware), so it answers a preflight with 204 before the
+//! wrapped handler runs. The Origin is echoed only when listed (a map lookup, so one origin or
+//! many read the same), with `Vary: Origin` on every answer.
 
 use super::{quoted, FixPlan, Framework, Rendered};
 
 pub(crate) const GO: Framework =
-    Framework { id: "go", name: "Go net/http (rs/cors)", verified_live: false, language: "go", render };
-
-fn strings(values: &[String]) -> String {
-    format!("[]string{{{}}}", values.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "))
-}
+    Framework { id: "go", name: "Go net/http (standard library)", verified_live: true, language: "go", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    let mut fields: Vec<(&str, String)> = vec![("AllowedOrigins", strings(&plan.origins))];
-    if !plan.methods.is_empty() {
-        fields.push(("AllowedMethods", strings(&plan.methods)));
-    }
-    if !plan.headers.is_empty() {
-        fields.push(("AllowedHeaders", strings(&plan.headers)));
+    let set = |name: &str, value: &str| format!("h.Set(\"{name}\", {})", quoted(value));
+    let tabs = |n: usize, line: String| format!("{}{line}", "\t".repeat(n));
+    // The headers every answer to an allowed origin carries.
+    let mut allowed = Vec::new();
+    let mut lines = vec!["// CORS for net/http, standard library only.".to_owned()];
+    if plan.any_origin() {
+        allowed.push(set("Access-Control-Allow-Origin", "*"));
+    } else {
+        let origins: Vec<String> = plan.origins.iter().map(|o| format!("{}: true", quoted(o))).collect();
+        lines.push(format!("var corsAllowedOrigins = map[string]bool{{{}}}", origins.join(", ")));
+        allowed.push("h.Set(\"Access-Control-Allow-Origin\", origin)".to_owned());
+        if plan.credentials {
+            allowed.push(set("Access-Control-Allow-Credentials", "true"));
+        }
     }
     if !plan.expose_headers.is_empty() {
-        fields.push(("ExposedHeaders", strings(&plan.expose_headers)));
+        allowed.push(set("Access-Control-Expose-Headers", &plan.expose_headers.join(", ")));
     }
-    if plan.credentials {
-        fields.push(("AllowCredentials", "true".to_owned()));
+    let mut preflight = vec![set("Access-Control-Allow-Methods", &plan.methods.join(", "))];
+    if !plan.headers.is_empty() {
+        preflight.push(set("Access-Control-Allow-Headers", &plan.headers.join(", ")));
     }
-    fields.push(("MaxAge", plan.max_age.to_string()));
-    // gofmt aligns the values of consecutive key: value lines.
-    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
-    let body: Vec<String> = fields.iter().map(|(k, v)| format!("\t{:<width$} {v},", format!("{k}:"), width = width)).collect();
-    let snippet = format!(
-        "import \"github.com/rs/cors\"\n\
-         \n\
-         c := cors.New(cors.Options{{\n{}\n}})\n\
-         // Outermost: preflights are answered before your auth middleware and mux see them.\n\
-         handler := c.Handler(requireAuth(mux))\n\
-         log.Fatal(http.ListenAndServe(addr, handler))\n",
-        body.join("\n")
-    );
+    preflight.push(set("Access-Control-Max-Age", &plan.max_age.to_string()));
+    lines.push(String::new());
+    lines.push("// withCORS answers preflights itself (204) and adds the CORS headers to every other answer.".to_owned());
+    lines.push("func withCORS(next http.Handler) http.Handler {".to_owned());
+    lines.push("\treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {".to_owned());
+    lines.push("\t\th := w.Header()".to_owned());
+    if plan.any_origin() {
+        lines.extend(allowed.into_iter().map(|l| tabs(2, l)));
+    } else {
+        lines.push("\t\th.Add(\"Vary\", \"Origin\")".to_owned());
+        lines.push("\t\tif origin := r.Header.Get(\"Origin\"); corsAllowedOrigins[origin] {".to_owned());
+        lines.extend(allowed.into_iter().map(|l| tabs(3, l)));
+        lines.push("\t\t}".to_owned());
+    }
+    lines.push("\t\tif r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" {".to_owned());
+    lines.extend(preflight.into_iter().map(|l| tabs(3, l)));
+    lines.push("\t\t\tw.WriteHeader(http.StatusNoContent)".to_owned());
+    lines.push("\t\t\treturn".to_owned());
+    lines.push("\t\t}".to_owned());
+    lines.push("\t\tnext.ServeHTTP(w, r)".to_owned());
+    lines.push("\t})".to_owned());
+    lines.push("}".to_owned());
+    let snippet = lines.join("\n") + "\n";
     let notes = vec![
-        "go get github.com/rs/cors; replace requireAuth(mux) with your current handler chain.".to_owned(),
-        "rs/cors answers preflights with 204 and adds Vary: Origin (and the Access-Control-Request-* names on preflights)."
+        "Wrap the outermost handler: http.ListenAndServe(addr, withCORS(handler)), outside requireAuth and the mux, so preflights never reach them."
             .to_owned(),
     ];
     Rendered {
-        placement: "Where the server is started: wrap the handler you pass to ListenAndServe (outside every auth \
-                    middleware) with c.Handler; remove hand-written Access-Control-* headers."
+        placement: "At package level of the file that starts the server (it needs only net/http); then wrap the handler \
+                    you pass to http.ListenAndServe with withCORS, outside every auth middleware, and remove hand-written \
+                    Access-Control-* headers."
             .to_owned(),
         snippet,
         notes,
@@ -54,7 +70,7 @@ fn render(plan: &FixPlan) -> Rendered {
 
 #[cfg(test)]
 mod tests {
-    use super::super::quote::testing::{assert_contained, hostile_plan, sample_plan};
+    use super::super::quote::testing::{any_origin_plan, assert_contained, hostile_plan, minimal_plan, sample_plan};
     use super::*;
 
     #[test]
@@ -62,30 +78,46 @@ mod tests {
         let r = render(&sample_plan());
         assert_eq!(
             r.snippet,
-            "import \"github.com/rs/cors\"
+            "// CORS for net/http, standard library only.
+var corsAllowedOrigins = map[string]bool{\"https://app.example.com\": true}
 
-c := cors.New(cors.Options{
-\tAllowedOrigins:   []string{\"https://app.example.com\"},
-\tAllowedMethods:   []string{\"PUT\"},
-\tAllowedHeaders:   []string{\"Content-Type\", \"X-Api-Key\"},
-\tExposedHeaders:   []string{\"X-Request-Id\"},
-\tAllowCredentials: true,
-\tMaxAge:           7200,
-})
-// Outermost: preflights are answered before your auth middleware and mux see them.
-handler := c.Handler(requireAuth(mux))
-log.Fatal(http.ListenAndServe(addr, handler))
+// withCORS answers preflights itself (204) and adds the CORS headers to every other answer.
+func withCORS(next http.Handler) http.Handler {
+\treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+\t\th := w.Header()
+\t\th.Add(\"Vary\", \"Origin\")
+\t\tif origin := r.Header.Get(\"Origin\"); corsAllowedOrigins[origin] {
+\t\t\th.Set(\"Access-Control-Allow-Origin\", origin)
+\t\t\th.Set(\"Access-Control-Allow-Credentials\", \"true\")
+\t\t\th.Set(\"Access-Control-Expose-Headers\", \"X-Request-Id\")
+\t\t}
+\t\tif r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" {
+\t\t\th.Set(\"Access-Control-Allow-Methods\", \"PUT\")
+\t\t\th.Set(\"Access-Control-Allow-Headers\", \"Content-Type, X-Api-Key\")
+\t\t\th.Set(\"Access-Control-Max-Age\", \"7200\")
+\t\t\tw.WriteHeader(http.StatusNoContent)
+\t\t\treturn
+\t\t}
+\t\tnext.ServeHTTP(w, r)
+\t})
+}
 "
         );
-        assert_eq!(r.notes.len(), 2, "the Max-Age note is added by the registry");
+        assert_eq!(r.notes.len(), 1, "the Max-Age note is added by the registry");
     }
 
     #[test]
-    fn alignment_follows_the_longest_key() {
-        let mut plan = sample_plan();
-        plan.credentials = false;
-        plan.expose_headers.clear();
-        assert!(render(&plan).snippet.contains("\tMaxAge:         7200,\n"));
+    fn any_origin_sends_star_without_a_map() {
+        let r = render(&any_origin_plan());
+        assert!(r.snippet.contains("\t\th.Set(\"Access-Control-Allow-Origin\", \"*\")\n\t\th.Set(\"Access-Control-Expose-Headers\""), "{}", r.snippet);
+        assert!(!r.snippet.contains("corsAllowedOrigins") && !r.snippet.contains("Credentials") && !r.snippet.contains("Vary"));
+    }
+
+    #[test]
+    fn minimal_plan_omits_empty_lists() {
+        let r = render(&minimal_plan("DELETE"));
+        assert!(!r.snippet.contains("Allow-Headers") && !r.snippet.contains("Expose-Headers") && !r.snippet.contains("Credentials"));
+        assert!(r.snippet.contains("h.Set(\"Access-Control-Allow-Methods\", \"DELETE\")"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::{fetch_api, quoted, FixPlan, Framework, Rendered};
 
 pub(crate) const NEXTJS: Framework =
-    Framework { id: "nextjs", name: "Next.js (proxy / middleware)", verified_live: false, language: "javascript", render };
+    Framework { id: "nextjs", name: "Next.js (proxy / middleware)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
     // The proxy runs only where it must: under the request path's first segment (`/api/:path*`).

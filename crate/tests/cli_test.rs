@@ -101,6 +101,13 @@ fn frameworks_lists_verification_status() {
     let list = json(&out);
     let express = list.as_array().unwrap().iter().find(|f| f["id"] == "express").expect("express is listed");
     assert_eq!(express["verified_live"], true);
+    assert_eq!(express["group"], "node");
+    assert_eq!(express["group_name"], "Node.js");
+    // The text listing: a heading per stack, its frameworks indented under it.
+    let text = String::from_utf8(run(&["frameworks"], "").stdout).unwrap();
+    let node = text.find("Node.js\n").expect("a Node.js heading");
+    let proxies = text.find("\nWeb servers and proxies\n").expect("a proxies heading");
+    assert!(node < text.find("\n  express ").unwrap() && text.find("\n  nginx ").unwrap() > proxies, "{text}");
     let out = run(&["fix", "no-such-framework", "examples/preflight-404.json"], "");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("unknown framework"));

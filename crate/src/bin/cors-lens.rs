@@ -139,12 +139,16 @@ mod cli {
                 } else {
                     let id_width = list.iter().map(|f| f.id.len()).max().unwrap_or(0);
                     let name_width = list.iter().map(|f| f.name.len()).max().unwrap_or(0);
-                    list.iter()
-                        .map(|f| {
-                            let status = if f.verified_live { "verified on a live server" } else { "not verified on a live server" };
-                            format!("{:<id_width$}  {:<name_width$}  {status}\n", f.id, f.name)
-                        })
-                        .collect()
+                    // Under a heading per stack, as the engine orders them (the picker's groups).
+                    let mut out = String::new();
+                    for (i, f) in list.iter().enumerate() {
+                        if i == 0 || list[i - 1].group != f.group {
+                            out.push_str(&format!("{}{}\n", if i == 0 { "" } else { "\n" }, f.group_name));
+                        }
+                        let status = if f.verified_live { "verified on a live server" } else { "not verified on a live server" };
+                        out.push_str(&format!("  {:<id_width$}  {:<name_width$}  {status}\n", f.id, f.name));
+                    }
+                    out
                 };
                 print_or_exit(&out)
             }

@@ -14,7 +14,7 @@ use crate::verdict::Verdict;
 /// The layer a framework's snippet changes.
 pub(crate) fn layer_of(framework: &str) -> Layer {
     match framework {
-        "nginx" | "apache" | "caddy" | "haproxy" | "tomcat" => Layer::Proxy,
+        "nginx" | "apache" | "caddy" | "haproxy" => Layer::Proxy,
         "apigateway" | "apigateway-rest" => Layer::Gateway,
         "cloudflare" => Layer::Cdn,
         _ => Layer::App,

@@ -28,6 +28,7 @@ mod axum;
 mod caddy;
 mod cloudflare;
 mod go;
+mod haproxy;
 mod laravel;
 mod layers;
 mod nginx;
@@ -153,6 +154,7 @@ const FRAMEWORKS: &[Framework] = &[
     nginx::NGINX,
     apache::APACHE,
     caddy::CADDY,
+    haproxy::HAPROXY,
     rack::RACK,
     rack::RAILS,
     axum::AXUM,
@@ -709,6 +711,7 @@ mod tests {
             ("apigateway", "  \"AllowOrigins\": [\"https://app.example.com\", \"https://admin.example:8443\"],\n"),
             ("apigateway-rest", "#if($origin == 'https://app.example.com' || $origin == 'https://admin.example:8443')\n"),
             ("cloudflare", "const ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"];\n"),
+            ("haproxy", "if { req.hdr(Origin) -m str 'https://app.example.com' 'https://admin.example:8443' }\n"),
         ];
         for (id, snippet) in render_each(&quote::testing::two_origin_plan(), expected) {
             // (A comment may name both, as rack's summary does.)
@@ -746,6 +749,7 @@ mod tests {
             ("apigateway", "  \"AllowOrigins\": [\"*\"],\n"),
             ("apigateway-rest", "method.response.header.Access-Control-Allow-Origin: \"'*'\"\n"),
             ("cloudflare", "  headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"),
+            ("haproxy", "http-after-response set-header Access-Control-Allow-Origin '*'\n"),
         ];
         for (id, snippet) in render_each(&quote::testing::any_origin_plan(), expected) {
             assert!(!snippet.contains("ALLOWED_ORIGINS"), "{id}: an origin list beside *:\n{snippet}");
@@ -757,8 +761,8 @@ mod tests {
     fn every_template_keeps_hostile_origin_lists_inside_strings() {
         for framework in FRAMEWORKS {
             let r = (framework.render)(&quote::testing::hostile_origins_plan());
-            // Ruby and PHP strings are single-quoted (double quotes would interpolate).
-            let quote = if matches!(framework.language, "ruby" | "php") { '\'' } else { '"' };
+            // Ruby and PHP strings are single-quoted (double quotes would interpolate), as are HAProxy's (no escapes).
+            let quote = if matches!(framework.language, "ruby" | "php" | "haproxy") { '\'' } else { '"' };
             quote::testing::assert_contained(&r.snippet, quote);
         }
     }

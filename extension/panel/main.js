@@ -122,7 +122,6 @@ if (!Number.isInteger(tabId)) {
   document.body.dataset.ready = '1';
   renderAll();
 } else {
-  api.storage.local.get('framework').then((r) => { if (r && r.framework) state.framework = r.framework; }).catch(() => {});
   connect(() => scheduleRefresh());
   refresh();
 }

@@ -24,11 +24,11 @@ describe('extension: panel', { skip }, () => {
   const tag = Date.now().toString(36);
   const base = {};
 
-  const selectByPath = async (p) => {
-    const id = await panel.evaluate((needle) => window.__corsLens.report().exchanges.find((x) => x.url.includes(needle))?.id, p);
+  const selectByPath = async (p, page = panel) => {
+    const id = await page.evaluate((needle) => window.__corsLens.report().exchanges.find((x) => x.url.includes(needle))?.id, p);
     assert.ok(id, `an entry for ${p}`);
-    await panel.evaluate((i) => window.__corsLens.select(i), id);
-    await panel.waitForSelector('#detail:not([hidden]) #console-line');
+    await page.evaluate((i) => window.__corsLens.select(i), id);
+    await page.waitForSelector('#detail:not([hidden]) #console-line');
     return id;
   };
 
@@ -205,9 +205,28 @@ describe('extension: panel', { skip }, () => {
     assert.match(act, /Authorization: /i);
   });
 
-  it("the fix slot shows the engine's fix for the picked framework, remembers the choice and copies", async () => {
+  it("the fix slot shows the engine's fix for the picked framework, grouped by stack, remembers the choice and copies", async () => {
     await selectByPath('/panel/pf404/');
     await panel.waitForSelector('#framework');
+    // The picker's groups are the engine's (wasm frameworks() through the background): one optgroup per stack, in its
+    // order, each holding that stack's frameworks; a template no live server has run says so.
+    const x404 = exchangesFor(await ctl.report(), (e) => e.url.startsWith(base.pf404))[0];
+    const { frameworks } = await ctl.send({ type: 'fix', exchange: x404.exchange, framework: null });
+    const stacks = [...new Set(frameworks.map((f) => f.group_name))];
+    assert.ok(stacks.length >= 8, `stacks: ${stacks}`);
+    const groups = await panel.$$eval('#framework optgroup', (gs) => gs.map((g) => ({ label: g.label,
+      options: [...g.querySelectorAll('option')].map((o) => ({ id: o.value, text: o.textContent })) })));
+    assert.deepEqual(groups.map((g) => g.label), stacks);
+    for (const g of groups) {
+      const expected = frameworks.filter((f) => f.group_name === g.label);
+      assert.deepEqual(g.options.map((o) => o.id), expected.map((f) => f.id), g.label);
+      for (const [i, f] of expected.entries()) {
+        assert.equal(g.options[i].text.endsWith('(not verified live)'), !f.verified_live, `${f.id}: ${g.options[i].text}`);
+      }
+    }
+    const groupOf = (id) => groups.find((g) => g.options.some((o) => o.id === id)).label;
+    assert.equal(groupOf('express'), groupOf('nextjs'));
+    assert.notEqual(groupOf('express'), groupOf('nginx'));
     // The test server names no framework (no Server or X-Powered-By): the picker asks, and nothing is copyable.
     assert.equal(await panel.$eval('#framework', (e) => e.value), '');
     assert.equal(await panel.$eval('#framework option:checked', (e) => e.textContent), 'Which server?');
@@ -224,6 +243,16 @@ describe('extension: panel', { skip }, () => {
     assert.equal(stored.framework, 'nginx');
     await panel.click('#copy-fix');
     await panel.waitForFunction(() => (window.__corsLens.state().lastCopied || '').includes('add_header'));
+    // Reopened (a new panel, as after closing DevTools), the same failure shows nginx's fix without asking again.
+    const again = await openPanel(ext, server.app);
+    try {
+      await selectByPath('/panel/pf404/', again.panel);
+      await again.panel.waitForFunction(() => /add_header/.test(document.querySelector('.fix-code')?.textContent || ''));
+      assert.equal(await again.panel.$eval('#framework', (e) => e.value), 'nginx');
+      assert.equal(await again.panel.$$eval('#framework option', (o) => o.some((x) => x.textContent === 'Which server?')), false);
+    } finally {
+      await again.panel.close();
+    }
   });
 
   it('search filters the list', async () => {

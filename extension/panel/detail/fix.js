@@ -1,18 +1,28 @@
 // The fix slot: the background asks the engine's `fix(exchange, framework)` (and `frameworks()` for the picker).
 // A Fix is {framework, framework_name, language, placement, snippet, notes, verified_live, layer, layer_note,
-// other_layer}.
+// other_layer}. A framework of the picker is {id, name, verified_live, group, group_name}, listed stack by stack.
 import { copyText, el, fill } from '../dom.js';
 import { state } from '../state.js';
 import { api, send } from '../transport.js';
 
 const fixCode = (f) => f?.snippet ?? '';
 
+/** One optgroup per stack, in the engine's order; a template no live server has run says so in its name. */
+function frameworkOptions(frameworks, current) {
+  const groups = [];
+  for (const f of frameworks) {
+    if (groups.at(-1)?.label !== f.group_name) groups.push({ label: f.group_name, items: [] });
+    groups.at(-1).items.push(el('option', { value: f.id, text: `${f.name || f.id}${f.verified_live ? '' : ' (not verified live)'}`,
+      selected: f.id === current }));
+  }
+  return groups.map((g) => el('optgroup', { label: g.label }, g.items));
+}
+
 function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) {
   const current = fix?.framework || state.framework || '';
   // Until the user picks a server (and the server's headers name none), there is no fix to copy.
   const placeholder = ask ? [el('option', { value: '', text: 'Which server?', disabled: true, selected: true })] : [];
-  const select = el('select', { 'aria-label': 'Which server?', id: 'framework' }, [...placeholder,
-    ...frameworks.map((f) => el('option', { value: f.id, text: f.name || f.id, selected: f.id === current }))]);
+  const select = el('select', { 'aria-label': 'Which server?', id: 'framework' }, [...placeholder, ...frameworkOptions(frameworks, current)]);
   select.addEventListener('change', () => onPick(select.value));
   const body = [];
   if (ask) body.push(el('p', { class: 'note', text: 'Pick your server to see its fix.' }));
@@ -61,5 +71,11 @@ export function renderFixSlot(x, container) {
       .catch((e) => { if (state.selectedId === x.id) fill(container, el('p', { class: 'note', text: `No fix: ${e.message || e}` })); });
   };
   fill(container, el('p', { class: 'note', text: 'Loading fixes…' }));
-  load(state.framework);
+  // The last server the user picked, kept across panels and sessions.
+  const remembered = state.framework ? Promise.resolve(state.framework)
+    : api.storage.local.get('framework').then((r) => r?.framework ?? null, () => null);
+  remembered.then((framework) => {
+    if (framework) state.framework = framework;
+    load(framework);
+  });
 }

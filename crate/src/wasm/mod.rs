@@ -68,7 +68,7 @@ pub fn suggest_framework(exchange: JsValue) -> Result<JsValue, JsError> {
     to_js(&crate::fixes::suggest(&exchange))
 }
 
-/// The frameworks `fix` knows: `[{id, name, verified_live}]`.
+/// The frameworks `fix` knows, stack by stack: `[{id, name, verified_live, group, group_name}]`.
 #[wasm_bindgen]
 pub fn frameworks() -> Result<JsValue, JsError> {
     to_js(&crate::fixes::frameworks())

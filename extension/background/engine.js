@@ -43,8 +43,8 @@ export function check(mod, exchange) {
 }
 
 /**
- * The fix for one exchange, for the framework picker: { frameworks: [{id, name, verified_live, group, group_name}], fix: Fix | null,
- * error: string | null, suggested: {framework, because} | null, ask: bool }. Without a chosen framework, the one the
+ * The fix for one exchange, for the framework picker: { frameworks: [{id, name, verified_live, group, group_name}],
+ * fix: Fix | null, error: string | null, suggested: {framework, because} | null, ask: bool }. Without a chosen framework, the one the
  * server's own headers name is proposed (and said so); when they name none, `ask` is true and there is no fix
  * until the user picks a server.
  */

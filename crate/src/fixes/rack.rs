@@ -12,7 +12,7 @@ pub(crate) const RACK: Framework =
     Framework { id: "rack", name: "Rack / Sinatra (rack-cors)", verified_live: true, language: "ruby", render: render_rack };
 
 pub(crate) const RAILS: Framework =
-    Framework { id: "rails", name: "Ruby on Rails (rack-cors)", verified_live: false, language: "ruby", render: render_rails };
+    Framework { id: "rails", name: "Ruby on Rails (rack-cors)", verified_live: true, language: "ruby", render: render_rails };
 
 fn allow_block(plan: &FixPlan, indent: &str) -> String {
     // rack-cors takes several origins as arguments and echoes the one that matches.

@@ -304,16 +304,18 @@ fn redact(mut out: Report, policy: Policy) -> Report {
         e.copies = None;
         if let Some(exchange) = &mut e.exchange {
             let captured = (policy == Policy::Panel).then(|| exchange.clone());
+            // Checked again by the rules that judged it (the session's browser), not the default's.
+            let browser = e.verdict.as_ref().map(|v| v.browser);
             // Every mask records the value it hid, so nothing masked means the verdict stands.
             if secrets.mask_exchange(exchange) {
-                if e.verdict.is_some() {
-                    e.verdict = crate::check(exchange).ok();
+                if let Some(browser) = browser {
+                    e.verdict = crate::check_as(exchange, browser).ok();
                 }
                 e.derive();
             }
             if let Some(mut copy) = captured {
                 let verdict = if for_copies.mask_exchange(&mut copy) {
-                    let verdict = e.verdict.is_some().then(|| crate::check(&copy).ok()).flatten();
+                    let verdict = browser.and_then(|b| crate::check_as(&copy, b).ok());
                     e.replay = Some(replay(&copy, verdict.as_ref()));
                     verdict
                 } else {

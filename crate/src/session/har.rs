@@ -27,7 +27,7 @@ use super::matching::LATE_RECORDS;
 use super::Session;
 
 /// What webRequest and DevTools report for every request a CORS or LNA check stopped.
-const GENERIC_NET_ERROR: &str = "net::ERR_FAILED";
+pub(crate) const GENERIC_NET_ERROR: &str = "net::ERR_FAILED";
 
 /// A HAR entry and a webRequest event for the same request differ in time by at most this (ms).
 pub(crate) const HAR_SLACK_MS: f64 = 2_000.0;

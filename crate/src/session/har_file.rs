@@ -22,7 +22,7 @@ use crate::browser::Browser;
 use crate::exchange::HeaderList;
 use crate::{headers, method};
 
-use super::har::{import_chain, HarEntry, HAR_SLACK_MS};
+use super::har::{import_chain, HarEntry, GENERIC_NET_ERROR, HAR_SLACK_MS};
 use super::{event, Session};
 
 /// A HAR document: `{"log": {...}}`.
@@ -77,8 +77,14 @@ pub struct RawResponse {
     pub headers: Vec<NameValue>,
     #[serde(rename = "redirectURL")]
     pub redirect_url: Option<String>,
-    #[serde(rename = "_error")]
-    pub error: Option<String>,
+    /// Chrome's `_error`: present (`null` when none) in every entry of a file that marks failures.
+    #[serde(rename = "_error", deserialize_with = "present")]
+    pub error: Option<Option<String>>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), told from one that is not (`None`, by `default`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -194,13 +200,15 @@ pub fn import(session: &mut Session, tab_id: i64, log: HarLog) -> Imported {
     let mut imported = Imported { creator: log.creator_text(), browser: log.browser(), entries: log.entries.len(), ..Imported::default() };
     let mut credentials_seen = false;
     let mut unmarked_preflights = 0;
-    let mut entries: Vec<(HarEntry, Option<String>)> = Vec::with_capacity(log.entries.len());
+    let mut entries: Vec<(HarEntry, Redirect)> = Vec::with_capacity(log.entries.len());
     for raw in log.entries {
         credentials_seen |= carries_credentials(&raw);
-        let Some((entry, redirect_url)) = summarize(raw) else {
+        let Some((entry, redirect_url, marks_failures)) = summarize(raw) else {
             imported.skipped += 1;
             continue;
         };
+        // Only a file that marks failures can say that a redirect it did not follow was not a failure (`redirect: "manual"`).
+        let redirect_url = redirect_url.map(|url| (url, marks_failures));
         unmarked_preflights += usize::from(entry.resource_type.as_deref() == Some("preflight") && entry.initiator_type.is_none());
         entries.push((entry, redirect_url));
     }
@@ -238,7 +246,7 @@ fn carries_credentials(raw: &RawEntry) -> bool {
 
 /// The entry as the session reads DevTools' records, and where its redirect led; `None` without a URL
 /// or a start time.
-fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
+fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>, bool)> {
     if raw.request.url.is_empty() {
         return None;
     }
@@ -246,6 +254,7 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
     let pairs = |list: Vec<NameValue>| -> HeaderList { list.into_iter().map(|h| (h.name, h.value)).collect() };
     let initiator = raw.initiator.unwrap_or_default();
     let top = initiator.stack.as_ref().and_then(|s| s.call_frames.first());
+    let marks_failures = raw.response.error.is_some();
     let mut entry = HarEntry {
         url: raw.request.url,
         method: if raw.request.method.is_empty() { "GET".to_owned() } else { raw.request.method },
@@ -259,7 +268,7 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
         status: raw.response.status,
         request_headers: pairs(raw.request.headers),
         response_headers: pairs(raw.response.headers),
-        error: raw.response.error.filter(|e| !e.is_empty()),
+        error: raw.response.error.flatten().filter(|e| !e.is_empty()),
         server_ip: raw.server_ip_address,
         preflighted: false,
     };
@@ -268,12 +277,12 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>)> {
         entry.resource_type = Some("preflight".to_owned());
     }
     let redirect = entry.redirect_target(raw.response.redirect_url.as_deref().unwrap_or(""));
-    Some((entry, redirect))
+    Some((entry, redirect, marks_failures))
 }
 
 /// Marks each request a preflight announced (its URL, `Access-Control-Request-Method` its method, within
 /// the slack HAR entries are matched with).
-fn mark_preflighted(entries: &mut [(HarEntry, Option<String>)]) {
+fn mark_preflighted(entries: &mut [(HarEntry, Redirect)]) {
     let mut announced: HashMap<(String, String), Vec<f64>> = HashMap::new();
     for (entry, _) in entries.iter().filter(|(e, _)| e.resource_type.as_deref() == Some("preflight")) {
         if let (Some(acrm), Some(started)) = (headers::get(&entry.request_headers, "access-control-request-method"), entry.started) {
@@ -287,18 +296,22 @@ fn mark_preflighted(entries: &mut [(HarEntry, Option<String>)]) {
     }
 }
 
+/// Where an entry's redirect led, and whether its file marks failures (Chrome's `_error`).
+type Redirect = Option<(String, bool)>;
+
 /// Joins each redirect's entries into one request: an entry answered 3xx continues in the next
 /// request entry at its target URL. Preflights stay alone. Chains come out in the order of their
-/// first entry.
-fn chains(entries: Vec<(HarEntry, Option<String>)>) -> Vec<Vec<HarEntry>> {
+/// first entry. A redirect nothing continues was not followed: the browser stopped the request there
+/// (a CORS check on the redirect), which a file that marks no failures does not say.
+fn chains(entries: Vec<(HarEntry, Redirect)>) -> Vec<Vec<HarEntry>> {
     let mut out: Vec<Vec<HarEntry>> = Vec::new();
-    // Chains whose last entry redirected: (target URL, index in `out`), oldest first.
-    let mut waiting: VecDeque<(String, usize)> = VecDeque::new();
+    // Chains whose last entry redirected: (target URL, index in `out`, its file marks failures), oldest first.
+    let mut waiting: VecDeque<(String, usize, bool)> = VecDeque::new();
     for (entry, redirect) in entries {
         let preflight = entry.resource_type.as_deref() == Some("preflight");
-        let continues = if preflight { None } else { waiting.iter().position(|(target, _)| *target == entry.url) };
+        let continues = if preflight { None } else { waiting.iter().position(|(target, _, _)| *target == entry.url) };
         let index = match continues.and_then(|at| waiting.remove(at)) {
-            Some((_, index)) => {
+            Some((_, index, _)) => {
                 out[index].push(entry);
                 index
             }
@@ -307,8 +320,13 @@ fn chains(entries: Vec<(HarEntry, Option<String>)>) -> Vec<Vec<HarEntry>> {
                 out.len() - 1
             }
         };
-        if let Some(target) = redirect.filter(|_| !preflight) {
-            waiting.push_back((target, index));
+        if let Some((target, marks_failures)) = redirect.filter(|_| !preflight) {
+            waiting.push_back((target, index, marks_failures));
+        }
+    }
+    for (_, index, marks_failures) in waiting {
+        if let Some(last) = out[index].last_mut().filter(|e| !marks_failures && e.error.is_none()) {
+            last.error = Some(GENERIC_NET_ERROR.to_owned());
         }
     }
     out

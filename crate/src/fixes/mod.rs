@@ -37,6 +37,7 @@ mod rack;
 mod spring;
 mod stack;
 mod suggest;
+mod tomcat;
 
 pub use layers::OtherLayer;
 pub use stack::Stack;
@@ -160,6 +161,7 @@ const FRAMEWORKS: &[Framework] = &[
     axum::AXUM,
     actix::ACTIX,
     spring::SPRING,
+    tomcat::TOMCAT,
     aspnet::ASPNET,
     go::GO,
     laravel::LARAVEL,
@@ -712,6 +714,7 @@ mod tests {
             ("apigateway-rest", "#if($origin == 'https://app.example.com' || $origin == 'https://admin.example:8443')\n"),
             ("cloudflare", "const ALLOWED_ORIGINS = [\"https://app.example.com\", \"https://admin.example:8443\"];\n"),
             ("haproxy", "if { req.hdr(Origin) -m str 'https://app.example.com' 'https://admin.example:8443' }\n"),
+            ("tomcat", "<param-value>https://app.example.com,https://admin.example:8443</param-value>\n"),
         ];
         for (id, snippet) in render_each(&quote::testing::two_origin_plan(), expected) {
             // (A comment may name both, as rack's summary does.)
@@ -750,6 +753,7 @@ mod tests {
             ("apigateway-rest", "method.response.header.Access-Control-Allow-Origin: \"'*'\"\n"),
             ("cloudflare", "  headers.set(\"Access-Control-Allow-Origin\", \"*\");\n"),
             ("haproxy", "http-after-response set-header Access-Control-Allow-Origin '*'\n"),
+            ("tomcat", "<param-name>cors.allowed.origins</param-name>\n    <param-value>*</param-value>\n"),
         ];
         for (id, snippet) in render_each(&quote::testing::any_origin_plan(), expected) {
             assert!(!snippet.contains("ALLOWED_ORIGINS"), "{id}: an origin list beside *:\n{snippet}");

@@ -13,8 +13,7 @@ export const id = 'nextjs';
 // Each server is its own project under the install (Turbopack resolves `next` inside its root, which must hold both).
 const APPS = path.join(NODE_STACKS, 'apps');
 
-const ROUTE = `/*HANDLER_CORS*/
-const ok = () => Response.json({ ok: true });
+const ROUTE = `const ok = () => Response.json({ ok: true });
 export const GET = ok;
 export const PUT = /*PUT*/;
 export const DELETE = ok;
@@ -23,7 +22,7 @@ export const POST = ok;
 
 const CONFIG = `module.exports = {
   turbopack: { root: ${lit(NODE_STACKS)} },
-/*HEADERS*/
+/*OPTIONS*/
 };
 `;
 
@@ -34,15 +33,15 @@ const AUTH = `function auth(request) {
 
 function brokenFiles(failure, appOrigin, otherOrigin) {
   const spec = brokenSpec(failure, appOrigin, otherOrigin);
-  if (!spec) return { headers: '', put: 'ok', handlerCors: '' };
+  if (!spec) return { headers: '', put: 'ok' };
   if (!spec.preflight) {
     // The classic trap: the handler sets the header on its own answer and exports no OPTIONS, so Next.js answers the
     // preflight itself (204 with Allow, no CORS headers).
-    return { headers: '', put: `async () => { const r = ok(); r.headers.set('Access-Control-Allow-Origin', ${lit(spec.origin)}); return r; }`, handlerCors: '' };
+    return { headers: '', put: `async () => { const r = ok(); r.headers.set('Access-Control-Allow-Origin', ${lit(spec.origin)}); return r; }` };
   }
   // next.config.js headers(): every answer under /api, Next.js's own OPTIONS answer included.
   const list = specHeaders(spec).map(([key, value]) => `{ key: ${lit(key)}, value: ${lit(value)} }`).join(', ');
-  return { headers: `  async headers() { return [{ source: '/api/:path*', headers: [${list}] }]; },`, put: 'ok', handlerCors: '' };
+  return { headers: `  async headers() { return [{ source: '/api/:path*', headers: [${list}] }]; },`, put: 'ok' };
 }
 
 export async function setup() {
@@ -50,21 +49,31 @@ export async function setup() {
 }
 
 export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
-  const app = path.join(APPS, path.relative(path.join(WORK, 'cells'), workdir).replaceAll(path.sep, '--'));
-  fs.rmSync(app, { recursive: true, force: true });
-  const b = fixSnippet === null ? brokenFiles(failure, appOrigin, otherOrigin) : { headers: '', put: 'ok', handlerCors: '' };
-  const files = {
-    'package.json': '{ "private": true }\n',
-    'next.config.js': fill(CONFIG, { '/*HEADERS*/': b.headers }),
-    'app/api/submit/route.js': fill(ROUTE, { '/*HANDLER_CORS*/': b.handlerCors, '/*PUT*/': b.put }),
-  };
+  const b = fixSnippet === null ? brokenFiles(failure, appOrigin, otherOrigin) : { headers: '', put: 'ok' };
   const auth = failure === 'options-auth';
+  let proxy = null;
   if (fixSnippet !== null) {
     // The snippet says: with a proxy of your own, export it through withCors.
-    files['proxy.js'] = auth ? `${fixSnippet.replace('withCors();', 'withCors(auth);')}\n${AUTH}\n` : fixSnippet;
+    proxy = auth ? `${fixSnippet.replace('withCors();', 'withCors(auth);')}\n${AUTH}\n` : fixSnippet;
   } else if (auth) {
-    files['proxy.js'] = `${AUTH}\nexport function proxy(request) {\n  return auth(request);\n}\nexport const config = { matcher: '/api/:path*' };\n`;
+    proxy = `${AUTH}\nexport function proxy(request) {\n  return auth(request);\n}\nexport const config = { matcher: '/api/:path*' };\n`;
   }
+  return startApp({ config: b.headers, put: b.put, proxy, port, workdir });
+}
+
+/**
+ * One Next.js app: `config` is spliced into next.config.js's object, `put` is the PUT handler's expression, `proxy` the
+ * proxy.js text (null for none). Also used by nextjs-traps.test.mjs for options the matrix's failures do not cover.
+ */
+export async function startApp({ config = '', put = 'ok', proxy = null, port, workdir }) {
+  const app = path.join(APPS, path.relative(path.join(WORK, 'cells'), workdir).replaceAll(path.sep, '--'));
+  fs.rmSync(app, { recursive: true, force: true });
+  const files = {
+    'package.json': '{ "private": true }\n',
+    'next.config.js': fill(CONFIG, { '/*OPTIONS*/': config }),
+    'app/api/submit/route.js': fill(ROUTE, { '/*PUT*/': put }),
+  };
+  if (proxy !== null) files['proxy.js'] = proxy;
   writeFiles(app, files);
   writeFiles(workdir, { 'app-dir.txt': `${app}\n` });
   const server = await spawnServer({ name: id, cmd: bin('next'), args: ['dev', '--turbopack', '-H', '127.0.0.1', '-p', String(port)], cwd: app,

@@ -1,5 +1,6 @@
 // `cors-lens probe --policy` against live local APIs: a deliberately bad one (echoes every origin, no Vary, no
-// Max-Age), a good one (an allowlist, Vary: Origin, Max-Age) and one behind a cache shared between origins.
+// Max-Age), a good one (an allowlist, Vary: Origin, Max-Age), one behind a cache shared between origins, and one
+// that answers a fixed Access-Control-Allow-Origin (correct for its one origin: no Vary needed, no cache suspected).
 // Every violation the bad servers have must be reported, and none invented (the good server gets none); the
 // JUnit XML is read back by a real XML parser (python3's xml.etree).
 //
@@ -24,9 +25,10 @@ const KINDS = {
   // Reflects whatever comes, the classic misconfiguration; forgets Vary and Max-Age.
   bad: { acao: (origin) => origin ?? null, vary: false, maxAge: false },
   good: { acao: (origin) => ([APP, ADMIN].includes(origin) ? origin : null), vary: true, maxAge: true },
-  // Allowlists correctly but sits behind a cache keyed on the URL alone: the first origin's answer is
-  // replayed to everyone.
+  // Allowlists correctly but forgets Vary, behind a cache keyed on the URL alone that keeps GET answers (not
+  // preflights, as CDNs do): the first origin's answer is replayed to everyone.
   cached: { acao: (origin) => ([APP, ADMIN].includes(origin) ? origin : null), vary: false, maxAge: true, cache: true },
+  fixed: { acao: () => APP, vary: false, maxAge: true },
 };
 
 function startApi(kind) {
@@ -34,9 +36,9 @@ function startApi(kind) {
   const cache = new Map();
   const server = http.createServer((req, res) => {
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
-    const key = `${preflight ? 'P' : 'A'} ${req.url}`;
-    if (k.cache && cache.has(key)) {
-      const [status, headers] = cache.get(key);
+    const cached = k.cache && !preflight;
+    if (cached && cache.has(req.url)) {
+      const [status, headers] = cache.get(req.url);
       res.writeHead(status, headers).end();
       return;
     }
@@ -49,7 +51,7 @@ function startApi(kind) {
       if (k.maxAge) headers['access-control-max-age'] = '600';
     }
     const status = preflight ? 204 : 200;
-    if (k.cache) cache.set(key, [status, headers]);
+    if (cached) cache.set(req.url, [status, headers]);
     res.writeHead(status, headers).end();
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -147,9 +149,14 @@ describe('cors-lens probe --policy', () => {
 
   it('a cache shared between origins: the second allowed origin is refused and the crossed answer named', () => {
     const found = violations('cached');
-    assert.deepEqual(found, [`GET allowed: ${ADMIN}`, 'GET Vary: Origin on the response', `PUT allowed: ${ADMIN}`, 'PUT Vary: Origin on the preflight'].sort());
+    // The preflights (not cached) show that the API echoes origins, and that it forgets Vary there too.
+    assert.deepEqual(found, [`GET allowed: ${ADMIN}`, 'GET Vary: Origin on the response', 'PUT Vary: Origin on the preflight'].sort());
     const crossed = results.cached.report.cases.find((c) => c.check === 'Vary: Origin on the response');
     assert.match(crossed.detail, new RegExp(`${ADMIN} was answered ${APP}`));
+  });
+
+  it('a fixed Access-Control-Allow-Origin: only the origin it does not name is reported', () => {
+    assert.deepEqual(violations('fixed'), [`GET allowed: ${ADMIN}`, `PUT allowed: ${ADMIN}`]);
   });
 
   it('the JUnit XML parses, one test case per check and one failure per violation', () => {

@@ -131,6 +131,7 @@ describe('cors-lens probe: transport', () => {
   let key;
   const servers = [];
   const sockets = new Set();
+  let connections = 0;
 
   /** Answers like a well-configured API: preflights 204 with the CORS headers, requests 200. */
   function answer(req, res) {
@@ -209,12 +210,21 @@ describe('cors-lens probe: transport', () => {
     assert.match(r.stderr, /Connection refused.*net::ERR_CONNECTION_REFUSED/);
   });
 
-  it('bad usage exits 2 and says why', async () => {
-    for (const args of [['probe', 'http://127.0.0.1:1/'], ['probe', 'not a url', '--origin', 'http://a.test'],
-      ['probe', 'http://127.0.0.1:1/', '--origin', 'http://a.test', '-H', 'no colon']]) {
+  it('bad usage exits 2 and says why, before sending anything', async () => {
+    const port = await listen(net.createServer((s) => { connections += 1; s.destroy(); }));
+    const url = `http://127.0.0.1:${port}/`;
+    const cases = [
+      [['probe', url], /--origin/],
+      [['probe', 'not a url', '--origin', 'http://a.test'], /not a valid URL/],
+      [['probe', url, '--origin', 'http://a.test', '-H', 'no colon'], /'no colon' is not 'Name: value'/],
+      [['probe', url, '--origin', 'http://a.test', '-H', 'Cookie: a=1'], /cannot set Cookie \(a forbidden request header/],
+      [['probe', url, '--origin', 'http://a.test', '-X', 'TRACE'], /refuses the method TRACE/],
+    ];
+    for (const [args, said] of cases) {
       const r = await cli(bin, args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}`);
-      assert.ok(r.stderr.trim().length > 0);
+      assert.match(r.stderr, said);
     }
+    assert.equal(connections, 0, 'a refused request reached the server');
   });
 });

@@ -51,18 +51,46 @@ enum Role {
     Attack(&'static str),
 }
 
-/// Runs the whole policy, in file order.
-pub fn run(policy: &Policy, sender: &Sender, browser: Browser) -> Result<Vec<Case>, String> {
-    let mut cases = Vec::new();
-    for endpoint in &policy.endpoints {
-        for method in &endpoint.methods {
-            cases.extend(run_method(endpoint, method, policy.attacks, sender, browser)?);
-        }
-    }
-    Ok(cases)
+/// The probes of one endpoint and method, each origin with its role.
+struct Probed<'a> {
+    endpoint: &'a Endpoint,
+    method: &'a str,
+    probes: Vec<(String, Role, Probe)>,
 }
 
-fn run_method(endpoint: &Endpoint, method: &str, with_attacks: bool, sender: &Sender, browser: Browser) -> Result<Vec<Case>, String> {
+/// Runs the whole policy, in file order.
+pub fn run(policy: &Policy, sender: &Sender, browser: Browser) -> Result<Vec<Case>, String> {
+    let mut probed = Vec::new();
+    for endpoint in &policy.endpoints {
+        for method in &endpoint.methods {
+            probed.push(Probed { endpoint, method, probes: probe_all(endpoint, method, policy.attacks, sender, browser)? });
+        }
+    }
+    // Which APIs evidently compute Access-Control-Allow-Origin from the origin: they echoed at least two
+    // different origins somewhere in the run. Only there does one origin answered with another's echo prove
+    // a shared cache (a fixed value that happens to be one allowed origin looks the same).
+    let mut echoed: Vec<(String, String)> = Vec::new();
+    for p in &probed {
+        for (origin, _, found) in &p.probes {
+            let answers = [preflight_answer(found), final_answer(found)];
+            if answers.iter().flatten().any(|r| acao(&r.headers).as_deref() == Some(origin.as_str())) {
+                let api = api_origin(&p.endpoint.url);
+                if !echoed.contains(&(api.clone(), origin.clone())) {
+                    echoed.push((api, origin.clone()));
+                }
+            }
+        }
+    }
+    let dynamic = |url: &str| echoed.iter().filter(|(api, _)| *api == api_origin(url)).count() >= 2;
+    Ok(probed.iter().flat_map(|p| cases_of(p, dynamic(&p.endpoint.url))).collect())
+}
+
+/// The scheme, host and port of an endpoint's URL: the API whose configuration answers it.
+fn api_origin(url: &str) -> String {
+    crate::origin::ParsedUrl::parse(url).ok().and_then(|u| u.origin().map(|o| o.serialize())).unwrap_or_default()
+}
+
+fn probe_all(endpoint: &Endpoint, method: &str, with_attacks: bool, sender: &Sender, browser: Browser) -> Result<Vec<(String, Role, Probe)>, String> {
     let mut origins: Vec<(String, Role)> = endpoint.allowed_origins.iter().map(|o| (o.clone(), Role::Allowed)).collect();
     origins.extend(endpoint.refused_origins.iter().map(|o| (o.clone(), Role::Refused)));
     if with_attacks {
@@ -80,6 +108,12 @@ fn run_method(endpoint: &Endpoint, method: &str, with_attacks: bool, sender: &Se
         let found = probe(&page, sender, browser, endpoint.sends_actual(method)).map_err(|e| format!("{} {}: {e}", method, endpoint.url))?;
         probes.push((page.origin, role, found));
     }
+    Ok(probes)
+}
+
+/// The checks of one endpoint and method; `dynamic`: its API echoes origins (see [`run`]).
+fn cases_of(probed: &Probed, dynamic: bool) -> Vec<Case> {
+    let (endpoint, method, probes) = (probed.endpoint, probed.method, &probed.probes);
     let case = |check: String, outcome, message: Option<String>, detail: Option<String>| Case {
         method: method.to_owned(),
         url: endpoint.url.clone(),
@@ -92,7 +126,7 @@ fn run_method(endpoint: &Endpoint, method: &str, with_attacks: bool, sender: &Se
     let reachable: Vec<&(String, Role, Probe)> = probes.iter().filter(|(_, _, p)| !p.network_failed()).collect();
     for (stage, answer) in [("preflight", preflight_answer as fn(&Probe) -> Option<&Response>), ("response", final_answer)] {
         let answers: Vec<(&str, &Response)> = reachable.iter().filter_map(|(o, _, p)| answer(p).map(|r| (o.as_str(), r))).collect();
-        if let Some(vary) = vary_case(stage, &answers, &case) {
+        if let Some(vary) = vary_case(stage, &answers, dynamic, &case) {
             cases.push(vary);
         }
     }
@@ -121,7 +155,7 @@ fn run_method(endpoint: &Endpoint, method: &str, with_attacks: bool, sender: &Se
             )
         });
     }
-    Ok(cases)
+    cases
 }
 
 fn preflight_answer(probe: &Probe) -> Option<&Response> {
@@ -177,9 +211,10 @@ fn varies_on_origin(headers: &HeaderList) -> bool {
     headers::values(headers, "vary").flat_map(|v| v.split(',')).map(str::trim).any(|v| v.eq_ignore_ascii_case("origin") || v == "*")
 }
 
-/// `Vary: Origin` wherever `Access-Control-Allow-Origin` changes with the origin; and no origin answered
-/// with another probed origin's echo (what a cache shared between origins does).
-fn vary_case(stage: &str, answers: &[(&str, &Response)], case: &dyn Fn(String, Outcome, Option<String>, Option<String>) -> Case) -> Option<Case> {
+/// `Vary: Origin` wherever `Access-Control-Allow-Origin` changes with the origin; and, where the API echoes
+/// origins (`dynamic`), no origin answered with another probed origin's echo (what a cache shared between
+/// origins does).
+fn vary_case(stage: &str, answers: &[(&str, &Response)], dynamic: bool, case: &dyn Fn(String, Outcome, Option<String>, Option<String>) -> Case) -> Option<Case> {
     if answers.is_empty() {
         return None;
     }
@@ -189,6 +224,7 @@ fn vary_case(stage: &str, answers: &[(&str, &Response)], case: &dyn Fn(String, O
     let crossed: Vec<String> = answers
         .iter()
         .zip(&values)
+        .filter(|_| dynamic)
         .filter_map(|((o, _), v)| v.as_deref().filter(|v| *v != *o && echoed.contains(v)).map(|v| format!("{o} was answered {v}")))
         .collect();
     if !crossed.is_empty() {

@@ -153,7 +153,11 @@ fn text(found: &Probe, fix: Option<&Fix>, render: &dyn Fn(&Verdict, Option<&Fix>
     let request = &found.exchange.request;
     let mut out = format!("Probe: {} {} from {} ({}'s rules)\n", request.method, request.url, request.origin, found.verdict.browser.title());
     if found.sent.is_empty() {
-        out.push_str("  nothing sent: the engine decided before any request would leave the browser\n");
+        out.push_str(if found.verdict.cors_applies {
+            "  nothing sent: the browser refuses this request before sending it\n"
+        } else {
+            "  nothing sent: CORS does not apply to this request\n"
+        });
     }
     for s in &found.sent {
         let answer = match (s.status, &s.net_error) {

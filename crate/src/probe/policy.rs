@@ -79,7 +79,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Whether the actual request of `method` may be sent when it needs no preflight.
     pub fn sends_actual(&self, method: &str) -> bool {
-        self.actual.unwrap_or(matches!(method, "GET" | "HEAD"))
+        self.actual.unwrap_or(matches!(crate::method::normalize(method), "GET" | "HEAD"))
     }
 }
 
@@ -138,7 +138,7 @@ mod tests {
         assert_eq!(policy.endpoints[0].methods, ["GET"]);
         assert_eq!(policy.endpoints[1].headers, [("X-Api-Key".to_owned(), "1".to_owned())]);
         assert_eq!(policy.endpoints[1].refused_origins, ["https://old.example.com"]);
-        assert!(policy.endpoints[0].sends_actual("GET") && !policy.endpoints[1].sends_actual("POST"));
+        assert!(policy.endpoints[0].sends_actual("get") && !policy.endpoints[1].sends_actual("POST"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::method;
 use crate::origin::{parse_serialized_origin, ParsedUrl};
 use crate::preflight;
 use crate::redirect;
+use crate::safelist;
 use crate::verdict::Verdict;
 
 use super::client::{NetError, Received, Sender};
@@ -112,6 +113,16 @@ fn stops(verdict: &Verdict, sent: &[Sent]) -> bool {
 
 /// Runs the probe for `page`. An error is input the engine cannot read (a bad URL, origin or method).
 pub fn probe(page: &PageRequest, sender: &Sender, browser: Browser, send_actual: bool) -> Result<Probe, InputError> {
+    // What fetch() itself refuses or drops would never reach the server from a page: say so, not send it.
+    if method::is_forbidden(&page.method) {
+        return Err(InputError { field: "method".to_owned(), message: format!("fetch() refuses the method {} (a forbidden method)", page.method) });
+    }
+    if let Some((name, _)) = page.headers.iter().find(|(name, value)| safelist::is_forbidden_request_header(name, value)) {
+        return Err(InputError {
+            field: "header".to_owned(),
+            message: format!("a page's script cannot set {name} (a forbidden request header: the browser sets or drops it)"),
+        });
+    }
     let mut exchange = exchange_for(page);
     let mut sent = Vec::new();
     let mut verdict = check_as(&exchange, browser)?;
@@ -179,7 +190,9 @@ pub fn probe(page: &PageRequest, sender: &Sender, browser: Browser, send_actual:
         let need = preflight::need(&method, &script_headers, Default::default());
         let mut next = RedirectHop { url: target_text.clone(), method: Some(method.clone()), origin_header: Some(origin_header.clone()), preflight: None };
         if cors_flag && need.required {
-            next.preflight = Some(send_preflight(sender, &target_text, &origin_header, &method, &need.unsafe_header_names, &mut sent));
+            // Firefox's preflight carries the page's origin even once the request's Origin became null.
+            let preflight_origin = if browser == Browser::Firefox { &page.origin } else { &origin_header };
+            next.preflight = Some(send_preflight(sender, &target_text, preflight_origin, &method, &need.unsafe_header_names, &mut sent));
         }
         exchange.redirects.last_mut().expect("just pushed").next = Some(next);
         url = target_text;

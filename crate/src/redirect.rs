@@ -55,7 +55,7 @@ pub fn drops_body(status: u16, method_before: &str) -> bool {
 /// fetch steps 12-13).
 pub fn keeps_header(name: &str, body_dropped: bool, cross_origin: bool) -> bool {
     let body_header = ["content-encoding", "content-language", "content-location", "content-type"].iter().any(|h| name.eq_ignore_ascii_case(h));
-    !(body_dropped && body_header) && !(cross_origin && name.eq_ignore_ascii_case("authorization"))
+    !((body_dropped && body_header) || (cross_origin && name.eq_ignore_ascii_case("authorization")))
 }
 
 #[cfg(test)]

@@ -35,6 +35,22 @@ pub fn parse_header_line(line: &str) -> Result<(String, String), String> {
     Ok((name.to_owned(), value))
 }
 
+/// The script's headers as fetch holds them: a name set twice is one line, its values joined by ", "
+/// (Headers' append combines them), so the safelist's limits apply to the combined value, as in the browser.
+pub fn combine(script: &HeaderList) -> HeaderList {
+    let mut headers: HeaderList = Vec::new();
+    for (name, value) in script {
+        match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, combined)) => {
+                combined.push_str(", ");
+                combined.push_str(value);
+            }
+            None => headers.push((name.clone(), value.clone())),
+        }
+    }
+    headers
+}
+
 /// Says who sent it: the server's logs should not mistake a probe for a browser.
 pub const USER_AGENT: &str = concat!("cors-lens/", env!("CARGO_PKG_VERSION"), " (probe; the browser's CORS requests)");
 
@@ -145,5 +161,7 @@ mod tests {
         assert_eq!(names(&same).iter().filter(|n| n.eq_ignore_ascii_case("accept")).count(), 1);
         assert!(!names(&same).contains(&"Origin"));
         assert!(names(&actual_headers("https://api.example.com/a", "https://app.example.com", "GET", true, &script)).contains(&"Origin"));
+        let twice = vec![("X-B".to_owned(), "1".to_owned()), ("x-b".to_owned(), "2".to_owned())];
+        assert_eq!(combine(&twice), [("X-B".to_owned(), "1, 2".to_owned())]);
     }
 }

@@ -18,7 +18,7 @@ use crate::safelist;
 use crate::verdict::Verdict;
 
 use super::client::{NetError, Received, Sender};
-use super::request::{actual_headers, preflight_headers, PageRequest};
+use super::request::{actual_headers, combine, preflight_headers, PageRequest};
 
 /// One request the probe sent, for the report.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -66,7 +66,7 @@ fn exchange_for(page: &PageRequest) -> Exchange {
             url: page.url.clone(),
             origin: page.origin.clone(),
             credentials_mode: if page.credentials { CredentialsMode::Include } else { CredentialsMode::SameOrigin },
-            headers: page.headers.clone(),
+            headers: combine(&page.headers),
             mode: Default::default(),
             redirect_mode: Default::default(),
             client: Default::default(),
@@ -145,7 +145,7 @@ pub fn probe(page: &PageRequest, sender: &Sender, browser: Browser, send_actual:
     let page_origin = parse_serialized_origin(&page.origin).ok().flatten();
     let mut url = page.url.clone();
     let mut method = method::normalize(&page.method).to_owned();
-    let mut script_headers = page.headers.clone();
+    let mut script_headers = exchange.request.headers.clone();
     let mut origin_header = page.origin.clone();
     let mut cors_flag = true;
     // One more than fetch's limit, so that the engine, not the probe, reports the 21st redirect.

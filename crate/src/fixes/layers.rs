@@ -163,6 +163,15 @@ mod tests {
     }
 
     #[test]
+    fn the_explanation_drops_app_causes_for_a_proxy_answer() {
+        let exchange: Exchange = serde_json::from_str(NGINX_405).unwrap();
+        let details = crate::check(&exchange).unwrap().explanation.details;
+        assert!(details.starts_with("The preflight OPTIONS /api/submit got 405 Method Not Allowed with no Access-Control-Allow-Origin header. \
+            This 405 came from your proxy (nginx), not from your app"), "{details}");
+        assert!(!details.contains("no route handles OPTIONS"), "{details}");
+    }
+
+    #[test]
     fn duplicates_name_the_other_layer() {
         let json = r#"{"request": {"method": "GET", "url": "http://127.0.0.1:8080/api/submit", "origin": "http://127.0.0.1:3000"},
             "response": {"status": 200, "headers": [["Server", "nginx/1.22.1"], ["X-Powered-By", "Express"],

@@ -218,14 +218,24 @@ async function runFromPage(browser, pageOrigin, spec) {
 }
 
 /**
- * The failure's `worked` requests against one server, each on a URL of its own (`?worked=N`) so that no
+ * The URL a cell's requests go to on one of its servers: the cell and the server in the query, since the browsers
+ * serve many cells and the OS hands out ports again, so a preflight Chromium cached for another server would
+ * otherwise answer for this one (a run of 153 cells gave 5 ports to two servers each, and two no-max-age cells saw
+ * no preflight).
+ */
+function submitUrl(server, adapter, failure, phase) {
+  return `${server.baseUrl}/api/submit?cell=${adapter.id}--${failure.id}--${phase}`;
+}
+
+/**
+ * The failure's `worked` requests against one server, each on a URL of its own (`&worked=N`) so that no
  * preflight cached from another request answers for it. Returns [{ name, from, spec, ok, status, error,
  * chromium_line }]; ok = the request completed with 200.
  */
-async function runWorked({ failure, browser, baseUrl, otherOrigin }) {
+async function runWorked({ failure, browser, url, otherOrigin }) {
   const out = [];
   for (const [i, w] of failure.worked.entries()) {
-    const spec = { client: 'fetch', ...w.request(`${baseUrl}/api/submit?worked=${i}`) };
+    const spec = { client: 'fetch', ...w.request(`${url}&worked=${i}`) };
     const from = w.from ?? 'app';
     let run;
     if (from === 'other') run = await runFromPage(browser, otherOrigin, spec);
@@ -268,10 +278,10 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
     let workdir = path.join(cellDir, 'broken');
     fs.mkdirSync(workdir, { recursive: true });
     server = await adapter.start({ failure: failure.id, fixSnippet: null, port, appOrigin, otherOrigin, workdir });
-    const spec = { client: 'fetch', ...failure.request(`${server.baseUrl}/api/submit`) };
+    const spec = { client: 'fetch', ...failure.request(submitUrl(server, adapter, failure, 'broken')) };
     const obs = await browser.run(spec);
     // What worked before must really have worked, or the "still works" check below proves nothing.
-    cell.worked_broken = await runWorked({ failure, browser, baseUrl: server.baseUrl, otherOrigin });
+    cell.worked_broken = await runWorked({ failure, browser, url: spec.url, otherOrigin });
     await stop();
     cell.broken = runRecord(spec, obs);
     const exchange = exchangeFromCdp({ spec, origin: appOrigin, events: obs.cdp, result: obs.result });
@@ -320,7 +330,7 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
     workdir = path.join(cellDir, 'fixed');
     fs.mkdirSync(workdir, { recursive: true });
     server = await adapter.start({ failure: failure.id, fixSnippet: fix.snippet, port, appOrigin, otherOrigin, workdir });
-    const spec2 = { client: 'fetch', ...failure.request(`${server.baseUrl}/api/submit`) };
+    const spec2 = { client: 'fetch', ...failure.request(submitUrl(server, adapter, failure, 'fixed')) };
     const obs2 = await browser.run(spec2);
     cell.fixed_run = runRecord(spec2, obs2);
     const problems = [];
@@ -339,7 +349,7 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
       if (cell.recheck.preflights !== 0) problems.push(`the request repeated after ${RECHECK_AFTER_MS / 1000} s sent ${cell.recheck.preflights} new OPTIONS`);
     }
     // 5. Nothing that worked before breaks.
-    cell.worked_fixed = await runWorked({ failure, browser, baseUrl: server.baseUrl, otherOrigin });
+    cell.worked_fixed = await runWorked({ failure, browser, url: spec2.url, otherOrigin });
     await stop();
     cell.fix_problems = problems;
     cell.fixed = problems.length === 0;

@@ -380,7 +380,7 @@ mod cli {
             fix.notes.iter().for_each(|n| line(format!("  - {n}")));
             if let Some(other) = &fix.other_layer {
                 line(String::new());
-                line(format!("And in {} (your {}): {}", other.name, other.layer.words(), other.change));
+                line(format!("And in {}: {}", other.name, other.change));
                 if let Some(snippet) = &other.snippet {
                     line(String::new());
                     snippet.lines().for_each(|l| line(format!("    {l}")));

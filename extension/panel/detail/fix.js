@@ -36,7 +36,7 @@ function drawFix(container, { frameworks, fix, error, suggested, ask }, onPick) 
     for (const n of fix.notes || []) body.push(el('p', { class: 'note', text: n }));
     const other = fix.other_layer;
     if (other) {
-      body.push(el('p', { class: 'note', id: 'fix-other-layer', text: `And in ${other.name} (your ${other.layer}): ${other.change}` }));
+      body.push(el('p', { class: 'note', id: 'fix-other-layer', text: `And in ${other.name}: ${other.change}` }));
       if (other.snippet) body.push(el('pre', { class: 'fix-code', dataset: { language: other.language || '' }, text: other.snippet }));
     }
     if (fix.verified_live === false) body.push(el('p', { class: 'note', text: 'This template is checked by snapshot tests, not against a live server.' }));

@@ -117,8 +117,8 @@ export class EngineSession {
   shrinkTo(bytes) { return this.inner.shrink_to(bytes); }
 
   /**
-   * The session as JSON text, for storage.session: stored as one string it fits the 10 MB quota that the
-   * same data as an object tree exceeds, and it is saved several times faster.
+   * The session as JSON text (the engine writes it), for storage.session: stored as one string it fits the
+   * 10 MB quota that the same data as an object tree exceeds, and it is saved several times faster.
    */
-  snapshot() { return JSON.stringify(this.inner.snapshot()); }
+  snapshot() { return this.inner.snapshot(); }
 }

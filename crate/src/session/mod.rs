@@ -20,6 +20,7 @@ pub mod preflight_cost;
 pub mod report;
 pub mod sorted_map;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -192,10 +193,45 @@ pub struct TabState {
     /// origin, newest last: the page's address space for Local Network Access.
     #[serde(default)]
     pub page_ips: Vec<(String, String)>,
+    #[serde(skip)]
+    eviction: EvictionIndex,
 }
 
 /// Documents whose IP a tab remembers: the top page and a few frames.
 const PAGE_IPS: usize = 8;
+
+/// What makes `next_to_evict` cheap, derived from the records (empty in a fresh or restored tab, which
+/// only costs one scan). Failures are evicted last, so a full tab's list fills with them from the front:
+/// scanning it from the start on every new exchange cost a tenth of the ingest time per event.
+#[derive(Debug, Clone, Default)]
+struct EvictionIndex {
+    /// The first this many records are known to be failures, none the extension's own.
+    failures_before: Cell<usize>,
+    /// The extension's own records (evicted first, wherever they are); counted in `resume` after a restore.
+    own: usize,
+}
+
+/// Derived data: two tabs with the same records are equal whatever their index knows.
+impl PartialEq for EvictionIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl EvictionIndex {
+    /// The record at `index` changed or went: the known failures stop before it.
+    fn changed_at(&self, index: usize) {
+        self.failures_before.set(self.failures_before.get().min(index));
+    }
+
+    fn removed(&mut self, index: usize, record: &Record) {
+        let known = self.failures_before.get();
+        if index < known {
+            self.failures_before.set(known - 1);
+        }
+        self.own -= usize::from(record.own);
+    }
+}
 
 impl TabState {
     fn remember_page_ip(&mut self, origin: String, ip: String) {
@@ -221,7 +257,9 @@ impl TabState {
 
     /// Rebuilds the record of `request_id` (after its preflights changed).
     fn refresh(&mut self, request_id: &str) {
-        let Some(record) = self.records.iter_mut().rev().find(|r| r.flight.request_id == request_id) else { return };
+        let Some(index) = self.records.iter().rposition(|r| r.flight.request_id == request_id) else { return };
+        self.eviction.changed_at(index);
+        let record = &mut self.records[index];
         let outcomes = record.rebuild();
         record_outcomes(&mut self.cost, record, outcomes);
         self.touch();
@@ -245,6 +283,7 @@ impl TabState {
     /// A finished request, checked: kept, others evicted beyond `limit` (`next_to_evict`).
     fn keep_record(&mut self, record: Record, outcomes: Vec<(usize, bool)>, limit: usize) {
         record_outcomes(&mut self.cost, &record, outcomes);
+        self.eviction.own += usize::from(record.own);
         self.records.push_back(record);
         while self.records.len() > limit {
             self.evict_next();
@@ -256,8 +295,22 @@ impl TabState {
     /// (rank 0), then the oldest success (1), and a failure (2), often the root cause the user is
     /// looking for, only when nothing else is left.
     fn next_to_evict(&self) -> Option<(u8, usize)> {
-        let rank = |r: &Record| if r.own { 0 } else if r.failed() { 2 } else { 1 };
-        self.records.iter().enumerate().map(|(i, r)| (rank(r), i)).min()
+        if self.eviction.own > 0 {
+            let rank = |r: &Record| if r.own { 0 } else if r.failed() { 2 } else { 1 };
+            return self.records.iter().enumerate().map(|(i, r)| (rank(r), i)).min();
+        }
+        // None of the extension's own: the first success, looked for after the failures known to lead.
+        let known = self.eviction.failures_before.get().min(self.records.len());
+        match self.records.range(known..).position(|r| !r.failed()) {
+            Some(offset) => {
+                self.eviction.failures_before.set(known + offset);
+                Some((1, known + offset))
+            }
+            None => {
+                self.eviction.failures_before.set(self.records.len());
+                (!self.records.is_empty()).then_some((2, 0))
+            }
+        }
     }
 
     /// Evicts the exchange `next_to_evict` names; false when there was none.
@@ -274,6 +327,7 @@ impl TabState {
     /// the extension's own; false when there was none.
     fn evict_at(&mut self, index: usize) -> bool {
         let Some(record) = self.records.remove(index) else { return false };
+        self.eviction.removed(index, &record);
         if !record.own {
             self.evicted += 1;
             self.evicted_failures += u64::from(record.failed());
@@ -285,6 +339,7 @@ impl TabState {
     /// Removes the exchange at `index` (one DevTools reported before webRequest did).
     fn remove_record(&mut self, index: usize) -> Option<Record> {
         let record = self.records.remove(index)?;
+        self.eviction.removed(index, &record);
         self.touch();
         Some(record)
     }
@@ -292,6 +347,7 @@ impl TabState {
     fn reset(&mut self, now: f64) {
         self.cleared_at = now;
         self.records.clear();
+        self.eviction = EvictionIndex::default();
         self.evicted = 0;
         self.evicted_failures = 0;
         self.own_expected.clear();
@@ -497,10 +553,8 @@ impl Session {
         ids
     }
 
-    /// The session, serialised (in any serde format: JSON natively, a JS object in wasm), is its
-    /// snapshot: everything needed to resume, in-flight requests included. Verdicts are not
-    /// stored; `resume` recomputes them from the captured data.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The session, serialised as JSON, is its snapshot: everything needed to resume, in-flight
+    /// requests included. Verdicts are not stored; `resume` recomputes them from the captured data.
     pub fn snapshot(&self) -> String {
         serde_json::to_string(self).expect("a session always serialises")
     }
@@ -521,6 +575,7 @@ impl Session {
                 record.browser = self.config.browser;
                 record.rebuild();
             }
+            tab.eviction = EvictionIndex { own: tab.records.iter().filter(|r| r.own).count(), ..Default::default() };
         }
         self.done_set = self.done.iter().map(|id| (id.clone(), ())).collect::<Vec<_>>().into();
         Ok(self)

@@ -266,10 +266,11 @@ impl WasmSession {
         self.inner.shrink_to(bytes.max(0.0) as usize) as f64
     }
 
-    /// Everything needed to resume (in-flight requests included), as a plain object that
-    /// `storage.session` can keep.
-    pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner)
+    /// Everything needed to resume (in-flight requests included), as JSON text for `storage.session`.
+    /// Written here in one piece: built as a JS object (one crossing per field, then `JSON.stringify`) a
+    /// snapshot of 1,000 exchanges took ~100x longer, and the worker saves one every 2 s under traffic.
+    pub fn snapshot(&self) -> String {
+        self.inner.snapshot()
     }
 
     /// `Session.restore(snapshot)`: the session a `snapshot()` came from.

@@ -104,6 +104,30 @@ fn nginx_page_lengths(status: u16, server: &str) -> Option<[usize; 2]> {
     Some([page.len(), page.len() + padding])
 }
 
+/// The byte length of HAProxy's built-in error page for `status` (its `http_err_msgs`, measured on
+/// Debian's HAProxy 2.6 with `deny_status`). HAProxy sends those with `cache-control: no-cache`,
+/// `content-type: text/html` and no `Server` header.
+fn haproxy_page_length(status: u16) -> Option<usize> {
+    Some(match status {
+        400 => 90,
+        401 => 112,
+        403 => 93,
+        404 => 83,
+        405 => 146,
+        407 => 112,
+        408 => 110,
+        410 => 114,
+        413 => 106,
+        425 => 80,
+        429 => 117,
+        500 => 97,
+        501 => 136,
+        502 | 503 => 107,
+        504 => 92,
+        _ => return None,
+    })
+}
+
 const MAX_EVIDENCE_VALUE: usize = 80;
 
 fn evidence(name: &str, value: &str) -> String {
@@ -216,6 +240,17 @@ pub fn identify(response: &Response) -> Option<Responder> {
         } else {
             pass(hop(Layer::Proxy, name), evidence("Server", server), &mut through);
         }
+    } else if server.is_none()
+        && answered_by.is_none()
+        && get("cache-control").is_some_and(|v| v == "no-cache")
+        && get("content-type").is_some_and(|v| v == "text/html")
+        && get("content-length").and_then(|v| v.trim().parse::<usize>().ok()).is_some_and(|n| haproxy_page_length(status) == Some(n))
+    {
+        answered_by = Some(hop(Layer::Proxy, "HAProxy"));
+        proof.push(format!(
+            "no Server header, cache-control: no-cache, content-type: text/html, content-length: {} (HAProxy's own {status} page)",
+            haproxy_page_length(status).unwrap_or(0)
+        ));
     } else if let Some(via) = get("via").filter(|v| !v.to_ascii_lowercase().contains("varnish")) {
         pass(hop(Layer::Proxy, "a proxy"), evidence("Via", &via), &mut through);
     }
@@ -254,7 +289,10 @@ fn sentence(status: u16, author: Option<&Hop>, through: &[Hop], proof: &[String]
     let via = if through.is_empty() { String::new() } else { format!(" It passed through {} ({}).", names(through), seen.join("; ")) };
     match author {
         // Who wrote the answer is proven; who set or removed its headers on the way is not.
-        Some(hop) if hop.layer == Layer::App && through.is_empty() => format!("This {status} came from your app ({}): change the app.", proof.join("; ")),
+        // A proxy that adds no header of its own (HAProxy) is invisible here: the app is not blamed for the headers either.
+        Some(hop) if hop.layer == Layer::App && through.is_empty() => {
+            format!("This {status} came from your app ({}); no layer in front of it shows in the headers.", proof.join("; "))
+        }
         Some(hop) if hop.layer == Layer::App => format!(
             "This {status} was written by your app ({}) and passed through {} ({}), which can add or remove headers on the way: its CORS headers come from the app, from {}, or from both.",
             proof.join("; "),
@@ -263,10 +301,10 @@ fn sentence(status: u16, author: Option<&Hop>, through: &[Hop], proof: &[String]
             names(through)
         ),
         Some(hop) => {
-            let gateway_error = matches!(status, 502 | 504);
+            let gateway_error = matches!(status, 502..=504);
             let then = if gateway_error {
                 format!(
-                    "{} got no usable answer from your app (a {status} means it is down, slow or unreachable), and its error page carries no CORS headers: fix the app's availability, and have {} add CORS headers to its own errors so your script can read them.",
+                    "{} got no usable answer from your app (its {status} means the app is down, slow or unreachable), and its error page carries no CORS headers: fix the app's availability, and have {} add CORS headers to its own errors so your script can read them.",
                     hop.name, hop.name
                 )
             } else {
@@ -319,7 +357,7 @@ mod tests {
         let r = identify(&response(502, &[("Server", "nginx/1.22.1"), ("Date", "Sun, 06 Dec 2026 05:33:24 GMT"),
             ("Content-Type", "text/html"), ("Content-Length", "559"), ("Connection", "keep-alive")])).unwrap();
         assert_eq!(r.answered_by, Some(hop(Layer::Proxy, "nginx")));
-        assert!(r.sentence.contains("nginx got no usable answer from your app (a 502 means it is down, slow or unreachable)"), "{}", r.sentence);
+        assert!(r.sentence.contains("nginx got no usable answer from your app (its 502 means the app is down, slow or unreachable)"), "{}", r.sentence);
     }
 
     #[test]
@@ -333,7 +371,7 @@ mod tests {
             which can add or remove headers on the way: its CORS headers come from the app, from nginx, or from both.");
         // Straight from the app: nothing in front.
         let r = identify(&response(405, &[("Server", "uvicorn"), ("Content-Type", "application/json")])).unwrap();
-        assert_eq!(r.sentence, "This 405 came from your app (Server: uvicorn): change the app.");
+        assert_eq!(r.sentence, "This 405 came from your app (Server: uvicorn); no layer in front of it shows in the headers.");
         // No signature at all: nginx is on the path, the author is unknown, and the sentence says so.
         let r = identify(&response(404, &[("Server", "nginx"), ("Content-Type", "application/json"), ("Content-Length", "9")])).unwrap();
         assert_eq!(r.answered_by, None);
@@ -341,6 +379,19 @@ mod tests {
         // An HTML page of another length is not nginx's own.
         let r = identify(&response(405, &[("Server", "nginx/1.22.1"), ("Content-Type", "text/html"), ("Content-Length", "158")])).unwrap();
         assert_eq!(r.answered_by, None);
+    }
+
+    #[test]
+    fn haproxy_own_pages_name_haproxy() {
+        // Captured from Debian's HAProxy 2.6: `http-request deny deny_status 405`, and a backend that is down.
+        let r = identify(&response(405, &[("content-length", "146"), ("cache-control", "no-cache"), ("content-type", "text/html")])).unwrap();
+        assert_eq!(r.answered_by, Some(hop(Layer::Proxy, "HAProxy")));
+        let r = identify(&response(503, &[("content-length", "107"), ("cache-control", "no-cache"), ("content-type", "text/html")])).unwrap();
+        assert_eq!(r.answered_by, Some(hop(Layer::Proxy, "HAProxy")));
+        // The same shape with a Server header, or another length, is not HAProxy's page.
+        assert_eq!(identify(&response(405, &[("Server", "gunicorn"), ("content-length", "146"), ("cache-control", "no-cache"),
+            ("content-type", "text/html")])).and_then(|r| r.answered_by), Some(hop(Layer::App, "gunicorn")));
+        assert_eq!(identify(&response(405, &[("content-length", "147"), ("cache-control", "no-cache"), ("content-type", "text/html")])), None);
     }
 
     #[test]

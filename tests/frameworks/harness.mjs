@@ -313,9 +313,10 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
       if (cell.broken.preflights !== 1) d.problems.push(`expected 1 preflight, CDP saw ${cell.broken.preflights}`);
     }
     // Two layers (layers.mjs): the explanation names the layer the response proves wrote it.
+    const author = failure.answeredBy ? adapter.layers?.[failure.answeredBy] : null;
     if (failure.answeredBy) {
       const named = verdict.explanation?.responder?.answered_by?.name ?? null;
-      if (named !== failure.answeredBy) d.problems.push(`the explanation names ${named ?? 'no layer'} as the author, not ${failure.answeredBy}`);
+      if (named !== author) d.problems.push(`the explanation names ${named ?? 'no layer'} as the author, not ${author}`);
       else if (!verdict.explanation.details.includes(named)) d.problems.push(`the explanation's details do not name ${named}`);
     }
     cell.diagnosis = d;
@@ -334,10 +335,10 @@ export async function runCell({ adapter, failure, browser, otherOrigin, bin, log
     const obs2 = await browser.run(spec2);
     cell.fixed_run = runRecord(spec2, obs2);
     const problems = [];
-    const fixedStatus = failure.fixedStatus ?? 200;
+    const fixedStatus = failure.fixedStatus === 'same' ? exchange.response?.status : (failure.fixedStatus ?? 200);
     if (!obs2.result.ok) problems.push(`the fixed request failed: ${cell.fixed_run.chromium_line ?? obs2.result.error}`);
     else if (obs2.result.status !== fixedStatus) problems.push(`the fixed request answered ${obs2.result.status}, not ${fixedStatus}`);
-    if (failure.answeredBy && !fix.layer_note?.includes(failure.answeredBy)) problems.push(`the fix's layer note does not name ${failure.answeredBy}`);
+    if (author && !fix.layer_note?.includes(author)) problems.push(`the fix's layer note does not name ${author}`);
     if (failure.otherLayer && !fix.other_layer) problems.push('the fix does not say what the other layer must change');
     if (failure.id === 'no-max-age' && obs2.result.ok) {
       // Beyond Chromium's 5 s default, inside the new Max-Age: the cached preflight must be reused.

@@ -39,8 +39,9 @@ for (const file of fs.readdirSync(ADAPTERS_DIR).filter((f) => f.endsWith('.mjs')
     throw new Error(`adapters/${file} does not export id, setup() and start()`);
   }
   if (onlyFrameworks && !onlyFrameworks.includes(mod.id)) continue;
-  // A two-layer adapter runs only the failures it names (layers.mjs) and asks for its proxy's fix (fixWith).
-  adapters.push({ id: mod.id, file, setup: mod.setup, start: mod.start, fixWith: mod.fixWith, failureIds: mod.failures });
+  // A two-layer adapter runs only the failures it names (layers.mjs), asks for its proxy's fix (fixWith) and
+  // names its layers as the engine does (layers: { proxy, app }).
+  adapters.push({ id: mod.id, file, setup: mod.setup, start: mod.start, fixWith: mod.fixWith, failureIds: mod.failures, layers: mod.layers });
 }
 const chosen = (f) => !onlyFailures || onlyFailures.includes(f.id);
 const failuresOf = (a) => (a.failureIds ? [...FAILURES, ...LAYER_FAILURES].filter((f) => a.failureIds.includes(f.id)) : FAILURES).filter(chosen);

@@ -25,6 +25,7 @@ pub(crate) fn layer_of(framework: &str) -> Layer {
 fn template_for(hop: &Hop) -> Option<&'static Framework> {
     let id = match hop.name.as_str() {
         "nginx" | "OpenResty" => "nginx",
+        "HAProxy" => "haproxy",
         "Amazon API Gateway" => "apigateway",
         "Cloudflare" => "cloudflare",
         _ => return None,
@@ -50,6 +51,8 @@ pub struct OtherLayer {
 /// The fix's layer sentence and the other layer's change, from what the failing answer says of itself.
 pub(crate) fn assess(template: &Framework, plan: &FixPlan, verdict: &Verdict) -> (Option<String>, Option<OtherLayer>) {
     let layer = layer_of(template.id);
+    // "HAProxy", not "HAProxy (http-request return, http-after-response)", inside a sentence.
+    let short_name = template.name.split(" (").next().unwrap_or(template.name);
     let duplicated = matches!(verdict.error, Some(CorsError::MultipleAllowOriginValues | CorsError::PreflightMultipleAllowOriginValues));
     let Some(responder) = verdict.explanation.responder.as_ref() else {
         return (None, duplicated.then(|| both_add_it(layer, None)));
@@ -98,7 +101,7 @@ pub(crate) fn assess(template: &Framework, plan: &FixPlan, verdict: &Verdict) ->
                     "Your app ({}) wrote this answer and {} passed it on: this fix makes {} answer CORS for it and drops the app's own Access-Control-* headers.",
                     hop.name, p.name, p.name
                 ),
-                _ => format!("Your app ({}) wrote this answer: a {} fix reaches it only if {} sits in front of it.", hop.name, template.name, template.name),
+                _ => format!("Your app ({}) wrote this answer: a {short_name} fix reaches it only if {short_name} sits in front of it.", hop.name),
             };
             (Some(note), duplicated.then(|| both_add_it(layer, proxy)))
         }

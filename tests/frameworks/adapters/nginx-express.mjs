@@ -1,34 +1,19 @@
-// Two layers: nginx in front of Express 4, whose cors package is configured correctly. Only the
+// Two layers: nginx in front of Express 4, whose cors package is configured correctly (_layer-app.mjs). Only the
 // two-layer failures of layers.mjs run here, and the fix asked for is nginx's (`fixWith`): the
 // failures live in the proxy. The engine's snippet goes at the top of `location = /api/submit` (its
 // placement sentence); the proxy's other lines (a method allow-list, a proxy_hide_header) stay, as a
 // user's would; only broken Access-Control-* add_header lines are replaced. For proxy-error-page no
 // app runs: nginx proxies to a port nothing listens on.
-import path from 'node:path';
-
 import { LAYER_FAILURE_IDS } from '../layers.mjs';
-import { fill, freePort, indent, lit, REPO, requireCommand, requireNodePackages, spawnServer, writeFiles } from '../lib.mjs';
+import { fill, indent, requireCommand } from '../lib.mjs';
 import { plain } from './_broken-spec.mjs';
+import { appPortBeside, requireLayerApp, startBehindProxy } from './_layer-app.mjs';
 import { nginxConf, startNginx } from './_nginx.mjs';
 
 export const id = 'nginx-express';
 export const fixWith = 'nginx';
 export const failures = LAYER_FAILURE_IDS;
-
-const APP = `'use strict';
-const express = require('express');
-const cors = require('cors');
-const app = express();
-const corsOptions = { origin: /*ORIGIN*/, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Content-Type'], maxAge: 7200 };
-app.options('*', cors(corsOptions));
-app.use(cors(corsOptions));
-const submit = (req, res) => res.json({ ok: true });
-app.get('/api/submit', submit);
-app.put('/api/submit', submit);
-app.delete('/api/submit', submit);
-app.post('/api/submit', submit);
-app.listen(/*PORT*/, '127.0.0.1');
-`;
+export const layers = { proxy: 'nginx', app: 'Express' };
 
 const SERVER = `
     server {
@@ -59,28 +44,16 @@ function proxyLines(failure, appOrigin) {
 
 export async function setup() {
   requireCommand('nginx', 'apt-get install nginx');
-  requireNodePackages(['express', 'cors']);
+  requireLayerApp();
 }
 
 export async function start({ failure, fixSnippet, port, appOrigin, workdir }) {
-  const appPort = await freePort();
-  let app = null;
-  if (failure !== 'proxy-error-page') {
-    writeFiles(workdir, { 'app.cjs': fill(APP, { '/*ORIGIN*/': lit(appOrigin), '/*PORT*/': String(appPort) }) });
-    app = await spawnServer({ name: 'express', cmd: process.execPath, args: [path.join(workdir, 'app.cjs')], cwd: workdir, port: appPort,
-      env: { NODE_PATH: path.join(REPO, 'node_modules') } });
-  }
+  const appPort = await appPortBeside(port);
   const lines = proxyLines(failure, appOrigin);
   const server = fill(SERVER.replaceAll('#APP_PORT', String(appPort)).replace('#PORT', String(port)), {
     '#FIX': fixSnippet === null ? '' : indent(fixSnippet.trimEnd(), 12),
     '#PROXY': indent([...lines.kept, ...(fixSnippet === null ? lines.cors : [])].join('\n'), 12),
   });
-  let proxy;
-  try {
-    proxy = await startNginx({ name: id, workdir, port, conf: nginxConf(workdir, server) });
-  } catch (e) {
-    if (app) await app.stop();
-    throw e;
-  }
-  return { ...proxy, stop: async () => { await proxy.stop(); if (app) await app.stop(); } };
+  return startBehindProxy({ failure, workdir, appOrigin, appPort,
+    startProxy: () => startNginx({ name: id, workdir, port, conf: nginxConf(workdir, server) }) });
 }

@@ -14,6 +14,8 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         "check" | "fixes" => corpus_exchanges(root),
         "session" => sessions().into_iter().map(|s| s.to_string().into_bytes()).collect(),
         "har" => vec![json!(har_entries()).to_string().into_bytes()],
+        // A HAR Chromium recorded (tests/e2e/record-har-example.mjs).
+        "har_file" => std::fs::read(root.join("examples/chromium.har")).into_iter().collect(),
         _ => Vec::new(),
     };
     out.extend(regressions(target, root));

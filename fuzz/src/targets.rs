@@ -2,17 +2,18 @@
 //! are one line, a verdict is the same when computed twice, and no mask changes a verdict.
 
 use cors_lens::redact::{Policy, Secrets};
-use cors_lens::session::{report, ExportFormat, HarEntry, RawEvent, Session, SessionConfig};
+use cors_lens::session::{har_file, har_listing, report, ExportFormat, HarEntry, RawEvent, Session, SessionConfig};
 use cors_lens::{check, fixes, Exchange, Verdict};
 use serde_json::Value;
 
-pub const TARGETS: [&str; 4] = ["check", "session", "har", "fixes"];
+pub const TARGETS: [&str; 5] = ["check", "session", "har", "har_file", "fixes"];
 
 pub fn run(target: &str, data: &[u8]) {
     match target {
         "check" => check_target(data),
         "session" => session_target(data),
         "har" => har_target(data),
+        "har_file" => har_file_target(data),
         "fixes" => fixes_target(data),
         other => panic!("unknown target {other}"),
     }
@@ -129,6 +130,20 @@ fn session_target(data: &[u8]) {
         let (restored, straight) = (session.report(tab), twin.report(tab));
         let verdicts = |r: &report::Report| r.exchanges.iter().map(|e| (e.url.clone(), e.verdict.as_ref().map(decided))).collect::<Vec<_>>();
         assert_eq!(verdicts(&restored), verdicts(&straight), "snapshots changed what tab {tab} reports");
+    }
+}
+
+/// A whole HAR file, as `cors-lens har` reads it: read, imported into a small session (bounds reached), and
+/// both outputs written.
+fn har_file_target(data: &[u8]) {
+    let Ok(log) = har_file::read(data) else { return };
+    let mut session = fresh();
+    session.import_har(7, log.clone());
+    report_properties(&session);
+    let analysis = har_listing::analyse(log, None);
+    har_listing::text(&analysis, "fuzz.har");
+    for line in har_listing::jsonl(&analysis).lines() {
+        assert!(serde_json::from_str::<Value>(line).is_ok(), "--jsonl wrote a line that is not JSON: {line}");
     }
 }
 

@@ -339,7 +339,8 @@ pub fn parse_time(text: &str) -> Option<f64> {
     let (date, rest) = text.split_once(['T', ' '])?;
     let mut ymd = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // Four-digit years, as ISO 8601 writes them: no arithmetic on a hostile one can overflow.
+    if !(0..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
@@ -389,7 +390,7 @@ mod tests {
         assert_eq!(parse_time("2026-12-06T05:24:11.000Z"), Some(1_796_534_651_000.0));
         assert_eq!(parse_time("2026-12-06T06:24:11.500+01:00"), Some(1_796_534_651_500.0));
         assert_eq!(parse_time("2026-12-06T05:24:11.5-0030"), Some(1_796_536_451_500.0));
-        for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-12-06", "2026-12-06T25:00:00Z", "2026-12-06T05:24:11+1"] {
+        for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "9223372036854775807-01-01T00:00:00Z", "-9223372036854775808-01-01T00:00:00Z", "2026-12-06", "2026-12-06T25:00:00Z", "2026-12-06T05:24:11+1"] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -134,7 +134,7 @@ export function initToolbar({ rerender, refresh }) {
 export async function importHar(file, refresh) {
   try {
     const r = await send({ type: 'import_har', text: await file.text() }, { timeout: 60000 });
-    toast([`Imported ${r.added} cross-origin request${r.added === 1 ? '' : 's'} from ${file.name}`, ...(r.notes || [])].join(' '));
+    toast([`Imported ${r.added} cross-origin request${r.added === 1 ? '' : 's'} from ${file.name}.`, ...(r.notes || [])].join(' '));
     await refresh();
   } catch (e) {
     toast(`Import failed: ${e.message || e}`);

@@ -1,5 +1,5 @@
-//! Which server answered, when it says so: the `Server` and `X-Powered-By` response headers name a
-//! framework often enough to propose its fix first. Only names that point at one template are used;
+//! Which server answered, when it says so: the `Server` and `X-Powered-By` response headers (and
+//! Next.js's router headers in `Vary`) name a framework often enough to propose its fix first. Only names that point at one template are used;
 //! a proxy or platform name (cloudflare, gunicorn) proposes nothing.
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,9 @@ pub struct Suggestion {
 
 /// (header, lower-case word it starts with or contains, template id).
 const SIGNS: &[(&str, &str, &str)] = &[
+    ("x-powered-by", "next.js", "nextjs"),
+    // Next.js's App Router varies every answer, its own OPTIONS reply included, on its router headers.
+    ("vary", "next-router-state-tree", "nextjs"),
     ("x-powered-by", "express", "express"),
     ("x-powered-by", "asp.net", "aspnet"),
     ("server", "nginx", "nginx"),
@@ -40,7 +43,11 @@ pub fn suggest(exchange: &Exchange) -> Option<Suggestion> {
         for (header, word, id) in SIGNS {
             let Some(value) = headers::get(&response.headers, header) else { continue };
             if value.to_ascii_lowercase().contains(word) {
-                let name = if *header == "server" { "Server" } else { "X-Powered-By" };
+                let name = match *header {
+                    "server" => "Server",
+                    "vary" => "Vary",
+                    _ => "X-Powered-By",
+                };
                 return Some(Suggestion {
                     framework: (*id).to_owned(),
                     because: format!("proposed from your server's {name}: {value} header; pick another if it is wrong"),
@@ -70,6 +77,9 @@ mod tests {
         assert!(s.because.contains("X-Powered-By: Express"), "{}", s.because);
         assert_eq!(suggest(&with(r#"[["Server", "nginx/1.24.0"]]"#)).unwrap().framework, "nginx");
         assert_eq!(suggest(&with(r#"[["Server", "uvicorn"]]"#)).unwrap().framework, "fastapi");
+        // Next.js 16's own OPTIONS reply, as the framework matrix captured it.
+        let next = suggest(&with(r#"[["vary", "rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch"], ["allow", "GET"]]"#));
+        assert_eq!(next.unwrap().framework, "nextjs");
         assert_eq!(suggest(&with(r#"[["Server", "cloudflare"]]"#)), None, "a platform names no template");
         assert_eq!(suggest(&with("[]")), None);
         for s in SIGNS {

@@ -1,7 +1,7 @@
 // Next.js 16 (App Router) under `next dev` with Turbopack: a route handler app/api/submit/route.js, the broken CORS in the
 // places people put it (headers on the handler's answer, next.config.js `headers()`, auth in proxy.js), the engine's
 // fix as proxy.js. `next dev` rather than `next build` + `next start`: here a build took 32 s and the start 3.5 s more,
-// where a whole cell (two dev servers, each compiled on its warm-up request) takes about 18 s.
+// where a whole cell (two dev servers, each compiled on its warm-up request) took 18 to 36 s.
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -269,7 +269,7 @@ cmd_test() {
     log "no end-to-end tests in tests/e2e/"
   fi
   suite "framework matrix (real servers, real Chromium)" run node --test tests/frameworks/matrix.test.mjs
-  suite "Next.js trailingSlash trap (real Next.js, real Chromium)" run node --test tests/frameworks/nextjs-traps.test.mjs
+  suite "Next.js traps (real Next.js, real Chromium)" run node --test tests/frameworks/nextjs-traps.test.mjs
   log "build.sh test took $((SECONDS - start))s"
   if ((${#SUITES_FAILED[@]})); then printf 'failed suites: %s\n' "${SUITES_FAILED[*]}"; fi
   printf 'summary: %s passed, %s failed, %s skipped\n' "$PASSED" "$FAILED" "$SKIPPED"

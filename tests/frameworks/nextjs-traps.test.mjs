@@ -1,8 +1,11 @@
-// Next.js's trailingSlash trap, live: with `trailingSlash: true` Next.js answers the preflight of /api/submit with a 308
-// to /api/submit/ before any proxy runs, and Chromium refuses a redirected preflight. The engine must print Chromium's
-// line for it, its Next.js fix alone cannot help (the proxy never sees the preflight), and the fix's own note
-// (`skipTrailingSlashRedirect: true`) applied with it makes the request succeed. The matrix's nine failures do not
-// include a redirected preflight, hence this file.
+// Next.js's classic CORS traps the matrix's nine failures do not cover, live in real Chromium:
+// - trailingSlash: with `trailingSlash: true` Next.js answers the preflight of /api/submit with a 308 to /api/submit/
+//   before any proxy runs, and Chromium refuses a redirected preflight. The engine must print Chromium's line for it,
+//   its Next.js fix alone cannot help (the proxy never sees the preflight), and the fix's own note
+//   (`skipTrailingSlashRedirect: true`) applied with it makes the request succeed.
+// - a Pages Router API route that answers every method it does not handle with 405, OPTIONS included (the App Router
+//   answers OPTIONS itself, 204 without CORS headers, which the matrix's no-options-handler covers): the engine prints
+//   Chromium's line, and its Next.js fix (a proxy, which runs before Pages Router routes too) makes the PUT succeed.
 //
 //   node --test tests/frameworks/nextjs-traps.test.mjs   (after tests/frameworks/install.sh)
 import assert from 'node:assert/strict';
@@ -18,7 +21,7 @@ import { cdpError, exchangeFromCdp } from './harness.mjs';
 import { setup, startApp } from './adapters/nextjs.mjs';
 import { freePort, WORK } from './lib.mjs';
 
-const CELL = path.join(WORK, 'cells', 'nextjs-traps--trailing-slash');
+const CELL = path.join(WORK, 'cells', 'nextjs-traps');
 const PUT_JSON = { client: 'fetch', method: 'PUT', headers: [['Content-Type', 'application/json']], body: '{"n":1}' };
 
 function engine(bin, args, input) {
@@ -27,7 +30,7 @@ function engine(bin, args, input) {
   return JSON.parse(r.stdout);
 }
 
-describe('Next.js trailingSlash trap', () => {
+describe('Next.js traps', () => {
   let twoOrigin = null;
   let browser = null;
   let bin = null;
@@ -62,16 +65,43 @@ describe('Next.js trailingSlash trap', () => {
     if (twoOrigin) await twoOrigin.stop();
   });
 
-  it('is diagnosed as Chromium says, survives the proxy fix alone, and is fixed by the fix with its note applied', { timeout: 300000 }, async () => {
-    // 1. No CORS yet, trailingSlash on: the preflight is redirected.
-    const broken = await run('broken', { config: '  trailingSlash: true,' });
-    assert.equal(broken.obs.result.ok, false, 'the PUT is blocked');
-    const exchange = exchangeFromCdp({ spec: broken.spec, origin: browser.origin, events: broken.obs.cdp, result: broken.obs.result });
-    assert.equal(exchange.preflight?.response?.status, 308, JSON.stringify(exchange.preflight));
+  /** The engine's verdict on a run must be Chromium's: its error and its console line. */
+  const diagnose = (r) => {
+    const exchange = exchangeFromCdp({ spec: r.spec, origin: browser.origin, events: r.obs.cdp, result: r.obs.result });
     const verdict = engine(bin, ['check', '-'], JSON.stringify(exchange));
-    assert.equal(verdict.error, cdpError(broken.obs.cdp).corsError);
-    assert.ok(broken.line, 'Chromium printed a CORS line');
-    assert.equal(verdict.console.chromium, broken.line);
+    assert.equal(verdict.error, cdpError(r.obs.cdp).corsError);
+    assert.ok(r.line, 'Chromium printed a CORS line');
+    assert.equal(verdict.console.chromium, r.line);
+    return { exchange, verdict };
+  };
+
+  it('a Pages Router route that answers OPTIONS 405: diagnosed as Chromium says, fixed by the proxy', { timeout: 300000 }, async () => {
+    const pagesApi = `export default function handler(req, res) {
+  if (!['GET', 'PUT', 'DELETE', 'POST'].includes(req.method)) {
+    res.setHeader('Allow', ['GET', 'PUT', 'DELETE', 'POST']);
+    return res.status(405).end();
+  }
+  res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+  res.status(200).json({ ok: true });
+}
+`;
+    const broken = await run('pages-405-broken', { pagesApi });
+    assert.equal(broken.obs.result.ok, false, 'the PUT is blocked');
+    const { exchange } = diagnose(broken);
+    assert.equal(exchange.preflight?.response?.status, 405, JSON.stringify(exchange.preflight));
+    const fix = engine(bin, ['fix', 'nextjs', '-'], JSON.stringify(exchange));
+    // The route's own header stays: the proxy's answer replaces it on the way out.
+    const fixed = await run('pages-405-fixed', { pagesApi, proxy: fix.snippet });
+    assert.equal(fixed.line, null, `no CORS error: ${fixed.line}`);
+    assert.equal(fixed.obs.result.status, 200, JSON.stringify(fixed.obs.result));
+  });
+
+  it('trailingSlash: diagnosed as Chromium says, survives the proxy fix alone, fixed by the fix with its note applied', { timeout: 300000 }, async () => {
+    // 1. No CORS yet, trailingSlash on: the preflight is redirected.
+    const broken = await run('slash-broken', { config: '  trailingSlash: true,' });
+    assert.equal(broken.obs.result.ok, false, 'the PUT is blocked');
+    const { exchange, verdict } = diagnose(broken);
+    assert.equal(exchange.preflight?.response?.status, 308, JSON.stringify(exchange.preflight));
 
     // 2. The engine's Next.js fix, and the note that names the trap.
     const fix = engine(bin, ['fix', 'nextjs', '-'], JSON.stringify(exchange));
@@ -79,12 +109,12 @@ describe('Next.js trailingSlash trap', () => {
     assert.ok(note && note.includes('skipTrailingSlashRedirect: true'), fix.notes.join('\n'));
 
     // 3. The proxy alone: Next.js still redirects before it runs.
-    const proxyOnly = await run('proxy-only', { config: '  trailingSlash: true,', proxy: fix.snippet });
+    const proxyOnly = await run('slash-proxy-only', { config: '  trailingSlash: true,', proxy: fix.snippet });
     assert.equal(proxyOnly.obs.result.ok, false, 'the proxy alone does not help');
     assert.equal(cdpError(proxyOnly.obs.cdp).corsError, verdict.error, proxyOnly.line);
 
     // 4. The proxy and the note's option: the preflight reaches the proxy, and the PUT succeeds.
-    const fixed = await run('fixed', { config: '  trailingSlash: true,\n  skipTrailingSlashRedirect: true,', proxy: fix.snippet });
+    const fixed = await run('slash-fixed', { config: '  trailingSlash: true,\n  skipTrailingSlashRedirect: true,', proxy: fix.snippet });
     assert.equal(fixed.line, null, `no CORS error: ${fixed.line}`);
     assert.equal(fixed.obs.result.ok, true, JSON.stringify(fixed.obs.result));
     assert.equal(fixed.obs.result.status, 200);

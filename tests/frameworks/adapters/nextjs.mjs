@@ -64,16 +64,18 @@ export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin,
 
 /**
  * One Next.js app: `config` is spliced into next.config.js's object, `put` is the PUT handler's expression, `proxy` the
- * proxy.js text (null for none). Also used by nextjs-traps.test.mjs for options the matrix's failures do not cover.
+ * proxy.js text (null for none); `pagesApi`, when given, is a Pages Router pages/api/submit.js serving the route in place
+ * of the App Router's handler. Also used by nextjs-traps.test.mjs for what the matrix's failures do not cover.
  */
-export async function startApp({ config = '', put = 'ok', proxy = null, port, workdir }) {
+export async function startApp({ config = '', put = 'ok', proxy = null, pagesApi = null, port, workdir }) {
   const app = path.join(APPS, path.relative(path.join(WORK, 'cells'), workdir).replaceAll(path.sep, '--'));
   fs.rmSync(app, { recursive: true, force: true });
   const files = {
     'package.json': '{ "private": true }\n',
     'next.config.js': fill(CONFIG, { '/*OPTIONS*/': config }),
-    'app/api/submit/route.js': fill(ROUTE, { '/*PUT*/': put }),
   };
+  if (pagesApi === null) files['app/api/submit/route.js'] = fill(ROUTE, { '/*PUT*/': put });
+  else files['pages/api/submit.js'] = pagesApi;
   if (proxy !== null) files['proxy.js'] = proxy;
   writeFiles(app, files);
   writeFiles(workdir, { 'app-dir.txt': `${app}\n` });

@@ -64,7 +64,10 @@ describe('extension: which layer answered (nginx in front)', { skip }, () => {
   it('the explanation names nginx, and nginx\'s fix is proposed and changes the layer that answered', async () => {
     const x = exchangesFor(await ctl.report(), (e) => e.url.startsWith(url))[0];
     assert.equal(x.verdict.explanation.responder.answered_by.name, 'nginx');
-    await panel.evaluate((id) => window.__corsLens.select(id), x.id);
+    // The panel lists it once its own copy of the session has it (it can lag the background's).
+    const id = await waitFor(() => panel.evaluate((u) => window.__corsLens.report().exchanges.find((e) => e.url.startsWith(u))?.id, url),
+      { what: 'the PUT in the panel', timeout: 15000 });
+    await panel.evaluate((i) => window.__corsLens.select(i), id);
     await panel.waitForSelector('#detail:not([hidden]) #console-line');
     const text = await panel.$eval('#detail', (e) => e.textContent);
     assert.ok(text.includes('This 405 came from your proxy (nginx), not from your app'), text);

@@ -5,7 +5,7 @@
 #   ./build.sh test      cargo test (native), wasm parity in headless Chromium, Node end-to-end tests,
 #                        the framework matrix (real servers, real Chromium)
 #   ./build.sh bench     native vs wasm verdicts/second on the corpus, the .wasm size, the extension's costs
-#   ./build.sh fuzz      the coverage-guided fuzzer, 10.4 million inputs over its four targets (docs/fuzzing.md)
+#   ./build.sh fuzz      the coverage-guided fuzzer, 2.6 million inputs per target (docs/fuzzing.md)
 #   ./build.sh package   wasm, then dist/cors-lens-<version>.zip with the extension's runtime files only (one zip
 #                        for Chrome and Firefox), linted by web-ext
 #   ./build.sh demo      the CLI, then the classic failures in Chromium with the extension: what the CORS tab shows,
@@ -289,7 +289,7 @@ build_fuzz() {
   FUZZ_BIN=$CARGO_TARGET_DIR/fuzz/$host/release/cors-lens-fuzz
 }
 
-# At least 10 million inputs in all (CORS_LENS_FUZZ_INPUTS per target, 4 targets); figures on RESULT lines.
+# CORS_LENS_FUZZ_INPUTS per target (five targets: 13 million in all); figures on RESULT lines.
 cmd_fuzz() {
   step "fuzzer (coverage-instrumented)" build_fuzz
   run "$FUZZ_BIN" --inputs "${CORS_LENS_FUZZ_INPUTS:-2600000}" "$@"

@@ -22,7 +22,7 @@ pub mod method;
 pub mod network_failure;
 pub mod origin;
 pub mod preflight;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "probe", not(target_arch = "wasm32")))]
 pub mod probe;
 pub mod redact;
 pub mod redirect;

@@ -81,6 +81,7 @@ mod cli {
         },
         /// Send the browser's preflight (and with --actual the request) to a live server and print the
         /// verdict as `check` does; or, with --policy FILE.toml, check a deployed API against its origins.
+        #[cfg(feature = "probe")]
         Probe(cors_lens::probe::ProbeArgs),
         /// List the frameworks fixes are generated for, and whether each is verified on a live server.
         Frameworks {
@@ -131,6 +132,7 @@ mod cli {
                 }
             }
             Command::Har { file, jsonl, browser } => har(&file, jsonl, browser),
+            #[cfg(feature = "probe")]
             Command::Probe(args) => cors_lens::probe::main(args, &render_text),
             Command::Frameworks { json } => {
                 let list = fixes::frameworks();

@@ -12,7 +12,7 @@ import { waitFor } from './extension.mjs';
 import { isFirefoxCorsLine, launchFirefox, openRunner } from './firefox.mjs';
 
 // The export waits this long after the last request; each scenario waits at most 1.5 s for its console lines.
-const SETTLE_MS = 5000;
+const SETTLE_MS = 8000;
 
 /**
  * Runs `scenarios` against `server` in Firefox with its toolbox open. Resolves to

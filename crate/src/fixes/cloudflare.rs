@@ -11,13 +11,7 @@ pub(crate) const CLOUDFLARE: Framework =
 fn render(plan: &FixPlan) -> Rendered {
     let snippet = format!(
         "{}\n\
-         function withCors(request, response) {{\n\
-         \x20 const r = new Response(response.body, response); // a copy with mutable headers\n\
-         \x20 for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);\n\
-         \x20 r.headers.append(\"Vary\", \"Origin\");\n\
-         \x20 allowOrigin(request, r.headers);\n\
-         \x20 return r;\n\
-         }}\n\
+         {}\
          \n\
          export default {{\n\
          \x20 async fetch(request, env, ctx) {{\n\
@@ -29,6 +23,7 @@ fn render(plan: &FixPlan) -> Rendered {
          \x20 }},\n\
          }};\n",
         fetch_api::declarations(plan),
+        fetch_api::WITH_CORS,
         fetch_api::IS_PREFLIGHT,
     );
     let notes = vec![

@@ -49,6 +49,16 @@ pub(crate) fn declarations(plan: &FixPlan) -> String {
     )
 }
 
+/// `withCors(request, response)`: a copy of `response` with the CORS headers (a fetch handler's
+/// response headers may be immutable).
+pub(crate) const WITH_CORS: &str = "function withCors(request, response) {\n\
+\x20 const r = new Response(response.body, response); // a copy with mutable headers\n\
+\x20 for (const [name, value] of Object.entries(CORS_HEADERS)) r.headers.set(name, value);\n\
+\x20 r.headers.append(\"Vary\", \"Origin\");\n\
+\x20 allowOrigin(request, r.headers);\n\
+\x20 return r;\n\
+}\n";
+
 /// The test a preflight passes: OPTIONS with Access-Control-Request-Method (a plain OPTIONS is the
 /// app's to answer).
 pub(crate) const IS_PREFLIGHT: &str = "request.method === \"OPTIONS\" && request.headers.has(\"Access-Control-Request-Method\")";

@@ -1,13 +1,52 @@
-//! Next.js (App Router): a proxy (`proxy.js`; `middleware.js` before Next.js 16) answers preflights
-//! before any route handler runs, and adds the CORS headers to every other response of the matched
-//! paths. A route handler alone cannot do it well: without an `OPTIONS` export Next.js answers
-//! OPTIONS itself (204 with `Allow`, no CORS headers), and every handler would have to set the
-//! headers on its own responses, its error responses included.
+//! Next.js (App Router), in two forms. The proxy (`proxy.js`; `middleware.js` before Next.js 16)
+//! answers preflights before any route handler runs, and adds the CORS headers to every other
+//! response of the matched paths. The route handler form is for one route: without an `OPTIONS`
+//! export Next.js answers OPTIONS itself (204 with `Allow`, no CORS headers), so the route exports
+//! one, and each handler it exports is wrapped so its answers, errors included, carry the headers.
 
 use super::{fetch_api, quoted, FixPlan, Framework, Rendered};
 
 pub(crate) const NEXTJS: Framework =
     Framework { id: "nextjs", name: "Next.js (proxy / middleware)", verified_live: true, language: "javascript", render };
+
+pub(crate) const NEXTJS_ROUTE: Framework = Framework {
+    id: "nextjs-route",
+    name: "Next.js (route handler)",
+    verified_live: true,
+    language: "javascript",
+    render: render_route,
+};
+
+fn render_route(plan: &FixPlan) -> Rendered {
+    let snippet = format!(
+        "{}\n\
+         // Next.js answers OPTIONS itself, without CORS headers, unless the route exports it. No auth here:\n\
+         // preflights never carry credentials.\n\
+         export function OPTIONS(request) {{\n\
+         \x20 return new Response(null, {{ status: 204, headers: allowOrigin(request, new Headers(PREFLIGHT_HEADERS)) }});\n\
+         }}\n\
+         \n\
+         // Export every handler of this route through it: export const PUT = cors(async (request) => {{ ... }});\n\
+         function cors(handler) {{\n\
+         \x20 return async (request, context) => withCors(request, await handler(request, context));\n\
+         }}\n\
+         \n\
+         {}",
+        fetch_api::declarations(plan),
+        fetch_api::WITH_CORS,
+    );
+    let notes = vec![
+        "Every route the page calls needs it; for a whole API, the proxy form (Next.js (proxy / middleware)) does it once.".to_owned(),
+        "Remove any other CORS headers for this route (next.config.js `headers()`, a proxy): two Access-Control-Allow-Origin          headers fail like none."
+            .to_owned(),
+    ];
+    Rendered {
+        placement: "At the top of the route handler the page calls (e.g. `app/api/items/route.js`), with every exported                     handler wrapped: `export const PUT = cors(yourPut);`."
+            .to_owned(),
+        snippet,
+        notes,
+    }
+}
 
 fn render(plan: &FixPlan) -> Rendered {
     // The proxy runs only where it must: under the request path's first segment (`/api/:path*`).
@@ -129,5 +168,15 @@ export const config = { matcher: "/api/:path*" };
     #[test]
     fn hostile_plan_stays_inside_strings() {
         assert_contained(&render(&hostile_plan()).snippet, '"');
+        assert_contained(&render_route(&hostile_plan()).snippet, '"');
+    }
+
+    #[test]
+    fn the_route_form_exports_options_and_wraps_handlers() {
+        let r = render_route(&sample_plan());
+        assert!(r.snippet.starts_with("const ALLOWED_ORIGINS = [\"https://app.example.com\"];\n"), "{}", r.snippet);
+        assert!(r.snippet.contains("export function OPTIONS(request) {\n  return new Response(null, { status: 204, headers: allowOrigin(request, new Headers(PREFLIGHT_HEADERS)) });\n}\n"), "{}", r.snippet);
+        assert!(r.snippet.contains("  return async (request, context) => withCors(request, await handler(request, context));\n"), "{}", r.snippet);
+        assert!(r.snippet.ends_with(fetch_api::WITH_CORS), "{}", r.snippet);
     }
 }

@@ -41,7 +41,7 @@ impl Stack {
 /// every registered one placed).
 pub(crate) fn stack_of(framework: &str) -> Option<Stack> {
     Some(match framework {
-        "express" | "express5" | "fastify" | "hono" | "koa" | "nestjs" | "nextjs" => Stack::Node,
+        "express" | "express5" | "fastify" | "hono" | "koa" | "nestjs" | "nextjs" | "nextjs-route" => Stack::Node,
         "fastapi" | "django" | "flask" => Stack::Python,
         "rack" | "rails" => Stack::Ruby,
         "go" => Stack::Go,

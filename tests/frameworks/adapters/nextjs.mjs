@@ -32,7 +32,8 @@ const AUTH = `function auth(request) {
   if (request.headers.get('Authorization') !== ${lit(AUTH_VALUE)}) return Response.json({ error: 'unauthorized' }, { status: 401 });
 }`;
 
-function brokenFiles(failure, appOrigin, otherOrigin) {
+/** The broken CORS of a failure: next.config.js's `headers()` entry, and the PUT handler's expression. */
+export function brokenFiles(failure, appOrigin, otherOrigin) {
   const spec = brokenSpec(failure, appOrigin, otherOrigin);
   if (!spec) return { headers: '', put: 'ok' };
   if (!spec.preflight) {
@@ -59,22 +60,22 @@ export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin,
   } else if (auth) {
     proxy = `${AUTH}\nexport function proxy(request) {\n  return auth(request);\n}\nexport const config = { matcher: '/api/:path*' };\n`;
   }
-  return startApp({ config: b.headers, put: b.put, proxy, port, workdir });
+  return startApp({ config: b.headers, route: fill(ROUTE, { '/*PUT*/': b.put }), proxy, port, workdir });
 }
 
 /**
- * One Next.js app: `config` is spliced into next.config.js's object, `put` is the PUT handler's expression, `proxy` the
+ * One Next.js app: `config` is spliced into next.config.js's object, `route` is app/api/submit/route.js, `proxy` the
  * proxy.js text (null for none); `pagesApi`, when given, is a Pages Router pages/api/submit.js serving the route in place
- * of the App Router's handler. Also used by nextjs-traps.test.mjs for what the matrix's failures do not cover.
+ * of the App Router's handler. Also used by the nextjs-route adapter and by nextjs-traps.test.mjs.
  */
-export async function startApp({ config = '', put = 'ok', proxy = null, pagesApi = null, port, workdir }) {
+export async function startApp({ config = '', route = fill(ROUTE, { '/*PUT*/': 'ok' }), proxy = null, pagesApi = null, port, workdir }) {
   const app = path.join(APPS, path.relative(path.join(WORK, 'cells'), workdir).replaceAll(path.sep, '--'));
   fs.rmSync(app, { recursive: true, force: true });
   const files = {
     'package.json': '{ "private": true }\n',
     'next.config.js': fill(CONFIG, { '/*OPTIONS*/': config }),
   };
-  if (pagesApi === null) files['app/api/submit/route.js'] = fill(ROUTE, { '/*PUT*/': put });
+  if (pagesApi === null) files['app/api/submit/route.js'] = route;
   else files['pages/api/submit.js'] = pagesApi;
   if (proxy !== null) files['proxy.js'] = proxy;
   writeFiles(app, files);

@@ -1,6 +1,6 @@
 //! CORS for handlers written against the Fetch API (`Request`, `Response`, `Headers`): Cloudflare
-//! Workers and Next.js's proxy share these declarations, so both answer preflights with the same
-//! headers and echo a listed origin the same way.
+//! Workers and Next.js's proxy and route handlers share these declarations, so all answer
+//! preflights with the same headers and echo a listed origin the same way.
 
 use super::{quoted, quoted_list, FixPlan};
 

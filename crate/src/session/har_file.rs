@@ -409,7 +409,7 @@ mod tests {
             },
             ..RawEntry::default()
         };
-        let (entry, _) = summarize(raw).unwrap();
+        let (entry, _, _) = summarize(raw).unwrap();
         assert_eq!(entry.resource_type.as_deref(), Some("preflight"));
         assert!(crate::headers::get(&entry.request_headers, "origin").is_some());
     }

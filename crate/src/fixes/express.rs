@@ -1,7 +1,8 @@
 //! Express with the `cors` package. Express 4 and 5 differ in how a catch-all OPTIONS route is
 //! written (`'*'` vs `'/{*splat}'`, path-to-regexp 8).
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::node_cors_options::{listed_origins, options, Spelling};
+use super::{FixPlan, Framework, Rendered};
 
 pub(crate) const EXPRESS4: Framework =
     Framework { id: "express", name: "Express 4 (cors package)", verified_live: true, language: "javascript", render: render4 };
@@ -18,27 +19,14 @@ fn render5(plan: &FixPlan) -> Rendered {
 }
 
 fn render(plan: &FixPlan, catch_all: &str) -> Rendered {
-    // `*` is the package's own any-origin value; in an array it would be compared as an origin.
-    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
-    let mut options = vec![
-        format!("  origin: {origin},"),
-        format!("  methods: {},", quoted_list(&plan.methods)),
-        format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
-    ];
-    if plan.credentials {
-        options.push("  credentials: true,".to_owned());
-    }
-    if !plan.expose_headers.is_empty() {
-        options.push(format!("  exposedHeaders: {},", quoted_list(&plan.expose_headers)));
-    }
-    options.push(format!("  maxAge: {},", plan.max_age));
+    let options = options(plan, &listed_origins(plan), Spelling::CorsPackage);
     let snippet = format!(
         "const cors = require('cors');\n\
          const corsOptions = {{\n{}\n}};\n\
          // Answer every preflight before any auth or routing: preflights never carry credentials.\n\
          app.options({catch_all}, cors(corsOptions));\n\
          app.use(cors(corsOptions));\n",
-        options.join("\n")
+        options
     );
     let notes = vec![if plan.any_origin() {
         "With \"*\" the cors package answers every origin with *.".to_owned()

@@ -2,32 +2,20 @@
 //! it must be registered before any authentication hook: Fastify runs hooks in the order they are
 //! added.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::node_cors_options::{listed_origins, options, Spelling};
+use super::{FixPlan, Framework, Rendered};
 
 pub(crate) const FASTIFY: Framework =
     Framework { id: "fastify", name: "Fastify (@fastify/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    // `*` is the plugin's own any-origin value; in an array it would be compared as an origin.
-    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
-    let mut options = vec![
-        format!("  origin: {origin},"),
-        format!("  methods: {},", quoted_list(&plan.methods)),
-        format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
-    ];
-    if plan.credentials {
-        options.push("  credentials: true,".to_owned());
-    }
-    if !plan.expose_headers.is_empty() {
-        options.push(format!("  exposedHeaders: {},", quoted_list(&plan.expose_headers)));
-    }
-    options.push(format!("  maxAge: {},", plan.max_age));
+    let options = options(plan, &listed_origins(plan), Spelling::CorsPackage);
     let snippet = format!(
         "const cors = require('@fastify/cors');\n\
          // Register before any authentication hook: the plugin answers preflights in its onRequest hook,\n\
          // and preflights never carry credentials.\n\
          fastify.register(cors, {{\n{}\n}});\n",
-        options.join("\n")
+        options
     );
     let notes = vec![
         "In an ES module, write `import cors from '@fastify/cors'` instead of the require line.".to_owned(),

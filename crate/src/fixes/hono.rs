@@ -2,30 +2,18 @@
 //! runs). Hono runs middleware in the order it is added, and `cors()` answers a preflight itself
 //! (204) without calling the next handler, so it must come before any auth middleware.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::node_cors_options::{listed_origins, options, Spelling};
+use super::{FixPlan, Framework, Rendered};
 
 pub(crate) const HONO: Framework = Framework { id: "hono", name: "Hono (hono/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    // `*` is the middleware's own any-origin value; an array is compared origin by origin.
-    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
-    let mut options = vec![
-        format!("  origin: {origin},"),
-        format!("  allowMethods: {},", quoted_list(&plan.methods)),
-        format!("  allowHeaders: {},", quoted_list(&plan.headers)),
-    ];
-    if plan.credentials {
-        options.push("  credentials: true,".to_owned());
-    }
-    if !plan.expose_headers.is_empty() {
-        options.push(format!("  exposeHeaders: {},", quoted_list(&plan.expose_headers)));
-    }
-    options.push(format!("  maxAge: {},", plan.max_age));
+    let options = options(plan, &listed_origins(plan), Spelling::AllowPrefixed);
     let snippet = format!(
         "import {{ cors }} from \"hono/cors\";\n\
          // Before any auth middleware and the routes: preflights never carry credentials.\n\
          app.use(\"*\", cors({{\n{}\n}}));\n",
-        options.join("\n")
+        options
     );
     let notes = vec![if plan.any_origin() {
         "With \"*\" the middleware answers every origin with *.".to_owned()

@@ -2,39 +2,31 @@
 //! template lists the origins and echoes a listed one from a function; an unlisted origin gets no
 //! CORS headers. Registered before any auth middleware: it answers preflights (204) itself.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::node_cors_options::{listed_origins, options, Spelling};
+use super::{quoted_list, FixPlan, Framework, Rendered};
 
 pub(crate) const KOA: Framework = Framework { id: "koa", name: "Koa (@koa/cors)", verified_live: true, language: "javascript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
     let (origins, origin) = if plan.any_origin() {
-        (String::new(), format!("  origin: {},", quoted("*")))
+        (String::new(), listed_origins(plan))
     } else {
         (
-            format!("const ALLOWED_ORIGINS = {};\n", quoted_list(&plan.origins)),
-            "  // Echo the request's Origin when it is listed (never a list in one header).\n  \
-             origin: (ctx) => (ALLOWED_ORIGINS.includes(ctx.get(\"Origin\")) ? ctx.get(\"Origin\") : \"\"),"
-                .to_owned(),
+            format!(
+                "// Echo the request's Origin when it is listed (never a list in one header).\n\
+                 const ALLOWED_ORIGINS = {};\n",
+                quoted_list(&plan.origins)
+            ),
+            "(ctx) => (ALLOWED_ORIGINS.includes(ctx.get(\"Origin\")) ? ctx.get(\"Origin\") : \"\")".to_owned(),
         )
     };
-    let mut options = vec![
-        origin,
-        format!("  allowMethods: {},", quoted_list(&plan.methods)),
-        format!("  allowHeaders: {},", quoted_list(&plan.headers)),
-    ];
-    if plan.credentials {
-        options.push("  credentials: true,".to_owned());
-    }
-    if !plan.expose_headers.is_empty() {
-        options.push(format!("  exposeHeaders: {},", quoted_list(&plan.expose_headers)));
-    }
-    options.push(format!("  maxAge: {},", plan.max_age));
+    let options = options(plan, &origin, Spelling::AllowPrefixed);
     let snippet = format!(
         "const cors = require(\"@koa/cors\");\n\
          {origins}\
          // Before any auth middleware and the router: preflights never carry credentials.\n\
          app.use(cors({{\n{}\n}}));\n",
-        options.join("\n")
+        options
     );
     let notes = vec![
         "In an ES module, write `import cors from \"@koa/cors\"` instead of the require line.".to_owned(),
@@ -58,10 +50,10 @@ mod tests {
         assert_eq!(
             render(&sample_plan()).snippet,
             "const cors = require(\"@koa/cors\");\n\
+             // Echo the request's Origin when it is listed (never a list in one header).\n\
              const ALLOWED_ORIGINS = [\"https://app.example.com\"];\n\
              // Before any auth middleware and the router: preflights never carry credentials.\n\
              app.use(cors({\n  \
-             // Echo the request's Origin when it is listed (never a list in one header).\n  \
              origin: (ctx) => (ALLOWED_ORIGINS.includes(ctx.get(\"Origin\")) ? ctx.get(\"Origin\") : \"\"),\n  \
              allowMethods: [\"PUT\"],\n  \
              allowHeaders: [\"Content-Type\", \"X-Api-Key\"],\n  \

@@ -32,6 +32,7 @@ mod haproxy;
 mod laravel;
 mod layers;
 mod nginx;
+mod node_cors_options;
 mod quote;
 mod rack;
 mod spring;

@@ -2,30 +2,18 @@
 //! `@fastify/cors` (platform-fastify) on the underlying server the moment it is called. Middleware
 //! added with `app.use()` before it runs first, so it goes right after the app is created.
 
-use super::{quoted, quoted_list, FixPlan, Framework, Rendered};
+use super::node_cors_options::{listed_origins, options, Spelling};
+use super::{FixPlan, Framework, Rendered};
 
 pub(crate) const NESTJS: Framework =
     Framework { id: "nestjs", name: "NestJS (app.enableCors)", verified_live: true, language: "typescript", render };
 
 fn render(plan: &FixPlan) -> Rendered {
-    // `*` is the packages' own any-origin value; in an array it would be compared as an origin.
-    let origin = if plan.any_origin() { quoted("*") } else { quoted_list(&plan.origins) };
-    let mut options = vec![
-        format!("  origin: {origin},"),
-        format!("  methods: {},", quoted_list(&plan.methods)),
-        format!("  allowedHeaders: {},", quoted_list(&plan.headers)),
-    ];
-    if plan.credentials {
-        options.push("  credentials: true,".to_owned());
-    }
-    if !plan.expose_headers.is_empty() {
-        options.push(format!("  exposedHeaders: {},", quoted_list(&plan.expose_headers)));
-    }
-    options.push(format!("  maxAge: {},", plan.max_age));
+    let options = options(plan, &listed_origins(plan), Spelling::CorsPackage);
     let snippet = format!(
         "// Before any app.use(): preflights never carry credentials, so they are answered before auth.\n\
          app.enableCors({{\n{}\n}});\n",
-        options.join("\n")
+        options
     );
     let notes = vec![
         "Guards and interceptors never see a preflight: enableCors answers OPTIONS before routing.".to_owned(),

@@ -106,6 +106,24 @@ export function writeFiles(dir, files) {
   }
 }
 
+/**
+ * A one-file Node.js server for a cell: `template`'s slots filled with the fix (or, without one, the failure's
+ * broken CORS from `broken(failure, appOrigin, otherOrigin)`) and `auth` for options-auth, written as `file`
+ * into the cell's workdir (`prepare(workdir)` may add to it), then started with this Node.
+ */
+export function startNodeServer({ name, template, file, auth, broken, prepare, env }, cell) {
+  const { failure, fixSnippet, port, appOrigin, otherOrigin, workdir } = cell;
+  const src = fill(template, {
+    '/*FIX*/': fixSnippet ?? '',
+    '/*AUTH*/': failure === 'options-auth' ? auth : '',
+    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
+    '/*PORT*/': String(port),
+  });
+  writeFiles(workdir, { [file]: src });
+  prepare?.(workdir);
+  return spawnServer({ name, cmd: process.execPath, args: [path.join(workdir, file)], cwd: workdir, port, env });
+}
+
 /** Throws unless every package resolves from the repository root (installed by `npm ci`). */
 export function requireNodePackages(names) {
   const req = createRequire(path.join(REPO, 'package.json'));

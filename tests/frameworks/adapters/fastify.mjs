@@ -1,7 +1,7 @@
 // Fastify 5 with @fastify/cors.
 import path from 'node:path';
 
-import { AUTH_VALUE, fill, lit, REPO, requireNodePackages, spawnServer, writeFiles } from '../lib.mjs';
+import { AUTH_VALUE, lit, REPO, requireNodePackages, startNodeServer } from '../lib.mjs';
 
 export const id = 'fastify';
 
@@ -61,14 +61,6 @@ export async function setup() {
   requireNodePackages(['fastify', '@fastify/cors']);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
-  const src = fill(TEMPLATE, {
-    '/*FIX*/': fixSnippet ?? '',
-    '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
-    '/*PORT*/': String(port),
-  });
-  writeFiles(workdir, { 'server.cjs': src });
-  return spawnServer({ name: id, cmd: process.execPath, args: [path.join(workdir, 'server.cjs')], cwd: workdir, port,
-    env: { NODE_PATH: path.join(REPO, 'node_modules') } });
+export function start(cell) {
+  return startNodeServer({ name: id, template: TEMPLATE, file: 'server.cjs', auth: AUTH, broken, env: { NODE_PATH: path.join(REPO, 'node_modules') } }, cell);
 }

@@ -1,8 +1,7 @@
 // Hono 4 on Node (@hono/node-server) with its built-in hono/cors middleware. The app is an ES module, as Hono's
 // examples are.
-import path from 'node:path';
 
-import { AUTH_VALUE, fill, lit, spawnServer, writeFiles } from '../lib.mjs';
+import { AUTH_VALUE, lit, startNodeServer } from '../lib.mjs';
 import { linkModules, requireStackPackages } from './_node-stacks.mjs';
 
 export const id = 'hono';
@@ -64,14 +63,6 @@ export async function setup() {
   requireStackPackages(['hono', '@hono/node-server']);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
-  const src = fill(TEMPLATE, {
-    '/*FIX*/': fixSnippet ?? '',
-    '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
-    '/*PORT*/': String(port),
-  });
-  writeFiles(workdir, { 'server.mjs': src });
-  linkModules(workdir);
-  return spawnServer({ name: id, cmd: process.execPath, args: [path.join(workdir, 'server.mjs')], cwd: workdir, port });
+export function start(cell) {
+  return startNodeServer({ name: id, template: TEMPLATE, file: 'server.mjs', auth: AUTH, broken, prepare: linkModules }, cell);
 }

@@ -1,7 +1,6 @@
 // Koa 3 with @koa/cors.
-import path from 'node:path';
 
-import { AUTH_VALUE, fill, lit, spawnServer, writeFiles } from '../lib.mjs';
+import { AUTH_VALUE, lit, startNodeServer } from '../lib.mjs';
 import { linkModules, requireStackPackages } from './_node-stacks.mjs';
 
 export const id = 'koa';
@@ -67,14 +66,6 @@ export async function setup() {
   requireStackPackages(['koa', '@koa/cors']);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
-  const src = fill(TEMPLATE, {
-    '/*FIX*/': fixSnippet ?? '',
-    '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
-    '/*PORT*/': String(port),
-  });
-  writeFiles(workdir, { 'server.cjs': src });
-  linkModules(workdir);
-  return spawnServer({ name: id, cmd: process.execPath, args: [path.join(workdir, 'server.cjs')], cwd: workdir, port });
+export function start(cell) {
+  return startNodeServer({ name: id, template: TEMPLATE, file: 'server.cjs', auth: AUTH, broken, prepare: linkModules }, cell);
 }

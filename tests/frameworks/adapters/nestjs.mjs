@@ -1,8 +1,7 @@
 // NestJS 12 on platform-express, CORS by app.enableCors(). Plain JavaScript (no TypeScript build step): the
 // decorators are applied as the functions they are.
-import path from 'node:path';
 
-import { AUTH_VALUE, fill, lit, spawnServer, writeFiles } from '../lib.mjs';
+import { AUTH_VALUE, lit, startNodeServer } from '../lib.mjs';
 import { linkModules, requireStackPackages } from './_node-stacks.mjs';
 
 export const id = 'nestjs';
@@ -79,14 +78,6 @@ export async function setup() {
   requireStackPackages(['@nestjs/core', '@nestjs/common', '@nestjs/platform-express', 'reflect-metadata', 'rxjs']);
 }
 
-export async function start({ failure, fixSnippet, port, appOrigin, otherOrigin, workdir }) {
-  const src = fill(TEMPLATE, {
-    '/*FIX*/': fixSnippet ?? '',
-    '/*AUTH*/': failure === 'options-auth' ? AUTH : '',
-    '/*BROKEN*/': fixSnippet === null ? broken(failure, appOrigin, otherOrigin) : '',
-    '/*PORT*/': String(port),
-  });
-  writeFiles(workdir, { 'server.cjs': src });
-  linkModules(workdir);
-  return spawnServer({ name: id, cmd: process.execPath, args: [path.join(workdir, 'server.cjs')], cwd: workdir, port });
+export function start(cell) {
+  return startNodeServer({ name: id, template: TEMPLATE, file: 'server.cjs', auth: AUTH, broken, prepare: linkModules }, cell);
 }

@@ -1,11 +1,13 @@
 //! Which server answered, when it says so: the `Server` and `X-Powered-By` response headers (and
 //! Next.js's router headers in `Vary`) name a framework often enough to propose its fix first. Only names that point at one template are used;
-//! a proxy or platform name (cloudflare, gunicorn) proposes nothing.
+//! a proxy or platform name (cloudflare, gunicorn) proposes nothing. An answer a proxy or gateway
+//! provably wrote itself (`responder`: nginx's or HAProxy's own error page) proposes that layer's fix.
 
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::{Exchange, Response};
 use crate::headers;
+use crate::responder;
 
 /// A proposed framework and the header that proposed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,11 +36,24 @@ const SIGNS: &[(&str, &str, &str)] = &[
     ("server", "webrick", "rack"),
 ];
 
+/// (layer name as `responder` gives it, template id): layers whose own answers a template fixes.
+const WRITERS: &[(&str, &str)] = &[("nginx", "nginx"), ("HAProxy", "haproxy"), ("Amazon API Gateway", "apigateway")];
+
 /// The framework the server's own headers name (the preflight's response first, then the
 /// response's), or `None` when they name none this engine has a template for.
 pub fn suggest(exchange: &Exchange) -> Option<Suggestion> {
     let responses: Vec<&Response> =
         exchange.preflight.as_ref().and_then(|p| p.response.as_ref()).into_iter().chain(exchange.response.as_ref()).collect();
+    // An answer a proxy or gateway provably wrote itself is fixed there, whatever its Server header says.
+    for response in &responses {
+        let Some(writer) = responder::identify(response).and_then(|r| r.answered_by) else { continue };
+        if let Some((_, id)) = WRITERS.iter().find(|(name, _)| *name == writer.name) {
+            return Some(Suggestion {
+                framework: (*id).to_owned(),
+                because: format!("proposed because {} wrote this answer itself; pick another if it is wrong", writer.name),
+            });
+        }
+    }
     for response in responses {
         for (header, word, id) in SIGNS {
             let Some(value) = headers::get(&response.headers, header) else { continue };
@@ -63,9 +78,13 @@ mod tests {
     use super::*;
 
     fn with(headers: &str) -> Exchange {
+        answered(200, headers)
+    }
+
+    fn answered(status: u16, headers: &str) -> Exchange {
         serde_json::from_str(&format!(
             r#"{{"request": {{"method": "GET", "url": "https://api.example.com/x", "origin": "https://app.example.com"}},
-                "response": {{"status": 200, "headers": {headers}}}, "outcome": "failed"}}"#
+                "response": {{"status": {status}, "headers": {headers}}}, "outcome": "failed"}}"#
         ))
         .unwrap()
     }
@@ -84,6 +103,21 @@ mod tests {
         assert_eq!(suggest(&with("[]")), None);
         for s in SIGNS {
             assert!(super::super::frameworks().iter().any(|f| f.id == s.2), "{} is a template", s.2);
+        }
+    }
+
+    #[test]
+    fn a_proxys_own_answer_proposes_the_proxy() {
+        // HAProxy's own 405 (Debian's 2.6, as the matrix captured it) carries no Server header at all.
+        let s = suggest(&answered(405, r#"[["content-length", "146"], ["cache-control", "no-cache"], ["content-type", "text/html"]]"#)).unwrap();
+        assert_eq!(s.framework, "haproxy");
+        assert!(s.because.contains("HAProxy wrote this answer itself"), "{}", s.because);
+        // nginx's own 405 page: proposed as nginx's answer, not merely from its Server header.
+        let s = suggest(&answered(405, r#"[["Server", "nginx/1.22.1"], ["Content-Type", "text/html"], ["Content-Length", "157"]]"#)).unwrap();
+        assert_eq!(s.framework, "nginx");
+        assert!(s.because.contains("nginx wrote this answer itself"), "{}", s.because);
+        for (_, id) in WRITERS {
+            assert!(super::super::frameworks().iter().any(|f| f.id == *id), "{id} is a template");
         }
     }
 }

@@ -5,13 +5,12 @@
 // request as allowed. Nothing here is written by hand: the expectations are what Chromium said in the same run.
 // Artifacts: tests/artifacts/chromium.har (the recording), tests/artifacts/har-chromium.json (per scenario).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { recordChromiumHar } from './lib/chromium-har.mjs';
-import { locateEngine } from './lib/engine.mjs';
+import { harListing } from './lib/engine.mjs';
 import { ARTIFACTS, missingBuild } from './lib/extension.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import { startServerProcess } from './lib/server-process.mjs';
@@ -40,14 +39,7 @@ describe('cors-lens har on a HAR Chromium recorded', { skip }, () => {
     runs = recorded.runs;
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     fs.writeFileSync(HAR, `${JSON.stringify(recorded.har, null, 2)}\n`);
-    const loc = locateEngine();
-    assert.equal(loc.error, undefined, loc.error);
-    const jsonl = spawnSync(loc.bin, ['har', '--jsonl', HAR], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    assert.equal(jsonl.status, 0, jsonl.stderr);
-    lines = jsonl.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const people = spawnSync(loc.bin, ['har', HAR], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    assert.equal(people.status, 0, people.stderr);
-    text = people.stdout;
+    ({ lines, text } = harListing(HAR));
     fs.writeFileSync(path.join(ARTIFACTS, 'har-chromium.json'), `${JSON.stringify(runs.map((r) => ({ ...r,
       listed: lines.filter((l) => l.url === r.spec.url).map(({ verdict, ...rest }) => rest) })), null, 2)}\n`);
   });

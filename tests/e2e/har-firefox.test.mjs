@@ -5,12 +5,11 @@
 // Firefox printed, byte for byte; every allowed request as allowed. Nothing here is written by hand.
 // Env: FIREFOX_BIN (default /usr/bin/firefox-esr). Artifacts: tests/artifacts/firefox.har, har-firefox.json.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { locateEngine } from './lib/engine.mjs';
+import { harListing } from './lib/engine.mjs';
 import { ARTIFACTS } from './lib/extension.mjs';
 import { recordFirefoxHar } from './lib/firefox-har.mjs';
 import { firefoxAvailable } from './lib/firefox.mjs';
@@ -33,12 +32,7 @@ describe('cors-lens har on a HAR Firefox exported', { skip: !firefoxAvailable() 
     runs = recorded.runs;
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     fs.writeFileSync(HAR, `${JSON.stringify(recorded.har, null, 2)}\n`);
-    const loc = locateEngine();
-    assert.equal(loc.error, undefined, loc.error);
-    const jsonl = spawnSync(loc.bin, ['har', '--jsonl', HAR], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    assert.equal(jsonl.status, 0, jsonl.stderr);
-    lines = jsonl.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    text = spawnSync(loc.bin, ['har', HAR], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+    ({ lines, text } = harListing(HAR));
     fs.writeFileSync(path.join(ARTIFACTS, 'har-firefox.json'), `${JSON.stringify({ firefox: recorded.version, scenarios: runs.map((r) => ({ ...r,
       listed: lines.filter((l) => l.url === r.spec.url).map(({ verdict, ...rest }) => rest) })) }, null, 2)}\n`);
   });

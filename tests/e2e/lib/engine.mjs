@@ -59,3 +59,19 @@ export function runEngine(bin, exchanges, browser) {
   }
   return { verdicts, stderr: r.stderr, status: r.status };
 }
+
+/**
+ * `cors-lens har` on a HAR file, both outputs: `lines` (--jsonl, parsed) and `text` (for people). Throws when the
+ * engine is missing or either run fails.
+ */
+export function harListing(harPath) {
+  const loc = locateEngine();
+  if (loc.error) throw new Error(loc.error);
+  const run = (args) => {
+    const out = spawnSync(loc.bin, ['har', ...args, harPath], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (out.status !== 0) throw new Error(`cors-lens har ${args.join(' ')} exited ${out.status}: ${out.stderr}`);
+    return out.stdout;
+  };
+  const lines = run(['--jsonl']).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return { lines, text: run([]) };
+}

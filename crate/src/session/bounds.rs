@@ -89,6 +89,12 @@ pub fn event_bytes(event: &Event) -> usize {
         + event.redirect_url.as_ref().map_or(0, String::len)
 }
 
+/// About what the whole session takes: requests in flight, finished preflights and exchanges.
+pub fn session_bytes(session: &Session) -> usize {
+    session.flights.values().map(flight_bytes).sum::<usize>()
+        + session.tabs.values().map(|tab| tab.preflights.values().map(flight_bytes).sum::<usize>() + tab.records.iter().map(|r| r.built.bytes).sum::<usize>()).sum::<usize>()
+}
+
 /// What can be evicted.
 enum Item {
     InFlight(String),
@@ -104,8 +110,7 @@ enum Item {
 pub fn enforce(session: &mut Session, limit: usize) -> usize {
     // Checked every few hundred events, and nearly always within the limit: the total alone first, without
     // listing (and cloning the id of) everything.
-    let mut total: usize = session.flights.values().map(flight_bytes).sum::<usize>()
-        + session.tabs.values().map(|tab| tab.preflights.values().map(flight_bytes).sum::<usize>() + tab.records.iter().map(|r| r.built.bytes).sum::<usize>()).sum::<usize>();
+    let mut total = session_bytes(session);
     if total <= limit {
         return 0;
     }

@@ -268,7 +268,8 @@ impl WasmSession {
 
     /// Everything needed to resume (in-flight requests included), as JSON text for `storage.session`.
     /// Written here in one piece: built as a JS object (one crossing per field, then `JSON.stringify`) a
-    /// snapshot of 1,000 exchanges took ~100x longer, and the worker saves one every 2 s under traffic.
+    /// snapshot of 1,000 exchanges took 5 times longer (571 ms against 105 ms in the bench), and the
+    /// worker saves one every 2 s under traffic.
     pub fn snapshot(&self) -> String {
         self.inner.snapshot()
     }

@@ -268,7 +268,7 @@ impl WasmSession {
 
     /// Everything needed to resume (in-flight requests included), as JSON text for `storage.session`.
     /// Written here in one piece: built as a JS object (one crossing per field, then `JSON.stringify`) a
-    /// snapshot of 1,000 exchanges took 5 times longer (571 ms against 105 ms in the bench), and the
+    /// snapshot of 1,000 exchanges took 5 to 18 times longer (571 ms against 105 and 31 ms in the bench), and the
     /// worker saves one every 2 s under traffic.
     pub fn snapshot(&self) -> String {
         self.inner.snapshot()

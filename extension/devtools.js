@@ -18,29 +18,12 @@ function connect() {
 }
 setInterval(() => { try { port.postMessage({ type: 'heartbeat' }); } catch { /* reconnecting */ } }, HEARTBEAT_MS);
 
-const pairs = (list) => (list || []).map((h) => [String(h.name), String(h.value)]);
-
-/** The parts of a HAR entry the engine reads: no bodies, cookies or timings breakdown. */
+/** A HAR entry without its bodies (the engine reads the rest: docs/session-api.md, "HAR entries in"). */
 function summarize(e) {
-  const req = e.request || {};
-  const res = e.response || {};
-  const initiator = e._initiator || {};
-  return {
-    url: req.url,
-    method: req.method,
-    resource_type: e._resourceType ?? null,
-    initiator_type: initiator.type ?? null,
-    initiator_request_id: initiator.requestId ?? null,
-    initiator_url: initiator.url ?? initiator.stack?.callFrames?.[0]?.url ?? null,
-    initiator_line: initiator.lineNumber ?? initiator.stack?.callFrames?.[0]?.lineNumber ?? null,
-    started: Date.parse(e.startedDateTime),
-    time: typeof e.time === 'number' ? e.time : null,
-    status: res.status ?? 0,
-    error: res._error ?? null,
-    server_ip: e.serverIPAddress || null,
-    request_headers: pairs(req.headers),
-    response_headers: pairs(res.headers),
-  };
+  const { getContent, ...entry } = e; // a live record's method: no message can carry it
+  const { postData, ...request } = e.request || {};
+  const { content, ...response } = e.response || {};
+  return { ...entry, request, response };
 }
 
 function send(entries) {
@@ -58,7 +41,8 @@ let backlogSent = Promise.resolve();
 function sendBacklog() {
   backlogSent = backlogSent.then(() => new Promise((resolve) => {
     api.devtools.network.getHAR(async (har) => {
-      const entries = (har?.entries || []).map(safely).filter(Boolean).sort((a, b) => a.started - b.started);
+      const entries = (har?.entries || []).map(safely).filter(Boolean)
+        .sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
       for (let i = 0; i < entries.length; i += BATCH) await send(entries.slice(i, i + BATCH));
       resolve();
     });

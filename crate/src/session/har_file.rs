@@ -244,6 +244,13 @@ fn carries_credentials(raw: &RawEntry) -> bool {
         || raw.response.headers.iter().any(|h| event::is_set_cookie(&h.name))
 }
 
+/// A live DevTools record (the devtools page's `onRequestFinished` and `getHAR()` entries, bodies
+/// left out) as the session reads it: the same reading as a file's entries. `None` without a URL or a
+/// start time.
+pub fn live_entry(raw: RawEntry) -> Option<HarEntry> {
+    summarize(raw).map(|(entry, _, _)| entry)
+}
+
 /// The entry as the session reads DevTools' records, and where its redirect led; `None` without a URL
 /// or a start time.
 fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>, bool)> {

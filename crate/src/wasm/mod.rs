@@ -191,10 +191,12 @@ impl WasmSession {
         to_js(&result)
     }
 
-    /// One HAR entry summary from the devtools page. Returns `{tab_id, changed}`.
+    /// One HAR entry from the devtools page, in HAR's own shape (bodies left out), read as a HAR file's
+    /// entries are. Returns `{tab_id, changed}`.
     pub fn ingest_har(&mut self, tab_id: f64, entry: JsValue) -> Result<JsValue, JsError> {
-        let entry: crate::session::HarEntry =
+        let raw: crate::session::har_file::RawEntry =
             from_js(entry).map_err(|e| JsError::new(&e.described("rejected HAR entry")))?;
+        let entry = crate::session::har_file::live_entry(raw).ok_or_else(|| JsError::new("rejected HAR entry: no URL or startedDateTime"))?;
         let result = self.inner.ingest_har(tab(tab_id)?, entry).map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&result)
     }

@@ -195,3 +195,62 @@ fn devtools_records_keep_no_cookie_value_and_no_referer_beyond_its_origin() {
         assert!(!kept.contains(secret), "{secret} kept: {kept}");
     }
 }
+
+#[test]
+fn a_redirect_devtools_reports_hop_by_hop_is_one_request() {
+    // With DevTools open, webRequest may not watch the tab at all: each hop is its own record, the 302 first.
+    let first = format!("{API}/r?to=final");
+    let last = "http://127.0.0.1:8003/final".to_owned();
+    let mut hop1 = har_request(&first, "GET", "fetch", 0.0, 302, &[("Origin", PAGE)], None);
+    hop1.response_headers = vec![("Location".into(), last.clone()), ("Access-Control-Allow-Origin".into(), PAGE.into())];
+    hop1.redirect_to = Some(last.clone());
+    let hop2 = har_request(&last, "GET", "fetch", 0.01, 200, &[("Origin", "null")], Some("net::ERR_FAILED"));
+    let mut session = new_session();
+    let hop1_result = session.ingest_har(TAB, hop1.clone()).unwrap();
+    assert!(!hop1_result.changed, "the request is not listed before its last hop is known");
+    assert!(session.report(TAB).exchanges.is_empty());
+    session.ingest_har(TAB, hop2.clone()).unwrap();
+    // The backlog sent again (recording resumed) adds nothing.
+    session.ingest_har(TAB, hop1).unwrap();
+    session.ingest_har(TAB, hop2).unwrap();
+    let report = session.report(TAB);
+    assert_eq!(report.exchanges.len(), 1, "{:?}", report.exchanges.iter().map(|x| &x.url).collect::<Vec<_>>());
+    let x = &report.exchanges[0];
+    assert_eq!((x.url.as_str(), x.source.as_str()), (first.as_str(), "devtools"));
+    assert_eq!(x.verdict.as_ref().unwrap().error, Some(CorsError::MissingAllowOriginHeader));
+    assert_eq!(
+        chromium_line(&report, 0),
+        format!("Access to fetch at '{last}' (redirected from '{first}') from origin '{PAGE}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+    );
+}
+
+#[test]
+fn webrequest_names_the_error_devtools_calls_generic() {
+    // DevTools open: webRequest listens to onErrorOccurred alone. A GET that Local Network Access stopped before
+    // it was sent: DevTools' record says net::ERR_FAILED, webRequest names the check. Either may come first.
+    let s = Events::default();
+    let url = format!("{API}/lna");
+    let record = har_request(&url, "GET", "fetch", 0.0, 0, &[("Origin", PAGE)], Some("net::ERR_FAILED"));
+    let lna = s.ev("onErrorOccurred", "40", "GET", &url, 3.0, json!({"error": "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS", "errorsOnly": true}));
+    for devtools_first in [true, false] {
+        let mut session = new_session();
+        if devtools_first {
+            session.ingest_har(TAB, record.clone()).unwrap();
+            assert_eq!(session.report(TAB).exchanges[0].verdict.as_ref().unwrap().error, None, "DevTools' record alone cannot tell");
+        }
+        feed(&mut session, vec![lna.clone()]);
+        if !devtools_first {
+            assert!(session.report(TAB).exchanges.is_empty(), "an error alone is no request");
+            session.ingest_har(TAB, record.clone()).unwrap();
+        }
+        let report = session.report(TAB);
+        assert_eq!(report.exchanges.len(), 1);
+        assert_eq!(report.exchanges[0].source, "devtools");
+        assert_eq!(report.exchanges[0].verdict.as_ref().unwrap().error, Some(CorsError::LocalNetworkAccessPermissionDenied));
+    }
+    // An error of another request (another URL) changes nothing.
+    let mut session = new_session();
+    session.ingest_har(TAB, record).unwrap();
+    feed(&mut session, vec![s.ev("onErrorOccurred", "41", "GET", &format!("{API}/other"), 3.0, json!({"error": "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS", "errorsOnly": true}))]);
+    assert_eq!(session.report(TAB).exchanges[0].verdict.as_ref().unwrap().error, None);
+}

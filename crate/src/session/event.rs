@@ -117,6 +117,10 @@ pub struct RawEvent {
     /// Firefox's webRequest has it; Chromium's does not.
     #[serde(default)]
     pub document_url: Option<String>,
+    /// Not webRequest's: the extension sets it when webRequest watches only errors on the tab, since
+    /// DevTools' records report its requests (lone_errors.rs).
+    #[serde(default)]
+    pub errors_only: bool,
 }
 
 /// `requestId` is a decimal string in Chromium; accept a number too.
@@ -170,6 +174,7 @@ pub struct Event {
     pub document_url: Option<String>,
     /// A URL or header was cut, or headers dropped, to keep the session bounded (bounds.rs).
     pub truncated: bool,
+    pub errors_only: bool,
 }
 
 fn integer(value: f64, field: &str) -> Result<i64, EventError> {
@@ -257,6 +262,7 @@ impl RawEvent {
             ip: self.ip.filter(|ip| !ip.is_empty()),
             document_url,
             truncated,
+            errors_only: self.errors_only,
         })
     }
 }

@@ -64,7 +64,24 @@ pub struct HarEntry {
     /// request, the only sign that one its preflight stopped, never sent and shown without `Origin`, was CORS.
     #[serde(skip)]
     pub preflighted: bool,
+    /// Where a 3xx answer sent the request (HAR `redirectURL` resolved, else its `Location`).
+    pub redirect_to: Option<String>,
 }
+
+/// A redirected request DevTools is reporting hop by hop: each hop is its own record, and the
+/// next one arrives when it finishes. The hops wait here until the last one, then become one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRedirect {
+    /// The entries so far, first hop first; the last one redirected to `target`.
+    chain: Vec<HarEntry>,
+    target: String,
+    /// The first hop went to a request webRequest saw (or one already built): the rest add nothing.
+    absorbed: bool,
+    truncated: bool,
+}
+
+/// Redirected requests a tab may have waiting for their next hop; the oldest is then taken as it is.
+const MAX_PENDING_REDIRECTS: usize = 32;
 
 impl HarEntry {
     fn is_preflight(&self) -> bool {
@@ -176,10 +193,59 @@ pub fn ingest_har(session: &mut Session, tab_id: i64, mut entry: HarEntry) -> Re
     }
     if entry.is_preflight() {
         ingest_preflight(session, tab_id, entry, truncated, false);
-    } else if entry.may_be_cors() {
-        ingest_request(session, tab_id, entry, truncated);
+        return Ok(());
+    }
+    let redirects = entry.error.is_none() && entry.redirect_to.is_some();
+    let Some(mut pending) = continued_redirect(session, tab_id, &entry) else {
+        if entry.may_be_cors() || redirects {
+            let absorbed = ingest_request(session, tab_id, &entry, truncated, redirects);
+            if redirects {
+                let target = entry.redirect_to.clone().unwrap_or_default();
+                wait_for_next_hop(session, tab_id, PendingRedirect { chain: vec![entry], target, absorbed, truncated });
+            }
+        }
+        return Ok(());
+    };
+    pending.truncated |= truncated;
+    pending.chain.push(entry);
+    if redirects {
+        pending.target = pending.chain.last().and_then(|e| e.redirect_to.clone()).unwrap_or_default();
+        wait_for_next_hop(session, tab_id, pending);
+    } else {
+        finish_redirect(session, tab_id, pending);
     }
     Ok(())
+}
+
+/// Takes the tab's redirected request whose last hop sent the request to `entry`'s URL, if any.
+fn continued_redirect(session: &mut Session, tab_id: i64, entry: &HarEntry) -> Option<PendingRedirect> {
+    let tab = session.tabs.get_mut(&tab_id)?;
+    let started = entry.started_at().unwrap_or(f64::INFINITY);
+    let at = tab.pending_redirects.iter().position(|p| {
+        p.target == entry.url && p.chain.last().and_then(HarEntry::started_at).is_none_or(|t| t <= started + HAR_SLACK_MS)
+    })?;
+    tab.pending_redirects.remove(at)
+}
+
+fn wait_for_next_hop(session: &mut Session, tab_id: i64, pending: PendingRedirect) {
+    let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
+    tab.pending_redirects.push_back(pending);
+    if tab.pending_redirects.len() > MAX_PENDING_REDIRECTS {
+        if let Some(oldest) = tab.pending_redirects.pop_front() {
+            finish_redirect(session, tab_id, oldest);
+        }
+    }
+}
+
+/// A redirected request's last hop has arrived (or it will not): one exchange for all its hops,
+/// unless webRequest already has the request.
+fn finish_redirect(session: &mut Session, tab_id: i64, pending: PendingRedirect) {
+    if pending.absorbed || !pending.chain[0].may_be_cors() {
+        return;
+    }
+    let Some(started) = pending.chain[0].started_at() else { return };
+    let flight = request_flight(session, tab_id, &pending.chain, started, pending.truncated);
+    session.keep(flight);
 }
 
 /// Adds one request of an imported HAR file (har_file.rs): `chain` is its first entry, then each entry
@@ -383,9 +449,11 @@ fn set_via_har(session: &mut Session, tab_id: i64, actual_id: &str, hop: usize, 
 }
 
 /// A request DevTools recorded: its facts go to the same request as webRequest saw it (in flight,
-/// or recently finished); a request webRequest did not see becomes an exchange of its own.
-fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated: bool) {
-    let Some(started) = entry.started_at() else { return };
+/// or recently finished); a request webRequest did not see becomes an exchange of its own, unless it
+/// `redirects` (its next hops come as records of their own: `finish_redirect`). Returns whether the
+/// session already had the request.
+fn ingest_request(session: &mut Session, tab_id: i64, entry: &HarEntry, truncated: bool, redirects: bool) -> bool {
+    let Some(started) = entry.started_at() else { return true };
     let method = method::normalize(&entry.method).to_owned();
     let same = |f: &Flight| {
         f.tab_id == tab_id
@@ -401,7 +469,7 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
         if let Some(flight) = session.flights.get_mut(&id) {
             flight.devtools = Some(entry.view());
         }
-        return;
+        return true;
     }
     let tab = session.tabs.get_or_insert_with(tab_id, super::TabState::default);
     if let Some((id, ())) = recorded {
@@ -409,14 +477,17 @@ fn ingest_request(session: &mut Session, tab_id: i64, entry: HarEntry, truncated
             record.flight.devtools = Some(entry.view());
         }
         tab.refresh(&id);
-        return;
+        return true;
     }
     // Already known (DevTools' backlog sent again when recording resumes): nothing new.
     if tab.records.iter().rev().take(LATE_RECORDS).any(|r| same(&r.flight)) || session.flights.values().any(same) {
-        return;
+        return true;
     }
-    let flight = request_flight(session, tab_id, std::slice::from_ref(&entry), started, truncated);
-    session.keep(flight);
+    if !redirects && entry.may_be_cors() {
+        let flight = request_flight(session, tab_id, std::slice::from_ref(entry), started, truncated);
+        session.keep(flight);
+    }
+    false
 }
 
 /// A request found by `closest`: its id, and what the fit said of it.
@@ -486,7 +557,7 @@ fn request_flight(session: &mut Session, tab_id: i64, chain: &[HarEntry], starte
             preflight: link,
         });
     }
-    Flight {
+    let mut flight = Flight {
         request_id,
         tab_id,
         frame_id: None,
@@ -509,7 +580,11 @@ fn request_flight(session: &mut Session, tab_id: i64, chain: &[HarEntry], starte
         devtools: Some(first.view()),
         devtools_only: true,
         imported: false,
+    };
+    if let Some(tab) = session.tabs.get_mut(&tab_id) {
+        super::lone_errors::claim(&mut tab.lone_errors, &mut flight);
     }
+    flight
 }
 
 /// A finished preflight of the tab, not yet tied to a request, for `method` at `url` that started

@@ -278,12 +278,14 @@ fn summarize(raw: RawEntry) -> Option<(HarEntry, Option<String>, bool)> {
         error: raw.response.error.flatten().filter(|e| !e.is_empty()),
         server_ip: raw.server_ip_address,
         preflighted: false,
+        redirect_to: None,
     };
     // A preflight the file does not mark (Firefox, Safari) is known by its headers.
     if entry.resource_type.is_none() && entry.looks_like_preflight() {
         entry.resource_type = Some("preflight".to_owned());
     }
-    let redirect = entry.redirect_target(raw.response.redirect_url.as_deref().unwrap_or(""));
+    entry.redirect_to = entry.redirect_target(raw.response.redirect_url.as_deref().unwrap_or(""));
+    let redirect = entry.redirect_to.clone();
     Some((entry, redirect, marks_failures))
 }
 

@@ -14,6 +14,7 @@ pub mod har;
 pub mod har_file;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod har_listing;
+pub mod lone_errors;
 pub mod matching;
 pub mod own;
 pub mod preflight_cost;
@@ -195,6 +196,12 @@ pub struct TabState {
     pub page_ips: Vec<(String, String)>,
     #[serde(skip)]
     eviction: EvictionIndex,
+    /// Redirected requests DevTools is still reporting hop by hop (har.rs).
+    #[serde(skip)]
+    pub pending_redirects: VecDeque<har::PendingRedirect>,
+    /// webRequest errors waiting for DevTools' record of their request (lone_errors.rs).
+    #[serde(skip)]
+    pub lone_errors: VecDeque<lone_errors::LoneError>,
 }
 
 /// Documents whose IP a tab remembers: the top page and a few frames.
@@ -438,6 +445,10 @@ impl Session {
         }
         let time = event.time_stamp.unwrap_or(self.clock);
         self.clock = self.clock.max(time);
+        if event.errors_only {
+            let changed = lone_errors::note(self, event, time);
+            return Ok(IngestResult { tab_id: Some(tab_id), changed });
+        }
         self.seq += 1;
         self.unchecked_bytes += bounds::event_bytes(&event);
         let before = self.tabs.get(&tab_id).map_or(0, |t| t.version);

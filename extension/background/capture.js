@@ -8,10 +8,11 @@ const queue = []; // { event, details } | { navigated: tabId }
 let ingested = 0; // events applied since this worker started
 let rejected = 0;
 
-/** The listener for one webRequest event (see listeners.js). */
-export function listenerFor(event) {
+/** The listener for one webRequest event of a listener set of `kind` 'full' or 'errors' (see listeners.js). */
+export function listenerFor(event, kind = 'full') {
   return (d) => {
     if (d.tabId < 0 || engineStartError()) return; // the extension's own requests; or nothing will drain the queue
+    if (kind === 'errors') d.errorsOnly = true;
     if (event === 'onBeforeRequest' && d.type === 'main_frame') queue.push({ navigated: d.tabId });
     queue.push({ event, details: d });
     if (currentSession()) drain();

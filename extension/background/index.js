@@ -5,17 +5,18 @@
 import { captureStats, drain, listenerFor } from './capture.js';
 import { wasmMemoryBytes } from './engine.js';
 import { currentSession, engineModule, engineReady, engineStats, markDirty, withSession } from './engineHost.js';
-import { listenerSets, syncListeners } from './listeners.js';
+import { DEVTOOLS_SUFFICES, listenerSets, syncListeners } from './listeners.js';
 import { handle, listenForMessages } from './messageHandlers.js';
 import { listenForPorts } from './ports.js';
 import { sweepProbeRules } from './probe.js';
-import { onRecordingChanged, recordingScope, tabClosed, tabsReady } from './tabsManager.js';
+import { onRecordingChanged, tabClosed, tabsReady, webRequestScope } from './tabsManager.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = Promise.all([engineReady, tabsReady]);
 
-// Listeners follow the recorded tabs from the moment their set is loaded (a restarted worker resumes them).
-onRecordingChanged(() => syncListeners(recordingScope(), listenerFor));
+// Listeners follow the recorded tabs from the moment their set is loaded (a restarted worker resumes them); a tab
+// DevTools is open on is captured from DevTools' records instead, where those suffice.
+onRecordingChanged(() => syncListeners(webRequestScope(DEVTOOLS_SUFFICES), listenerFor));
 listenForPorts(ready);
 listenForMessages();
 engineReady.then(() => drain());
@@ -38,7 +39,7 @@ globalThis.__corsLens = {
   onEvent: listenerFor,
   get session() { return currentSession(); },
   get engine() { return engineModule(); },
-  stats: () => ({ ...captureStats(), ...engineStats(), listenerSets: listenerSets(), wasmMemoryBytes: wasmMemoryBytes() }),
+  stats: () => ({ ...captureStats(), ...engineStats(), ...listenerSets(), wasmMemoryBytes: wasmMemoryBytes() }),
   /** A real trap inside the engine, where an event would hit one (tests/e2e/extension-hostile.test.mjs). */
   trap: () => withSession(() => engineModule().trap_for_tests(), 'trapped'),
 };

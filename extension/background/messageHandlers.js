@@ -54,7 +54,7 @@ export async function handle(msg) {
       return fixes(engineModule(), msg.exchange, msg.framework ?? null);
     case 'state':
       await save();
-      return { ...captureStats(), ...engineStats(), listenerSets: listenerSets() };
+      return { ...captureStats(), ...engineStats(), ...listenerSets() };
     default:
       throw new Error(`unknown message type ${msg.type}`);
   }

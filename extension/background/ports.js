@@ -1,7 +1,7 @@
 // Long-lived connections from the extension's own pages: "panel:<tabId>" (the CORS panel, in DevTools or as a
 // page) and "devtools:<tabId>" (the devtools page, alive exactly while DevTools is open on that tab). Opening
 // either starts recording the tab. Panels get {type: "changed"} pings, coalesced, when their tab's report changes.
-import { setRecorded } from './tabsManager.js';
+import { setInspected, setRecorded } from './tabsManager.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -32,7 +32,12 @@ function onConnect(port) {
   if (kind === 'devtools') {
     if (!devtoolsPages.has(tabId)) devtoolsPages.set(tabId, new Set());
     devtoolsPages.get(tabId).add(port);
-    port.onDisconnect.addListener(() => devtoolsPages.get(tabId)?.delete(port));
+    setInspected(tabId, true);
+    port.onDisconnect.addListener(() => {
+      const open = devtoolsPages.get(tabId);
+      open?.delete(port);
+      if (!open?.size) setInspected(tabId, false);
+    });
     // Its heartbeat keeps the worker alive while DevTools is open; nothing to answer.
     port.onMessage.addListener(() => {});
     return;

@@ -6,6 +6,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 
 const recorded = new Set();
 const keepLog = new Set();
+const inspected = new Set(); // tabs DevTools is open on (not persisted: devtools pages reconnect to a new worker)
 let everyTab = false;
 const listeners = new Set();
 
@@ -33,9 +34,22 @@ function persist() {
     .catch((e) => console.warn('CORS Lens: could not save the recorded tabs', e));
 }
 
-/** The tab ids whose requests are recorded, or 'every' when every tab is. */
-export function recordingScope() {
-  return everyTab ? 'every' : [...recorded];
+/**
+ * What webRequest must watch, as tab id (or 'every') -> 'full' | 'errors': every tab, or each recorded tab; a
+ * tab DevTools is open on only for errors when `devtoolsSuffices` (Chromium: DevTools' records show every
+ * preflight, every failure and its response, and the API that made a request, so webRequest's costly
+ * `extraHeaders` listeners would only repeat them).
+ */
+export function webRequestScope(devtoolsSuffices) {
+  if (everyTab) return new Map([['every', 'full']]);
+  return new Map([...recorded].map((t) => [t, devtoolsSuffices && inspected.has(t) ? 'errors' : 'full']));
+}
+
+/** DevTools opened (`open`) or closed on a tab; only a recorded tab's capture changes. */
+export function setInspected(tabId, open) {
+  if (open === inspected.has(tabId)) return;
+  if (open) inspected.add(tabId); else inspected.delete(tabId);
+  if (recorded.has(tabId)) changed();
 }
 
 export function isRecorded(tabId) {
@@ -78,6 +92,7 @@ export async function tabClosed(tabId) {
   await tabsReady;
   const was = recorded.delete(tabId);
   keepLog.delete(tabId);
+  inspected.delete(tabId);
   if (was) changed();
   await persist();
 }

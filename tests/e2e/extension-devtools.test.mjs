@@ -116,4 +116,32 @@ describe('extension: DevTools panel', { skip }, () => {
     assert.ok(x.preflight?.observed);
     assert.ok(['order', 'har'].includes(x.preflight.match), x.preflight.match);
   });
+
+  // Last: it closes DevTools.
+  it('costs no webRequest listener while DevTools is open; webRequest takes over when DevTools closes', async () => {
+    const sendTab = (msg) => send({ tabId, ...msg });
+    assert.deepEqual((await sendTab({ type: 'report' })).recording, { tab: true, every_tab: false });
+    const state = () => send({ type: 'state' });
+    assert.deepEqual(await state().then((s) => [s.listenerSets, s.errorListenerSets]), [0, 1], 'DevTools\' records capture the tab; webRequest only names errors');
+    const ingested = (await state()).ingested;
+    const fine = u(server.api, `/dt/fine/${tag}`, [['acao', 'echo']]);
+    await app.run({ url: fine });
+    await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === fine)[0], { what: 'the success DevTools recorded' });
+    assert.equal((await state()).ingested, ingested, 'a request that did not fail sends the worker no webRequest event');
+    const open = u(server.api, `/dt/open/${tag}`);
+    await app.run({ url: open });
+    const seen = await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === open && e.verdict)[0], { what: 'the failure with DevTools open' });
+    assert.equal(seen.source, 'devtools');
+    assert.match(seen.verdict.console.chromium, /No 'Access-Control-Allow-Origin' header is present/);
+
+    const dtT = await cdp.waitForTarget((t) => t.type === 'page' && t.url.startsWith('devtools://'));
+    await cdp.send('Target.closeTarget', { targetId: dtT.targetId });
+    await waitFor(async () => { const s = await state(); return s.listenerSets === 1 && s.errorListenerSets === 0; }, { what: 'full webRequest listeners for the tab DevTools left' });
+    await waitForCaptureReady(app, sendTab, server.api);
+    const closed = u(server.api, `/dt/closed/${tag}`);
+    await app.run({ url: closed });
+    const after = await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === closed && e.verdict)[0], { what: 'the failure after DevTools closed' });
+    assert.equal(after.source, 'webrequest');
+    assert.match(after.verdict.console.chromium, /No 'Access-Control-Allow-Origin' header is present/);
+  });
 });

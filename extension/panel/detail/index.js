@@ -50,7 +50,7 @@ function captureNotes(x) {
   if (x.truncated) notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge cut', text: 'truncated' }), ' A URL or header value was cut at 8 KiB when captured.'));
   const mark = x.view?.source_mark;
   if (mark) notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge imported', text: mark.badge }), ` ${mark.text}`));
-  if (x.source === 'devtools') notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge', text: 'DevTools' }), ' Built from DevTools\u2019 network records (HAR) only: the extension did not see this request itself.'));
+  if (x.source === 'devtools') notes.push(el('p', { class: 'note capture-note' }, el('span', { class: 'badge', text: 'DevTools' }), ' From DevTools\u2019 Network panel records (its HAR entry): what DevTools showed for this request.'));
   return notes;
 }
 

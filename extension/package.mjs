@@ -21,6 +21,13 @@ function runtimeFiles() {
     if (f.endsWith('.png')) files.push(`extension/icons/${f}`);
   }
   files.push('extension/pkg/cors_lens.js', 'extension/pkg/cors_lens_bg.wasm');
+  // The engine's own JS helpers (wasm-bindgen's inline_js, crate/src/wasm/), which cors_lens.js imports.
+  const snippets = path.join(ext, 'pkg', 'snippets');
+  if (fs.existsSync(snippets)) {
+    for (const f of fs.readdirSync(snippets, { recursive: true }).map((p) => p.split(path.sep).join('/')).sort()) {
+      if (f.endsWith('.js')) files.push(`extension/pkg/snippets/${f}`);
+    }
+  }
   return files;
 }
 

@@ -32,11 +32,11 @@ export function drain() {
         continue;
       }
       op.details.event = op.event; // the details object is ours: no copy per event
-      const r = withSession((s) => s.ingest(op.details));
+      const tab = withSession((s) => s.ingest(op.details));
       ingested++;
-      if (r && r.changed) {
+      if (tab !== undefined) {
         changed = true;
-        notify(r.tab_id ?? op.details.tabId);
+        notify(tab);
       }
     } catch (e) {
       rejected++;

@@ -86,6 +86,7 @@ export class EngineSession {
     if (!this.inner) this.inner = new mod.Session(SESSION_OPTIONS);
   }
 
+  /** The id of the tab whose report the event changed, or undefined. */
   ingest(event) { return this.inner.ingest(event); }
 
   ingestHar(tabId, entry) { return this.inner.ingest_har(tabId, entry); }

@@ -77,6 +77,31 @@ impl RawHeader {
     }
 }
 
+/// A header list as webRequest gives it: its own type so that the wasm binding can read the whole list
+/// in one crossing (crate/src/wasm/from_js.rs), where read header by header it was most of an event's
+/// crossing into wasm.
+#[derive(Debug, Clone, Default)]
+pub struct RawHeaders(pub Vec<RawHeader>);
+
+/// The name the wasm binding recognises the list by.
+pub const RAW_HEADERS: &str = "RawHeaders";
+
+impl<'de> Deserialize<'de> for RawHeaders {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = RawHeaders;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of headers")
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<RawHeaders, D::Error> {
+                Vec::deserialize(d).map(RawHeaders)
+            }
+        }
+        d.deserialize_newtype_struct(RAW_HEADERS, List)
+    }
+}
+
 /// The listener's `details`, as received. Field names are webRequest's (camelCase).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -99,9 +124,9 @@ pub struct RawEvent {
     #[serde(default)]
     pub time_stamp: Option<f64>,
     #[serde(default)]
-    pub request_headers: Option<Vec<RawHeader>>,
+    pub request_headers: Option<RawHeaders>,
     #[serde(default)]
-    pub response_headers: Option<Vec<RawHeader>>,
+    pub response_headers: Option<RawHeaders>,
     #[serde(default)]
     pub status_code: Option<f64>,
     #[serde(default)]
@@ -236,8 +261,8 @@ impl RawEvent {
                 l
             })
         };
-        let request_headers = clip_list(self.request_headers.map(keep_request_headers));
-        let response_headers = clip_list(self.response_headers.map(keep_response_headers));
+        let request_headers = clip_list(self.request_headers.map(|h| keep_request_headers(h.0)));
+        let response_headers = clip_list(self.response_headers.map(|h| keep_response_headers(h.0)));
         Ok(Event {
             kind,
             request_id,

@@ -602,16 +602,17 @@ impl Session {
         let Some(pf) = self.flights.remove(id) else { return };
         self.mark_done(id);
         let tab = self.tabs.get_or_insert_with(pf.tab_id, TabState::default);
-        let link = pf.linked_to.clone();
-        tab.keep_preflight(pf.clone());
         // A request still in flight has no record yet (it takes its preflights when it finishes): no need to
-        // look through the tab's records for it.
-        if let Some((actual, hop)) = link.filter(|(actual, _)| !self.flights.contains_key(actual)) {
-            if let Some(record) = tab.record_mut(&actual) {
-                if let Some(slot) = record.preflights.get_mut(hop) {
-                    *slot = Some(pf);
-                    tab.refresh(&actual);
-                }
+        // look through the tab's records for it, nor to copy the preflight for one.
+        let Some((actual, hop)) = pf.linked_to.clone().filter(|(actual, _)| !self.flights.contains_key(actual)) else {
+            tab.keep_preflight(pf);
+            return;
+        };
+        tab.keep_preflight(pf.clone());
+        if let Some(record) = tab.record_mut(&actual) {
+            if let Some(slot) = record.preflights.get_mut(hop) {
+                *slot = Some(pf);
+                tab.refresh(&actual);
             }
         }
     }

@@ -13,6 +13,7 @@ use std::fmt;
 
 use js_sys::{Array, Object};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::names;
@@ -139,7 +140,12 @@ impl<'de> Deserializer<'de> for Reader {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, InputError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, InputError> {
+        if name == crate::session::event::RAW_HEADERS {
+            if let Some(text) = header_text(&self.0) {
+                return visitor.visit_newtype_struct(HeaderText(&text));
+            }
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -166,6 +172,75 @@ impl<'de> Deserializer<'de> for Reader {
             return Err(wrong_kind(&self.0, &visitor));
         }
         visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), next: None })
+    }
+}
+
+#[wasm_bindgen(inline_js = r#"
+// A webRequest header list whose entries are all {name, value} strings, as one text: names and values in
+// turn, NUL between them. undefined for anything else (a binaryValue, a NUL): read entry by entry then.
+export function header_text(list) {
+  if (!Array.isArray(list)) return undefined;
+  const out = [];
+  for (const h of list) {
+    if (h === null || typeof h !== 'object') return undefined;
+    const { name, value } = h;
+    if (typeof name !== 'string' || typeof value !== 'string' || h.binaryValue !== undefined
+      || name.includes('\0') || value.includes('\0')) return undefined;
+    out.push(name, value);
+  }
+  return out.join('\0');
+}
+"#)]
+extern "C" {
+    fn header_text(list: &JsValue) -> Option<String>;
+}
+
+/// A header list read in one crossing (`header_text`): read header by header, each entry cost three
+/// field reads and two strings passed one by one. Entries read as `{name, value}` objects.
+struct HeaderText<'a>(&'a str);
+
+impl<'de> Deserializer<'de> for HeaderText<'_> {
+    type Error = InputError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        let mut parts = (!self.0.is_empty()).then(|| self.0.split('\0')).into_iter().flatten();
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::from_fn(move || {
+            let (name, value) = (parts.next()?, parts.next()?);
+            Some(de::value::MapDeserializer::<_, InputError>::new([("name", Text(name)), ("value", Text(value))].into_iter()))
+        })))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// One string of a `HeaderText`, read as a `String` or an `Option<String>`.
+struct Text<'a>(&'a str);
+
+impl<'de> IntoDeserializer<'de, InputError> for Text<'_> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Text<'_> {
+    type Error = InputError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        visitor.visit_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

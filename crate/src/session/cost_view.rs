@@ -63,7 +63,7 @@ pub fn groups(rows: &[PreflightStat]) -> (Vec<PreflightGroup>, PreflightTotals) 
             }
         })
         .collect();
-    groups.sort_by(|a, b| b.preflights.cmp(&a.preflights).then_with(|| a.pattern.cmp(&b.pattern)));
+    crate::order::sort_by(&mut groups, |a, b| b.preflights.cmp(&a.preflights).then_with(|| a.pattern.cmp(&b.pattern)));
     let preflights: u64 = rows.iter().map(|r| r.count).sum();
     let total_ms: f64 = rows.iter().map(|r| r.total_ms).sum();
     let avoidable: u64 = rows.iter().filter(|r| r.bad).map(|r| r.count).sum();

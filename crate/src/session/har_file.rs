@@ -213,7 +213,7 @@ pub fn import(session: &mut Session, tab_id: i64, log: HarLog) -> Imported {
         entries.push((entry, redirect_url));
     }
     // Time order, the file's own order among equals (a stable sort).
-    entries.sort_by(|a, b| a.0.started.unwrap_or(0.0).total_cmp(&b.0.started.unwrap_or(0.0)));
+    crate::order::sort_by(&mut entries, |a, b| a.0.started.unwrap_or(0.0).total_cmp(&b.0.started.unwrap_or(0.0)));
     mark_preflighted(&mut entries);
     for chain in chains(entries) {
         import_chain(session, tab_id, chain);

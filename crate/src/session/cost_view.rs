@@ -47,8 +47,7 @@ pub fn groups(rows: &[PreflightStat]) -> (Vec<PreflightGroup>, PreflightTotals) 
         .into_iter()
         .map(|(pattern, members)| {
             let mut urls: Vec<&str> = members.iter().map(|&i| rows[i].url.as_str()).collect();
-            urls.sort_unstable();
-            urls.dedup();
+            crate::order::sort_unique(&mut urls);
             let preflights = members.iter().map(|&i| rows[i].count).sum();
             let total_ms = members.iter().map(|&i| rows[i].total_ms).sum();
             let urls = urls.len() as u64;

@@ -370,8 +370,7 @@ pub fn url_shape(url: &str) -> String {
     if let Some(query) = query {
         let mut keys: Vec<String> =
             query.split('&').filter(|p| !p.is_empty()).map(|p| format!("{}={{v}}", p.split('=').next().unwrap_or(""))).collect();
-        keys.sort_unstable();
-        keys.dedup();
+        crate::order::sort_unique(&mut keys);
         shape.push('?');
         shape.push_str(&keys.join("&"));
     }

@@ -20,6 +20,7 @@ pub mod marks;
 pub mod max_age;
 pub mod method;
 pub mod network_failure;
+pub mod order;
 pub mod origin;
 pub mod preflight;
 #[cfg(all(feature = "probe", not(target_arch = "wasm32")))]

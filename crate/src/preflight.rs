@@ -80,8 +80,7 @@ pub fn add_announced(need: &mut PreflightNeed, observed: &Preflight) {
         });
         need.unsafe_header_names.push(name);
     }
-    need.unsafe_header_names.sort_unstable();
-    need.unsafe_header_names.dedup();
+    crate::order::sort_unique(&mut need.unsafe_header_names);
     if need.reasons.is_empty() {
         need.reasons.push(
             "the browser sent a preflight although the captured method and headers are CORS-safelisted (an \

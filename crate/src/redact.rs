@@ -446,7 +446,7 @@ impl Secrets {
         if self.replaced_from != self.found.len() {
             self.replaced = self.found.iter().filter(|s| s.len() >= 6 && *s != MASK).cloned().collect();
             // Longest first, so a value is replaced before any secret it contains.
-            self.replaced.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            crate::order::sort_by(&mut self.replaced, |a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
             self.replaced.dedup();
             self.replaced_from = self.found.len();
         }

@@ -222,8 +222,7 @@ pub fn unsafe_headers(headers: &HeaderList) -> (Vec<UnsafeHeader>, Vec<String>) 
         }
     }
     let mut names: Vec<String> = unsafe_list.iter().map(|h| h.name.to_ascii_lowercase()).collect();
-    names.sort_unstable();
-    names.dedup();
+    crate::order::sort_unique(&mut names);
     (unsafe_list, names)
 }
 

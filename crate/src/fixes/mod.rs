@@ -183,7 +183,7 @@ pub fn frameworks() -> Vec<FrameworkInfo> {
             FrameworkInfo { id: f.id.to_owned(), name: f.name.to_owned(), verified_live: f.verified_live, group, group_name }
         })
         .collect();
-    list.sort_by_key(|f| f.group);
+    crate::order::sort_by(&mut list, |a, b| a.group.cmp(&b.group));
     list
 }
 

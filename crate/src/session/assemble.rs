@@ -208,8 +208,7 @@ impl Flight {
             Some(value) => headers::parse_name_list(&value)
                 .unwrap_or_else(|_| value.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect()),
         };
-        names.sort_unstable();
-        names.dedup();
+        crate::order::sort_unique(&mut names);
         Some(names)
     }
 

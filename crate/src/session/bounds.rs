@@ -129,7 +129,7 @@ pub fn enforce(session: &mut Session, limit: usize) -> usize {
             items.push(((failure, record.flight.seq), record.built.bytes, Item::Record(*tab_id, record.flight.seq)));
         }
     }
-    items.sort_unstable_by_key(|(order, _, _)| *order);
+    crate::order::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
     let mut evicted = 0;
     for (_, bytes, item) in items {
         if total <= limit {

@@ -47,8 +47,7 @@ pub fn groups(rows: &[PreflightStat]) -> (Vec<PreflightGroup>, PreflightTotals) 
         .into_iter()
         .map(|(pattern, members)| {
             let mut urls: Vec<&str> = members.iter().map(|&i| rows[i].url.as_str()).collect();
-            urls.sort_unstable();
-            urls.dedup();
+            crate::order::sort_unique(&mut urls);
             let preflights = members.iter().map(|&i| rows[i].count).sum();
             let total_ms = members.iter().map(|&i| rows[i].total_ms).sum();
             let urls = urls.len() as u64;
@@ -63,7 +62,7 @@ pub fn groups(rows: &[PreflightStat]) -> (Vec<PreflightGroup>, PreflightTotals) 
             }
         })
         .collect();
-    groups.sort_by(|a, b| b.preflights.cmp(&a.preflights).then_with(|| a.pattern.cmp(&b.pattern)));
+    crate::order::sort_by(&mut groups, |a, b| b.preflights.cmp(&a.preflights).then_with(|| a.pattern.cmp(&b.pattern)));
     let preflights: u64 = rows.iter().map(|r| r.count).sum();
     let total_ms: f64 = rows.iter().map(|r| r.total_ms).sum();
     let avoidable: u64 = rows.iter().filter(|r| r.bad).map(|r| r.count).sum();

@@ -175,8 +175,7 @@ fn announced(request_headers: &HeaderList) -> (Option<String>, Vec<String>) {
     let mut names = headers::get(request_headers, "access-control-request-headers")
         .map(|v| headers::parse_name_list(&v).unwrap_or_default())
         .unwrap_or_default();
-    names.sort_unstable();
-    names.dedup();
+    crate::order::sort_unique(&mut names);
     (method.map(Cow::into_owned), names)
 }
 

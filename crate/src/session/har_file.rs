@@ -213,7 +213,7 @@ pub fn import(session: &mut Session, tab_id: i64, log: HarLog) -> Imported {
         entries.push((entry, redirect_url));
     }
     // Time order, the file's own order among equals (a stable sort).
-    entries.sort_by(|a, b| a.0.started.unwrap_or(0.0).total_cmp(&b.0.started.unwrap_or(0.0)));
+    crate::order::sort_by(&mut entries, |a, b| a.0.started.unwrap_or(0.0).total_cmp(&b.0.started.unwrap_or(0.0)));
     mark_preflighted(&mut entries);
     for chain in chains(entries) {
         import_chain(session, tab_id, chain);
@@ -355,27 +355,40 @@ pub fn parse_time(text: &str) -> Option<f64> {
     let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
     let (clock, zone) = rest.split_at(zone_at);
     let mut hms = clock.splitn(3, ':');
-    let hours: f64 = hms.next()?.parse().ok()?;
-    let minutes: f64 = hms.next()?.parse().ok()?;
-    let seconds: f64 = hms.next().map_or(Some(0.0), |s| s.parse().ok())?;
-    if !(0.0..24.0).contains(&hours) || !(0.0..60.0).contains(&minutes) || !(0.0..61.0).contains(&seconds) {
+    let hours: i64 = hms.next()?.parse().ok()?;
+    let minutes: i64 = hms.next()?.parse().ok()?;
+    let seconds_ms = hms.next().map_or(Some(0.0), seconds_as_ms)?;
+    if !(0..24).contains(&hours) || !(0..60).contains(&minutes) || !(0.0..61_000.0).contains(&seconds_ms) {
         return None;
     }
     let offset_minutes = match zone {
-        "" | "Z" | "z" => 0.0,
+        "" | "Z" | "z" => 0,
         _ => {
-            let sign = if zone.starts_with('-') { -1.0 } else { 1.0 };
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
             let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
             if digits.len() != 4 {
                 return None;
             }
-            let h: f64 = digits[..2].parse().ok()?;
-            let m: f64 = digits[2..].parse().ok()?;
-            sign * (h * 60.0 + m)
+            let h: i64 = digits[..2].parse().ok()?;
+            let m: i64 = digits[2..].parse().ok()?;
+            sign * (h * 60 + m)
         }
     };
-    let days = days_from_civil(year, month, day) as f64;
-    Some(((days * 24.0 + hours) * 60.0 + minutes - offset_minutes) * 60_000.0 + seconds * 1000.0)
+    let minutes = (days_from_civil(year, month, day) * 24 + hours) * 60 + minutes - offset_minutes;
+    Some(minutes as f64 * 60_000.0 + seconds_ms)
+}
+
+/// ISO 8601's seconds (`11`, `11.5`, `11.123456`) in ms. Read digit by digit rather than by
+/// `f64::from_str`, whose tables (dec2flt) were 10 KB of the extension's wasm for this one use.
+fn seconds_as_ms(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    // Up to nine digits each side (nanoseconds): more could overflow the integer below.
+    if whole.is_empty() || whole.len() > 9 || fraction.len() > 9 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let scale = 10u64.pow(fraction.len() as u32);
+    let units = whole.parse::<u64>().ok()? * scale + fraction.parse::<u64>().unwrap_or(0);
+    Some(units as f64 * 1000.0 / scale as f64)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -399,7 +412,10 @@ mod tests {
         assert_eq!(parse_time("2026-12-06T05:24:11.000Z"), Some(1_796_534_651_000.0));
         assert_eq!(parse_time("2026-12-06T06:24:11.500+01:00"), Some(1_796_534_651_500.0));
         assert_eq!(parse_time("2026-12-06T05:24:11.5-0030"), Some(1_796_536_451_500.0));
-        for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "9223372036854775807-01-01T00:00:00Z", "-9223372036854775808-01-01T00:00:00Z", "2026-12-06", "2026-12-06T25:00:00Z", "2026-12-06T05:24:11+1"] {
+        assert_eq!(parse_time("1970-01-01T00:00:01.25Z"), Some(1_250.0));
+        assert_eq!(parse_time("1970-01-01T00:00:00.000001Z"), Some(0.001));
+        assert_eq!(parse_time("1970-01-01T00:01Z"), Some(60_000.0));
+        for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "9223372036854775807-01-01T00:00:00Z", "-9223372036854775808-01-01T00:00:00Z", "2026-12-06", "2026-12-06T25:00:00Z", "2026-12-06T05:24:11+1", "2026-12-06T05:24:1e1Z", "2026-12-06T05:24:.5Z", "2026-12-06T05:24:11.0000000001Z"] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -102,8 +102,7 @@ pub fn rematch(session: &mut Session, tab_id: i64) {
     if waiting.is_empty() {
         return;
     }
-    // seq is unique: a total order, so the unstable sort (less wasm) gives one answer.
-    waiting.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::order::sort_by(&mut waiting, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for (_, _, pf_id) in waiting {
         let Some(pf) = session.preflight(tab_id, &pf_id).cloned() else { continue };
         if waits_for_older_options(session, &pf) {

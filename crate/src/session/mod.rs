@@ -559,8 +559,7 @@ impl Session {
     /// Tabs with any state.
     pub fn tab_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = self.tabs.keys().copied().chain(self.flights.values().map(|f| f.tab_id)).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        crate::order::sort_unique(&mut ids);
         ids
     }
 

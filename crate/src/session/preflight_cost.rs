@@ -304,8 +304,7 @@ impl PreflightCost {
                 (row.label, row.bad) = row.finding.label(row.max_age_seconds);
             }
         }
-        // A total order (keys are unique by origin, URL, method and headers), so unstable is exact.
-        rows.sort_unstable_by(|a, b| {
+        crate::order::sort_by(&mut rows, |a, b| {
             (b.count, &a.url, &a.method, &a.request_headers, &a.origin).cmp(&(a.count, &b.url, &b.method, &b.request_headers, &b.origin))
         });
         rows
@@ -371,8 +370,7 @@ pub fn url_shape(url: &str) -> String {
     if let Some(query) = query {
         let mut keys: Vec<String> =
             query.split('&').filter(|p| !p.is_empty()).map(|p| format!("{}={{v}}", p.split('=').next().unwrap_or(""))).collect();
-        keys.sort_unstable();
-        keys.dedup();
+        crate::order::sort_unique(&mut keys);
         shape.push('?');
         shape.push_str(&keys.join("&"));
     }
@@ -382,10 +380,9 @@ pub fn url_shape(url: &str) -> String {
 /// Classifies one key. `other_starts`: when OPTIONS for the same origin and URL but another
 /// method or header set started (they may have replaced the cached entry).
 fn row(stats: &KeyStats, other_starts: &[f64], browser: Browser) -> PreflightStat {
-    // By start time, ties in the order observed (the index makes the unstable sort exact).
-    let mut obs: Vec<(usize, &Observation)> = stats.observations.iter().enumerate().collect();
-    obs.sort_unstable_by(|(i, a), (j, b)| a.began.total_cmp(&b.began).then(i.cmp(j)));
-    let obs: Vec<&Observation> = obs.into_iter().map(|(_, o)| o).collect();
+    // By start time, ties in the order observed.
+    let mut obs: Vec<&Observation> = stats.observations.iter().collect();
+    crate::order::sort_by(&mut obs, |a, b| a.began.total_cmp(&b.began));
     let latest_ok = obs.iter().rev().find(|o| o.ok).copied();
     let shown = latest_ok.or(obs.last().copied());
     let header = shown.and_then(|o| o.max_age.clone());

@@ -443,7 +443,7 @@ pub fn markdown(report: &Report) -> String {
         match &e.preflight {
             Some(p) if p.observed => {
                 let status = p.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
-                let time = p.duration_ms.map(|d| format!(" in {d:.1} ms")).unwrap_or_default();
+                let time = p.duration_ms.map(|d| format!(" in {}", view::ms_one_decimal(d))).unwrap_or_default();
                 let net = p.net_error.as_deref().map(|n| format!(" ({})", code(n))).unwrap_or_default();
                 out.push_str(&format!("- **Preflight:** OPTIONS → {status}{net}{time}\n"));
             }
@@ -466,12 +466,12 @@ pub fn markdown(report: &Report) -> String {
             let headers = if s.request_headers.is_empty() { String::new() } else { format!(" {}", cell(&s.request_headers)) };
             let header = s.max_age_header.as_deref().map_or_else(|| "none".to_owned(), cell);
             out.push_str(&format!(
-                "| {} {}{} | {} | {:.1} ms | {} ({} s) | {} |\n",
+                "| {} {}{} | {} | {} | {} ({} s) | {} |\n",
                 cell(&s.method),
                 cell(&s.url),
                 headers,
                 s.count,
-                s.total_ms,
+                view::ms_one_decimal(s.total_ms),
                 header,
                 s.max_age_seconds,
                 inert(&s.label)

@@ -131,6 +131,14 @@ pub(crate) fn ms(value: f64) -> String {
     format!("{} ms", (value * 10.0).round() / 10.0)
 }
 
+/// Milliseconds with exactly one decimal ("5.0 ms"), as the Markdown export's tables print them: written
+/// from the rounded tenths, since `{:.1}`'s exact float formatting was 5 KB of the extension's wasm.
+pub(crate) fn ms_one_decimal(value: f64) -> String {
+    let tenths = (value.abs() * 10.0).round() as u64;
+    let sign = if value < 0.0 && tenths > 0 { "-" } else { "" };
+    format!("{sign}{}.{} ms", tenths / 10, tenths % 10)
+}
+
 /// The status column: Chromium's Network panel says "CORS error" for a request CORS blocked, whatever
 /// status came back, and "(failed)" with the network error for a failure of another kind.
 fn status_words(e: &ExchangeReport, sent: Option<u16>) -> String {

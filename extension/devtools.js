@@ -1,19 +1,30 @@
 // DevTools page: loads as soon as DevTools opens on a tab (before the CORS tab is clicked). It creates the "CORS"
 // panel, starts recording the tab (its port tells the background DevTools is open, and keeps the worker awake
-// meanwhile), sends what the Network panel already recorded (getHAR: failures seen before the CORS tab was
-// opened) and then every finished request. The engine decides what matters (docs/session-api.md, "HAR entries").
+// meanwhile) and hands the engine what the Network panel recorded. The Network panel is the record: while the CORS
+// tab is hidden nothing is read (DevTools' records cost the page nothing more); when it is shown, everything the
+// Network panel holds (getHAR: failures seen in the Console before) and then each finished request, until it is
+// hidden again. The engine decides what matters and skips what it already has (docs/session-api.md, "HAR entries").
 const api = globalThis.browser ?? globalThis.chrome;
 const tabId = api.devtools.inspectedWindow.tabId;
 const HEARTBEAT_MS = 20000; // under the worker's 30 s idle timeout
 const BATCH = 200; // HAR entries per message when sending the backlog
 
+let shown = false; // the CORS tab is the one DevTools shows
+let asked = false; // a CORS panel opened as a page wants this tab's records (ports.js)
+
 // Paths are from the extension root (Chrome resolves them against the origin, Firefox against the page).
-api.devtools.panels.create('CORS', '/extension/icons/icon-32.png', '/extension/panel.html');
+api.devtools.panels.create('CORS', '/extension/icons/icon-32.png', '/extension/panel.html', (panel) => {
+  panel.onShown.addListener(() => { shown = true; follow(); });
+  panel.onHidden.addListener(() => { shown = false; follow(); });
+});
 
 let port = null;
 function connect() {
   port = api.runtime.connect({ name: `devtools:${tabId}` });
-  port.onMessage.addListener((msg) => { if (msg?.type === 'backfill') sendBacklog(); });
+  port.onMessage.addListener((msg) => {
+    if (msg?.type === 'backfill') sendBacklog();
+    if (msg?.type === 'follow') { asked = !!msg.on; follow(); }
+  });
   port.onDisconnect.addListener(() => setTimeout(connect, 1000)); // the worker restarted: reconnect, record again
 }
 setInterval(() => { try { port.postMessage({ type: 'heartbeat' }); } catch { /* reconnecting */ } }, HEARTBEAT_MS);
@@ -50,7 +61,6 @@ function sendBacklog() {
 }
 
 connect();
-sendBacklog();
 
 // Finished requests go in batches: one message per burst instead of one per request (a page's 500 fetches).
 const FLUSH_MS = 100;
@@ -63,10 +73,24 @@ function flush() {
   backlogSent = backlogSent.then(() => send(entries));
 }
 
-api.devtools.network.onRequestFinished.addListener((entry) => {
+function onFinished(entry) {
   const summary = safely(entry);
   if (!summary) return;
   batch.push(summary);
   if (batch.length >= BATCH) flush();
   else if (!flushTimer) flushTimer = setTimeout(flush, FLUSH_MS);
-});
+}
+
+// Each finished request costs DevTools a message to this page: listened to only while someone looks.
+let following = false;
+function follow() {
+  const on = shown || asked;
+  if (on === following) return;
+  following = on;
+  if (on) {
+    sendBacklog();
+    api.devtools.network.onRequestFinished.addListener(onFinished);
+  } else {
+    api.devtools.network.onRequestFinished.removeListener(onFinished);
+  }
+}

@@ -1,12 +1,15 @@
-// Long-lived connections from the extension's own pages: "panel:<tabId>" (the CORS panel, in DevTools or as a
-// page) and "devtools:<tabId>" (the devtools page, alive exactly while DevTools is open on that tab). Opening
-// either starts recording the tab. Panels get {type: "changed"} pings, coalesced, when their tab's report changes.
+// Long-lived connections from the extension's own pages: "panel:<tabId>" (the CORS panel in DevTools), "page:<tabId>"
+// (the CORS panel opened as a page) and "devtools:<tabId>" (the devtools page, alive exactly while DevTools is open on
+// that tab). Opening any starts recording the tab. Panels get {type: "changed"} pings, coalesced, when their tab's
+// report changes. A devtools page sends DevTools' records while its CORS tab is shown, or while a panel page of its
+// tab is open ({type: "follow", on}).
 import { setInspected, setRecorded } from './tabsManager.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 const panels = new Map(); // tabId -> Set<Port>
 const devtoolsPages = new Map(); // tabId -> Set<Port> of the devtools pages inspecting it
+const panelPages = new WeakSet(); // the panel ports of CORS panels opened as pages (outside DevTools)
 const pending = new Set(); // tab ids with a ping due
 let pingTimer = null;
 let whenReady = Promise.resolve();
@@ -24,7 +27,7 @@ export function listenForPorts(ready) {
 }
 
 function onConnect(port) {
-  const m = /^(panel|devtools):(\d+)$/.exec(port.name || '');
+  const m = /^(panel|page|devtools):(\d+)$/.exec(port.name || '');
   if (!m || !isOwnPage(port.sender)) return;
   const [, kind, id] = m;
   const tabId = Number(id);
@@ -40,12 +43,28 @@ function onConnect(port) {
     });
     // Its heartbeat keeps the worker alive while DevTools is open; nothing to answer.
     port.onMessage.addListener(() => {});
+    tellFollow(tabId);
     return;
   }
   if (!panels.has(tabId)) panels.set(tabId, new Set());
   panels.get(tabId).add(port);
-  port.onDisconnect.addListener(() => panels.get(tabId)?.delete(port));
+  port.onDisconnect.addListener(() => {
+    panels.get(tabId)?.delete(port);
+    if (kind === 'page') tellFollow(tabId);
+  });
+  if (kind === 'page') {
+    panelPages.add(port);
+    tellFollow(tabId);
+  }
   whenReady.then(() => { try { port.postMessage({ type: 'changed', tabId }); } catch { /* gone */ } });
+}
+
+/** Tells the tab's devtools pages whether a panel page wants DevTools' records (its own CORS tab aside). */
+function tellFollow(tabId) {
+  const on = [...panels.get(tabId) || []].some((p) => panelPages.has(p));
+  for (const port of devtoolsPages.get(tabId) || []) {
+    try { port.postMessage({ type: 'follow', on }); } catch { /* gone */ }
+  }
 }
 
 /**

@@ -23,7 +23,8 @@ export function connect(onChanged) {
   const open = () => {
     let port;
     try {
-      port = api.runtime.connect({ name: `panel:${tabId}` });
+      // A panel outside DevTools says so: DevTools' records of its tab are then sent while it is open (ports.js).
+      port = api.runtime.connect({ name: inDevtools ? `panel:${tabId}` : `page:${tabId}` });
     } catch {
       setTimeout(open, reconnectDelay);
       return;

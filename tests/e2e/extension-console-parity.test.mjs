@@ -1,5 +1,5 @@
-// Console parity through the extension, as a user has it: DevTools open on the app tab (so the devtools page
-// records the tab and forwards DevTools' own records), every failure of tests/e2e/lib/scenarios.mjs provoked
+// Console parity through the extension, as a user has it: DevTools open on the app tab and its CORS tab shown (so
+// the devtools page forwards DevTools' own records, the tab's capture), every failure of tests/e2e/lib/scenarios.mjs provoked
 // in the page, and the console line the CORS tab shows for it must equal, byte for byte, the line Chromium
 // printed in this run: fetch and XMLHttpRequest alike, the safelisted names with unsafe values, header bytes.
 // Artifact: tests/artifacts/extension-console-parity.json (per scenario: Chromium's line and the extension's).
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { connectCdp, evalUntil } from './lib/cdp.mjs';
+import { connectCdp, evalUntil, openCorsPanel } from './lib/cdp.mjs';
 import { ARTIFACTS, exchangesFor, launchExtension, missingBuild, openApp, waitFor, waitForCaptureReady } from './lib/extension.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import { startServerProcess } from './lib/server-process.mjs';
@@ -31,6 +31,7 @@ describe('extension: console parity with DevTools open', { skip }, () => {
     cdp = await connectCdp(ext.cdpPort);
     const dtpT = await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.endsWith('/extension/devtools.html'));
     const tabId = await evalUntil(await cdp.attach(dtpT.targetId), 'chrome.devtools.inspectedWindow.tabId');
+    await openCorsPanel(cdp, ext.extensionId); // the user clicks CORS: DevTools' records flow while it is shown
     const send = (msg) => ext.sw.evaluate((m) => self.__corsLens.handle(m), { tabId, ...msg });
     await waitForCaptureReady(app, send, server.api);
     // Short tags (a fresh profile and server per run need no more): a long one mixing letters and digits looks

@@ -41,14 +41,17 @@ describe('extension: DevTools panel', { skip }, () => {
     const dtp = await cdp.attach(dtpT.targetId);
     tabId = await evalUntil(dtp, 'chrome.devtools.inspectedWindow.tabId');
     const sendTab = (msg) => send({ tabId, ...msg });
-    await waitForCaptureReady(app, sendTab, server.api);
 
+    // Two failures while the CORS tab has not been clicked yet: they are in DevTools' Network panel only.
     await app.run({ method: 'PUT', headers: [['X-Test', '1']], url: u(server.api, `/dt/pf404/${tag}`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]) });
     await app.run({ url: u(server.api, `/dt/missing/${tag}`) });
-    await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (x) => x.url.includes('/dt/') && x.verdict).length === 2, { what: 'two failures' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(exchangesFor(await sendTab({ type: 'export' }), (x) => x.url.includes('/dt/')).length, 0, 'nothing is read while no one looks');
 
-    // The DevTools window that inspects the app tab: the one whose devtools_page we found.
+    // The DevTools window that inspects the app tab: the one whose devtools_page we found. Clicking CORS reads
+    // what the Network panel recorded.
     const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
+    await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (x) => x.url.includes('/dt/') && x.verdict).length === 2, { what: 'two failures' });
     await evalUntil(panel, `document.body.dataset.ready === '1' && window.__corsLens.state().shown >= 2`, { what: 'the panel listing two failures' });
     const st = await panel.eval('window.__corsLens.state()');
     assert.equal(st.inDevtools, true);

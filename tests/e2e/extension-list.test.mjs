@@ -361,12 +361,12 @@ describe('extension: the request list inside DevTools', { skip }, () => {
     const dtp = await cdp.attach((await cdp.waitForTarget((t) => t.type === 'iframe' && t.url.endsWith('/extension/devtools.html'))).targetId);
     const tabId = await evalUntil(dtp, 'chrome.devtools.inspectedWindow.tabId');
     const send = (msg) => ext.sw.evaluate((m) => self.__corsLens.handle(m), { tabId, ...msg });
+    const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
     await waitForCaptureReady(app, send, server.api);
     const url = u(server.api, `/list-dt/${Date.now().toString(36)}/pf404`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
     await app.run({ method: 'PUT', headers: [['X-Test', '1']], url });
     const x = await waitFor(async () => exchangesFor(await send({ type: 'export' }), (e) => e.url === url && e.initiator_script)[0], { timeout: 20000, what: 'the request with its initiator' });
 
-    const { dt, panel } = await openCorsPanel(cdp, ext.extensionId);
     const cells = await evalUntil(panel, `(() => {
       const r = document.getElementById(${JSON.stringify(`row-${x.id}`)});
       if (!r) return null;

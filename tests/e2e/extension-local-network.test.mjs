@@ -78,6 +78,10 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
     const tabId = await waitFor(() => ext.sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url?.startsWith(u))?.id, url),
       { what: `the tab of ${url}` });
     const send = (msg) => ext.sw.evaluate((m) => self.__corsLens.handle(m), { tabId, ...msg });
+    // The tab's CORS panel, opened as a page: DevTools (open on every tab here) sends its records while it is open.
+    const viewer = await ext.ctx.newPage();
+    await viewer.goto(ext.url(`extension/panel.html?tabId=${tabId}`));
+    await viewer.waitForFunction(() => document.body.dataset.ready === '1');
     const cdp = await ext.ctx.newCDPSession(app.page);
     const requests = new Map();
     const failed = [];

@@ -14,12 +14,13 @@
 //   2. Memory after 10,000 exchanges: the worker's JS heap after a forced GC (CDP Runtime.getHeapUsage on the
 //      worker target) and the wasm linear memory (__corsLens.stats().wasmMemoryBytes), for 10,000 exchanges in
 //      one tab (the session keeps the newest 1,000) and over 10 tabs (all kept); the snapshot's size.
-//   3. Page load: a page that fires N cross-origin fetches (default 500) at an API answering after 50 ms, in five
+//   3. Page load: a page that fires N cross-origin fetches (default 500) at an API answering after 50 ms, in eight
 //      browsers launched side by side and used in turn (rotating order): (a) no extension, (b) CORS Lens recording
 //      the tab, (c) a do-nothing extension with the same webRequest listeners and extraInfoSpec (Chromium's own
 //      webRequest cost, the floor), (d) CORS Lens installed with no tab recorded, (e) an extension with the
 //      webRequest permission and no listener (what (d) should cost), (f) DevTools open on the tab, no extension,
-//      (g) DevTools open and CORS Lens recording the tab (its devtools page sends DevTools' records too). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
+//      (g) DevTools open and CORS Lens recording the tab (DevTools' records are its capture; nothing is read while
+//      the CORS tab is not shown), (h) the same with the CORS tab shown (each finished request's record read). Load time = navigation start (performance.timeOrigin) until every fetch has settled and its
 //      body was read, taken in the page with performance.now(). Medians over RUNS runs each, and the CPU time of
 //      each browser's processes (browser, network service, renderer, extension) per load, from /proc.
 //
@@ -35,7 +36,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 
-import { connectCdp } from '../e2e/lib/cdp.mjs';
+import { connectCdp, openCorsPanel } from '../e2e/lib/cdp.mjs';
 import { CHROMIUM, FLAGS } from '../e2e/lib/browser.mjs';
 import { ARTIFACTS, REPO, missingBuild, u, waitFor, waitForCaptureReady } from '../e2e/lib/extension.mjs';
 import { startServerProcess } from '../e2e/lib/server-process.mjs';
@@ -174,12 +175,11 @@ async function launch(name, extension, { devtools = false } = {}) {
   const cdp = await connectCdp(Number(fs.readFileSync(file, 'utf8').split('\n')[0]));
   const page = evaluator(await cdp.attach((await cdp.waitForTarget((t) => t.type === 'page' && !t.url.startsWith('devtools://'))).targetId));
   await page.send('Page.enable');
-  const sw = extension
-    ? evaluator(await cdp.attach((await cdp.waitForTarget((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))).targetId))
-    : null;
+  const swTarget = extension ? await cdp.waitForTarget((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://')) : null;
+  const sw = swTarget ? evaluator(await cdp.attach(swTarget.targetId)) : null;
   const version = (await cdp.send('Browser.getVersion')).product.replace(/^[^/]*\//, '');
   return {
-    name, cdp, page, sw, udd, version,
+    name, cdp, page, sw, udd, version, extensionId: swTarget ? new URL(swTarget.url).host : null,
     async close() {
       const exited = new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.once('exit', r); });
       await Promise.race([cdp.send('Browser.close').catch(() => {}), sleep(3000)]);
@@ -219,11 +219,13 @@ const out = {
 };
 try {
   const all = ONLY_EVENTS ? [['lens', REPO]] : [['none', null], ['lens', REPO], ['floor', floorDir], ['idle', REPO],
-    ['permission', permissionDir], ['devtools', null, true], ['lens_devtools', REPO, true]];
+    ['permission', permissionDir], ['devtools', null, true], ['lens_devtools', REPO, true], ['lens_devtools_cors', REPO, true]];
   if (COMPARE) all.push(['compare', COMPARE]);
   for (const [name, ext, devtools] of all) browsers.push(await launch(name, ext, { devtools }));
   const by = Object.fromEntries(browsers.map((b) => [b.name, b]));
-  const { none, lens, floor, idle, permission, devtools, lens_devtools: lensDevtools } = by;
+  const { none, lens, floor, idle, permission, devtools, lens_devtools: lensDevtools, lens_devtools_cors: lensDevtoolsCors } = by;
+  // (h): the user is looking at the CORS tab, so DevTools' records flow to the engine as requests finish.
+  if (lensDevtoolsCors) await openCorsPanel(lensDevtoolsCors.cdp, lensDevtoolsCors.extensionId);
   out.machine.chromium = lens.version;
 
   // CORS Lens recording its app tab, as when the user debugs it ((d), launched above, is CORS Lens with no tab
@@ -413,7 +415,7 @@ try {
     // ---- 3. page load, alternating ----
     await waitFor(async () => (await floor.sw.evaluate(() => globalThis.__floor.events())) > 0 || (await loadOnce(floor, 'probe', 5), false),
       { what: 'the floor extension\'s listeners', timeout: 15000, interval: 200 });
-    const order = [none, lens, floor, idle, permission, devtools, lensDevtools];
+    const order = [none, lens, floor, idle, permission, devtools, lensDevtools, lensDevtoolsCors];
     for (const b of order) await loadOnce(b, `warm-${b.name}`, Math.min(FETCHES, 50)); // connections, caches, JIT
     const perBrowser = () => Object.fromEntries(order.map((b) => [b.name, []]));
     const loads = perBrowser();
@@ -488,6 +490,7 @@ try {
       ratio_idle_vs_permission: r3(med.idle / med.permission),
       ratio_devtools_vs_none: r3(med.devtools / med.none),
       ratio_lens_devtools_vs_devtools: r3(med.lens_devtools / med.devtools),
+      ratio_lens_devtools_cors_vs_devtools: r3(med.lens_devtools_cors / med.devtools),
       webrequest_events_per_load_idle: median(evCount.idle),
       target_lens_vs_none: TARGET_VS_NONE,
       target_lens_vs_floor: TARGET_VS_FLOOR,
@@ -583,7 +586,7 @@ const lines = [
   `3. page load: ${FETCHES} cross-origin fetches, API answers after ${DELAY} ms; navigation start → all settled (in-page performance.now()); median of ${RUNS} (min–max)`,
   ...[['none', '(a) no extension'], ['lens', '(b) CORS Lens recording'], ['floor', '(c) webRequest floor'],
     ['idle', '(d) CORS Lens idle'], ['permission', '(e) permission only'], ['devtools', '(f) DevTools open'],
-    ['lens_devtools', '(g) DevTools + CORS Lens']].map(([k, label]) => {
+    ['lens_devtools', '(g) DevTools + CORS Lens'], ['lens_devtools_cors', '(h) (g), CORS tab shown']].map(([k, label]) => {
     const v = pl.runs_ms[k];
     return `   ${label.padEnd(22)} ${pl.median_ms[k].toFixed(1).padStart(8)} ms   (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
   }),
@@ -591,11 +594,11 @@ const lines = [
   `   b/c = ${pl.ratio_lens_vs_floor.toFixed(3)}  (${pct(pl.ratio_lens_vs_floor)}; target < +1 %)  ${verdict(pl.ratio_lens_vs_floor, TARGET_VS_FLOOR)}`,
   `   c/a = ${pl.ratio_floor_vs_none.toFixed(3)}  (Chromium's own webRequest cost: with extraHeaders each request waits on the browser process, and this page's fetches share 6 connections in ~${Math.ceil(FETCHES / 6)} rounds, so that wait adds up); webRequest events per load: CORS Lens ${pl.webrequest_events_per_load.lens}, floor ${pl.webrequest_events_per_load.floor}`,
   `   d/a = ${pl.ratio_idle_vs_none.toFixed(3)}, e/a = ${pl.ratio_permission_vs_none.toFixed(3)}, d/e = ${pl.ratio_idle_vs_permission.toFixed(3)} (${pct(pl.ratio_idle_vs_permission)}; target < +1 %: an installed CORS Lens recording no tab registers no listener) ${verdict(pl.ratio_idle_vs_permission, TARGET_VS_FLOOR)}; events reaching its worker per load: ${pl.webrequest_events_per_load_idle}`,
-  `   f/a = ${pl.ratio_devtools_vs_none.toFixed(3)} (DevTools' own cost), g/f = ${pl.ratio_lens_devtools_vs_devtools.toFixed(3)} (${pct(pl.ratio_lens_devtools_vs_devtools)}; target < +5 %: CORS Lens recording the tab DevTools is open on) ${verdict(pl.ratio_lens_devtools_vs_devtools, TARGET_VS_NONE)}`,
+  `   f/a = ${pl.ratio_devtools_vs_none.toFixed(3)} (DevTools' own cost), g/f = ${pl.ratio_lens_devtools_vs_devtools.toFixed(3)} (${pct(pl.ratio_lens_devtools_vs_devtools)}; target < +5 %: CORS Lens recording the tab DevTools is open on) ${verdict(pl.ratio_lens_devtools_vs_devtools, TARGET_VS_NONE)}; h/f = ${pl.ratio_lens_devtools_cors_vs_devtools.toFixed(3)} (${pct(pl.ratio_lens_devtools_cors_vs_devtools)}: the CORS tab shown, DevTools' records read as requests finish)`,
   `   loads disturbed by other work on the machine (> ${DISTURBED * 100} % of a load's time in other CPU): ${pl.disturbed_loads.retried} run again, ${pl.disturbed_loads.kept.length} kept after 3 tries${pl.disturbed_loads.kept.length ? ` (${pl.disturbed_loads.kept.join(', ')}): the ratios are not trustworthy` : ''}`,
   `   CPU of the browser's processes per load: b/a = ${pl.cpu_ratio_lens_vs_none.toFixed(3)}, b/c = ${pl.cpu_ratio_lens_vs_floor.toFixed(3)}; CORS Lens's extension process: +${Math.round((pl.cpu_ms_per_load_median.lens.extension ?? 0) - (pl.cpu_ms_per_load_median.floor.extension ?? 0))} ms over the floor's`,
   `   CPU ms per load (median)                   ${ROLES.map((r) => r.padStart(9)).join(' ')}`,
-  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)'], ['idle', '(d)'], ['permission', '(e)'], ['devtools', '(f)'], ['lens_devtools', '(g)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
+  ...[['none', '(a)'], ['lens', '(b)'], ['floor', '(c)'], ['idle', '(d)'], ['permission', '(e)'], ['devtools', '(f)'], ['lens_devtools', '(g)'], ['lens_devtools_cors', '(h)']].map(([k, label]) => `   ${label.padEnd(40)} ${ROLES.map((r) => String(Math.round(pl.cpu_ms_per_load_median[k][r] ?? 0)).padStart(9)).join(' ')}`),
   ] : []),
   '',
   `figures: ${path.relative(REPO, path.join(ARTIFACTS, 'extension-bench.json'))}`,

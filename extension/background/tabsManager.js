@@ -56,9 +56,13 @@ export function isRecorded(tabId) {
   return everyTab || recorded.has(tabId);
 }
 
-/** What the panel shows: whether this tab is recorded, and whether every tab is. */
-export function recordingState(tabId) {
-  return { tab: isRecorded(tabId), every_tab: everyTab };
+/**
+ * What the panel shows: whether this tab is recorded, whether every tab is, and whether DevTools' records are the
+ * capture (DevTools open on it, where `devtoolsSuffices`: see webRequestScope).
+ */
+export function recordingState(tabId, devtoolsSuffices) {
+  const fromDevtools = !everyTab && recorded.has(tabId) && devtoolsSuffices && inspected.has(tabId);
+  return { tab: isRecorded(tabId), every_tab: everyTab, from_devtools: fromDevtools };
 }
 
 export async function setRecorded(tabId, on) {

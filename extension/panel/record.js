@@ -1,6 +1,6 @@
 // Recording, as in Chrome's Network panel: a round red button (Ctrl+E / Cmd+E) that starts and stops capture for
 // this tab, and a setting to record every tab in the background. Shown only once the background reports
-// `recording: {tab, every_tab}`; its answers to `record` and `settings` carry the same object.
+// `recording: {tab, every_tab, from_devtools}`; its answers to `record` and `settings` carry the same object.
 import { $, toast } from './dom.js';
 import { onShortcut } from './shortcuts.js';
 import { settings, state } from './state.js';
@@ -8,7 +8,7 @@ import { send } from './transport.js';
 
 function modeText(r) {
   if (r.every_tab) return 'Recording every tab in the background';
-  if (r.tab) return 'Recording this tab';
+  if (r.tab) return r.from_devtools ? 'Recording this tab from DevTools\u2019 Network records' : 'Recording this tab';
   return 'Not recording: press Record (Ctrl+E)';
 }
 

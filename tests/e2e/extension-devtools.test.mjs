@@ -55,6 +55,8 @@ describe('extension: DevTools panel', { skip }, () => {
     await evalUntil(panel, `document.body.dataset.ready === '1' && window.__corsLens.state().shown >= 2`, { what: 'the panel listing two failures' });
     const st = await panel.eval('window.__corsLens.state()');
     assert.equal(st.inDevtools, true);
+    await evalUntil(panel, `document.getElementById('recording').textContent === 'Recording this tab from DevTools\u2019 Network records'`,
+      { what: 'the panel naming its capture' });
     assert.equal(st.tabId, tabId);
     assert.equal(st.theme, 'light');
 
@@ -99,7 +101,7 @@ describe('extension: DevTools panel', { skip }, () => {
 
   it('turning recording back on brings what DevTools saw meanwhile, in Chromium\'s words', async () => {
     const sendTab = (msg) => send({ tabId, ...msg });
-    assert.deepEqual((await sendTab({ type: 'record', value: false })).recording, { tab: false, every_tab: false });
+    assert.deepEqual((await sendTab({ type: 'record', value: false })).recording, { tab: false, every_tab: false, from_devtools: false });
     const url = u(server.api, `/dt/gap/${tag}`, [['acao', 'echo'], ['acam', 'PUT'], ['acah', 'x-test'], ['pstatus', '404']]);
     const before = app.lines.length;
     await app.run({ client: 'xhr', method: 'PUT', headers: [['X-Test', '1']], url });
@@ -123,7 +125,7 @@ describe('extension: DevTools panel', { skip }, () => {
   // Last: it closes DevTools.
   it('costs no webRequest listener while DevTools is open; webRequest takes over when DevTools closes', async () => {
     const sendTab = (msg) => send({ tabId, ...msg });
-    assert.deepEqual((await sendTab({ type: 'report' })).recording, { tab: true, every_tab: false });
+    assert.deepEqual((await sendTab({ type: 'report' })).recording, { tab: true, every_tab: false, from_devtools: true });
     const state = () => send({ type: 'state' });
     assert.deepEqual(await state().then((s) => [s.listenerSets, s.errorListenerSets]), [0, 1], 'DevTools\' records capture the tab; webRequest only names errors');
     const ingested = (await state()).ingested;

@@ -64,7 +64,7 @@ describe('extension: recording scope', { skip }, () => {
     await settle();
     assert.equal(await listed(tabB, other), false, 'the other tab is not recorded');
     const report = await ctl.send({ type: 'report' });
-    assert.deepEqual(report.recording, { tab: true, every_tab: false });
+    assert.deepEqual(report.recording, { tab: true, every_tab: false, from_devtools: false });
     // The panel says so, and Ctrl+E stops and starts recording as in the Network panel.
     const mode = () => ctl.panel.textContent('#recording');
     await waitFor(async () => (await mode()) === 'Recording this tab', { what: 'the recording mode shown' });
@@ -87,7 +87,7 @@ describe('extension: recording scope', { skip }, () => {
     await waitFor(() => listed(tabB, other), { what: 'tab B\'s failure' });
     await send({ type: 'settings', record_every_tab: false });
     assert.equal((await stats()).listenerSets, 1, 'back to tab A only');
-    assert.deepEqual((await send({ type: 'report', tabId: tabB })).recording, { tab: false, every_tab: false });
+    assert.deepEqual((await send({ type: 'report', tabId: tabB })).recording, { tab: false, every_tab: false, from_devtools: false });
   });
 
   it('a tab stays recorded after its panel closed, and across a service-worker restart', async () => {
@@ -110,7 +110,7 @@ describe('extension: recording scope', { skip }, () => {
   });
 
   it('stopping recording removes the listeners; a closed tab is forgotten', async () => {
-    assert.deepEqual((await send({ type: 'record', tabId: tabA, value: false })).recording, { tab: false, every_tab: false });
+    assert.deepEqual((await send({ type: 'record', tabId: tabA, value: false })).recording, { tab: false, every_tab: false, from_devtools: false });
     assert.equal((await stats()).listenerSets, 0);
     const url = await fail(a, 'stopped');
     await settle();

@@ -73,6 +73,12 @@ function flush() {
   backlogSent = backlogSent.then(() => send(entries));
 }
 
+// A navigation clears the tab's list unless "Keep log" is on; the records before it go first.
+api.devtools.network.onNavigated.addListener(() => {
+  if (flushTimer) { clearTimeout(flushTimer); flush(); }
+  backlogSent = backlogSent.then(() => api.runtime.sendMessage({ type: 'navigated', tabId }).catch(() => {}));
+});
+
 function onFinished(entry) {
   const summary = safely(entry);
   if (!summary) return;

@@ -19,6 +19,12 @@ export function listenerFor(event, kind = 'full') {
   };
 }
 
+/** The tab navigated (DevTools saw it): its history goes, unless "Keep log" is on, in order with its events. */
+export function navigated(tabId) {
+  queue.push({ navigated: tabId });
+  if (currentSession()) drain();
+}
+
 /** Applies every queued event to the session. */
 export function drain() {
   let changed = false;

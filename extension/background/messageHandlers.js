@@ -2,7 +2,7 @@
 // engine; this file only routes messages, checks who sent them and carries out the live re-probes.
 import { check, fixes } from './engine.js';
 import { currentSession, engineModule, engineReady, engineStartError, engineStats, markDirty, recoveryNotice, save, withSession } from './engineHost.js';
-import { captureStats, drain } from './capture.js';
+import { captureStats, drain, navigated } from './capture.js';
 import { DEVTOOLS_SUFFICES, listenerSets } from './listeners.js';
 import { isOwnPage, notify, requestBackfill } from './ports.js';
 import { livePreflight } from './probe.js';
@@ -44,6 +44,10 @@ export async function handle(msg) {
       // DevTools keeps recording while the user has stopped: those entries are not the session's.
       if (!isRecorded(tabId)) return { ok: true, changed: false, rejected: 0 };
       return ingestHar(tabId, msg.entries ?? [msg.entry]);
+    case 'navigated':
+      // The devtools page's word for a navigation, needed only where webRequest does not see the tab's documents.
+      if (recordingState(tabId, DEVTOOLS_SUFFICES).from_devtools) navigated(tabId);
+      return { ok: true };
     case 'import_har':
       return importHar(tabId, msg.text);
     case 'probe':

@@ -138,6 +138,10 @@ describe('extension: DevTools panel', { skip }, () => {
     const seen = await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === open && e.verdict)[0], { what: 'the failure with DevTools open' });
     assert.equal(seen.source, 'devtools');
     assert.match(seen.verdict.console.chromium, /No 'Access-Control-Allow-Origin' header is present/);
+    // A navigation, which webRequest does not see here, starts the list afresh ("Keep log" is off).
+    await app.page.reload();
+    await app.page.waitForFunction(() => window.ready === true);
+    await waitFor(async () => exchangesFor(await sendTab({ type: 'export' }), (e) => e.url === open).length === 0, { what: 'the list cleared by the navigation' });
 
     const dtT = await cdp.waitForTarget((t) => t.type === 'page' && t.url.startsWith('devtools://'));
     await cdp.send('Target.closeTarget', { targetId: dtT.targetId });

@@ -566,11 +566,15 @@ impl Session {
     /// The session, serialised as JSON, is its snapshot: everything needed to resume, in-flight
     /// requests included. Verdicts are not stored; `resume` recomputes them from the captured data.
     pub fn snapshot(&self) -> String {
-        // Room for all of it up front: JSON takes 1.5 to 1.9 times the byte estimate (measured), and a
-        // buffer left to grow doubles, which in wasm leaves the linear memory at the peak of old + new.
+        // Room for all of it up front: JSON takes 1.5 to 1.9 times the byte estimate (measured).
         let mut text = Vec::with_capacity(2 * bounds::session_bytes(self) + 4096);
-        serde_json::to_writer(&mut text, self).expect("a session always serialises");
+        self.write_snapshot(&mut text).expect("a session always serialises");
         String::from_utf8(text).expect("serde_json writes UTF-8")
+    }
+
+    /// The snapshot's JSON text, written to `out` as it is made (the extension hands it to JS in pieces).
+    pub fn write_snapshot(&self, out: impl std::io::Write) -> serde_json::Result<()> {
+        serde_json::to_writer(out, self)
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -44,6 +44,9 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
     check_as(exchange, Browser::Chromium)
 }
 
+/// The net error Chromium gives a preflight it did not follow a redirect of.
+const REFUSED_PREFLIGHT_REDIRECT: &str = "net::ERR_INVALID_REDIRECT";
+
 /// Re-runs `browser`'s CORS algorithm on `exchange`; the other browsers' rules run on it too, for
 /// their console lines and for where they would decide otherwise.
 pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputError> {
@@ -486,6 +489,11 @@ fn run_preflight<'a>(
         // such check, would have sent it, and there is no answer to judge it by.
         if rules.browser != Browser::Chromium && net_error == local_network::BLOCKED_NET_ERROR {
             return true;
+        }
+        // Chromium's mark of a preflight whose redirect it refused; DevTools' record of it may lack the 3xx.
+        if rules.browser == Browser::Chromium && net_error == REFUSED_PREFLIGHT_REDIRECT {
+            eval.blocked = Some(hop.blocked(Failure::new(CorsError::PreflightDisallowedRedirect, ""), stage, None));
+            return false;
         }
         eval.blocked = Some(hop.blocked(Failure::new(CorsError::PreflightNetworkError, net_error), stage, None));
         return false;

@@ -254,3 +254,35 @@ fn webrequest_names_the_error_devtools_calls_generic() {
     feed(&mut session, vec![s.ev("onErrorOccurred", "41", "GET", &format!("{API}/other"), 3.0, json!({"error": "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS", "errorsOnly": true}))]);
     assert_eq!(session.report(TAB).exchanges[0].verdict.as_ref().unwrap().error, None);
 }
+
+#[test]
+fn devtools_takes_over_a_request_webrequest_stopped_watching() {
+    // DevTools opens while a request is under way: webRequest saw it start, then its listeners for the tab
+    // went; DevTools' record of it makes the exchange.
+    let s = Events::default();
+    let url = format!("{API}/handoff");
+    let mut session = new_session();
+    feed(&mut session, vec![s.ev("onBeforeRequest", "50", "GET", &url, 0.0, json!({}))]);
+    session.stop_watching(TAB);
+    session.ingest_har(TAB, har_request(&url, "GET", "fetch", 0.1, 200, &[("Origin", PAGE)], Some("net::ERR_FAILED"))).unwrap();
+    let report = session.report(TAB);
+    assert_eq!(report.exchanges.len(), 1);
+    assert_eq!(report.exchanges[0].source, "devtools");
+    assert_eq!(report.exchanges[0].verdict.as_ref().unwrap().error, Some(CorsError::MissingAllowOriginHeader));
+}
+
+#[test]
+fn a_preflight_chromium_refused_to_redirect_is_a_disallowed_redirect_without_its_3xx() {
+    // DevTools' live record of such a preflight can come without the 302: its net error says what happened.
+    let url = format!("{API}/pf-redirect");
+    let put = har_request(&url, "PUT", "fetch", 0.0, 0, &[("X-Test", "1")], Some("net::ERR_FAILED"));
+    let mut options = har(&url, "PUT", "x-test", 0.5, 0, &[]);
+    options.status = Some(0.0);
+    options.error = Some("net::ERR_INVALID_REDIRECT".into());
+    let mut session = new_session();
+    session.ingest_har(TAB, options).unwrap();
+    session.ingest_har(TAB, put).unwrap();
+    let report = session.report(TAB);
+    assert_eq!(report.exchanges[0].verdict.as_ref().unwrap().error, Some(CorsError::PreflightDisallowedRedirect));
+    assert!(chromium_line(&report, 0).ends_with("Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."));
+}

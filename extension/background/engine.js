@@ -110,6 +110,8 @@ export class EngineSession {
 
   navigated(tabId, preserve) { this.inner.navigated(tabId, !!preserve); }
 
+  stopWatching(tabId) { this.inner.stop_watching(tabId); }
+
   clear(tabId) { this.inner.clear(tabId); }
 
   forgetTab(tabId) { this.inner.forget_tab(tabId); }

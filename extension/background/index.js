@@ -16,7 +16,15 @@ const ready = Promise.all([engineReady, tabsReady]);
 
 // Listeners follow the recorded tabs from the moment their set is loaded (a restarted worker resumes them); a tab
 // DevTools is open on is captured from DevTools' records instead, where those suffice.
-onRecordingChanged(() => syncListeners(webRequestScope(DEVTOOLS_SUFFICES), listenerFor));
+onRecordingChanged(() => {
+  const stopped = syncListeners(webRequestScope(DEVTOOLS_SUFFICES), listenerFor).filter(Number.isInteger);
+  if (!stopped.length) return;
+  engineReady.then(() => {
+    if (!currentSession()) return;
+    for (const tabId of stopped) withSession((s) => s.stopWatching(tabId));
+    markDirty();
+  });
+});
 listenForPorts(ready);
 listenForMessages();
 engineReady.then(() => drain());

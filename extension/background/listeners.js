@@ -56,11 +56,17 @@ function remove(key) {
 /**
  * Makes the registered listeners match `wanted` (tab id or 'every' -> 'full' | 'errors', tabsManager.js's
  * webRequestScope); `listenerFor(event, kind)` makes a fresh listener function (one function cannot be registered twice
- * with different filters).
+ * with different filters). Returns the keys whose full set went.
  */
 export function syncListeners(wanted, listenerFor) {
-  for (const [key, { kind }] of [...installed]) if (wanted.get(key) !== kind) remove(key);
+  const stopped = []; // tabs whose full set went: their requests in flight will not finish in webRequest
+  for (const [key, { kind }] of [...installed]) {
+    if (wanted.get(key) === kind) continue;
+    if (kind === 'full') stopped.push(key);
+    remove(key);
+  }
   for (const [key, kind] of wanted) if (!installed.has(key)) add(key, kind, listenerFor);
+  return stopped;
 }
 
 /** How many listener sets are registered: full ones, and errors-only ones (none of either while nothing is recorded). */

@@ -543,6 +543,15 @@ impl Session {
         }
     }
 
+    /// webRequest stopped watching the tab (DevTools' records took over, or recording stopped): its
+    /// requests in flight will not finish there, so they go, and DevTools' records of them make them whole.
+    pub fn stop_watching(&mut self, tab_id: i64) {
+        let gone: Vec<String> = self.flights.iter().filter(|(_, f)| f.tab_id == tab_id).map(|(id, _)| id.clone()).collect();
+        for id in gone {
+            self.flights.remove(&id);
+        }
+    }
+
     /// Clears one tab's history (requests in flight still report when they finish).
     pub fn clear(&mut self, tab_id: i64) {
         if let Some(tab) = self.tabs.get_mut(&tab_id) {

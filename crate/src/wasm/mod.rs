@@ -268,6 +268,12 @@ impl WasmSession {
         Ok(())
     }
 
+    /// webRequest stopped watching the tab: its requests in flight go (`Session::stop_watching`).
+    pub fn stop_watching(&mut self, tab_id: f64) -> Result<(), JsError> {
+        self.inner.stop_watching(tab(tab_id)?);
+        Ok(())
+    }
+
     /// Drops the oldest exchanges until a snapshot takes about `bytes` at most; returns how many went.
     pub fn shrink_to(&mut self, bytes: f64) -> f64 {
         self.inner.shrink_to(bytes.max(0.0) as usize) as f64

@@ -42,7 +42,12 @@ function persist() {
  */
 export function webRequestScope(devtoolsSuffices) {
   if (everyTab) return new Map([['every', 'full']]);
-  return new Map([...recorded].map((t) => [t, devtoolsSuffices && inspected.has(t) ? 'errors' : 'full']));
+  return new Map([...recorded].map((t) => [t, devtoolsRecords(t, devtoolsSuffices) ? 'errors' : 'full']));
+}
+
+/** Whether DevTools' records are the tab's capture (a recorded tab DevTools is open on, outside "every tab"). */
+function devtoolsRecords(tabId, devtoolsSuffices) {
+  return !everyTab && recorded.has(tabId) && devtoolsSuffices && inspected.has(tabId);
 }
 
 /** DevTools opened (`open`) or closed on a tab; only a recorded tab's capture changes. */
@@ -61,8 +66,7 @@ export function isRecorded(tabId) {
  * capture (DevTools open on it, where `devtoolsSuffices`: see webRequestScope).
  */
 export function recordingState(tabId, devtoolsSuffices) {
-  const fromDevtools = !everyTab && recorded.has(tabId) && devtoolsSuffices && inspected.has(tabId);
-  return { tab: isRecorded(tabId), every_tab: everyTab, from_devtools: fromDevtools };
+  return { tab: isRecorded(tabId), every_tab: everyTab, from_devtools: devtoolsRecords(tabId, devtoolsSuffices) };
 }
 
 export async function setRecorded(tabId, on) {

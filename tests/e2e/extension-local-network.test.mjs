@@ -100,8 +100,14 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
     const line = expectFailure
       ? await waitFor(() => t.app.lines.slice(before).find((l) => l.includes(spec.url)), { timeout: 5000, what: `Chromium's line for ${id}` }).catch(() => null)
       : null;
-    const x = await waitFor(async () => exchangesFor(await t.send({ type: 'export' }), (e) => e.url === spec.url && e.verdict
-      && e.type === 'fetch' && (!e.preflight?.observed || e.preflight.match === 'har'))[0], { timeout: 6000, what: `the exchange for ${id}` }).catch(() => null);
+    const exchange = async () => exchangesFor(await t.send({ type: 'export' }), (e) => e.url === spec.url && e.verdict
+      && e.type === 'fetch' && (!e.preflight?.observed || e.preflight.match === 'har'))[0];
+    // DevTools' record and webRequest's error (which names the LNA check) reach the worker in either order: a
+    // failure's line is complete once both have.
+    const x = await waitFor(async () => {
+      const e = await exchange();
+      return e && (!expectFailure || e.verdict.console?.chromium) ? e : null;
+    }, { timeout: 6000, what: `the exchange for ${id}` }).catch(exchange);
     const cdp = t.failed.find((f) => f.url === spec.url && f.type !== 'Preflight') ?? null;
     const run = { id, ok: result.ok, chromium_line: line, cdp_error: cdp?.cors?.corsError ?? null, cdp_parameter: cdp?.cors?.failedParameter ?? null,
       net_error: cdp?.error ?? null, extension_line: x?.verdict?.console?.chromium ?? null, error: x?.verdict?.error ?? null,

@@ -341,6 +341,8 @@ cmd_bench() {
       printf "size:    %d bytes raw, %.1f KB gzipped   (target: under 150 KB gzipped)   %s\n", size, gz / 1024, (gz < 150 * 1024 ? "OK" : "OVER")
     }' "$figures"
   rm -f "$figures"
+  log "native Session::ingest per webRequest event (crate/benches/ingest.rs: the engine's share of the extension's per-event figure)"
+  CORS_LENS_BENCH_SECS=${CORS_LENS_BENCH_SECS:-2} run cargo bench -q --bench ingest -j"$JOBS"
   log "extension: capture cost per event, memory at 10,000 exchanges, page load with and without it"
   run node tests/bench/extension-bench.mjs
 }

@@ -47,22 +47,40 @@ pub fn check(exchange: &Exchange) -> Result<Verdict, InputError> {
 /// The net error Chromium gives a preflight it did not follow a redirect of.
 const REFUSED_PREFLIGHT_REDIRECT: &str = "net::ERR_INVALID_REDIRECT";
 
-/// Re-runs `browser`'s CORS algorithm on `exchange`; the other browsers' rules run on it too, for
-/// their console lines and for where they would decide otherwise.
-pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputError> {
+/// What `browser`'s rules decide about an exchange, before anything is worded: whether the request
+/// was allowed, and where it was stopped. All a session needs when it keeps an exchange (which to
+/// evict first, which preflights succeeded); the verdict's words wait until someone reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub stage: Option<Stage>,
+}
+
+/// `browser`'s decision on `exchange`: `check_as`'s `allowed` and `stage`, without the rest of its work.
+pub fn decide_as(exchange: &Exchange, browser: Browser) -> Result<Decision, InputError> {
     let request = Parsed::new(exchange)?;
-    let client = infer::client(exchange);
+    let decided = decide(exchange, &request, browser);
+    Ok(Decision { allowed: decided.allowed, stage: decided.credentials.evaluation.blocked.as_ref().map(|b| b.stage) })
+}
+
+/// The run of `browser`'s rules under the credentials mode that explains the outcome, and what it
+/// says about the request.
+struct Decided<'a> {
+    credentials: infer::CredentialsChoice<Evaluation<'a>>,
+    /// What stopped a request that failed below CORS.
+    network_failure: Option<NetworkFailure>,
+    below_cors: bool,
+    undetermined: bool,
+    allowed: bool,
+}
+
+fn decide<'a>(exchange: &'a Exchange, request: &'a Parsed<'a>, browser: Browser) -> Decided<'a> {
     let credentials = infer::credentials(
         exchange,
-        |credentials| evaluate(exchange, &request, credentials, browser),
+        |credentials| evaluate(exchange, request, credentials, browser),
         |evaluation| evaluation.blocked.as_ref().map(|b| b.failure.error),
     );
-    // The credentials mode is the request's, whoever's rules run: the others use the one found here.
-    let included = credentials.inferred.credentials_mode.unwrap_or(exchange.request.credentials_mode) == CredentialsMode::Include;
-    let others: Vec<(Browser, Evaluation)> =
-        Browser::ALL.into_iter().filter(|&b| b != browser).map(|b| (b, evaluate(exchange, &request, included, b))).collect();
-    let mut evaluation = credentials.evaluation;
-    let mut warnings = std::mem::take(&mut evaluation.warnings);
+    let evaluation = &credentials.evaluation;
     // A request that failed below CORS (refused, blocked by an extension, ...) is not undetermined:
     // the capture says what happened, and it was not a CORS check.
     // A preflight that failed below HTTP is named the same way.
@@ -80,6 +98,21 @@ pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputE
     } else {
         evaluation.blocked.is_none()
     };
+    Decided { credentials, network_failure, below_cors, undetermined, allowed }
+}
+
+/// Re-runs `browser`'s CORS algorithm on `exchange`; the other browsers' rules run on it too, for
+/// their console lines and for where they would decide otherwise.
+pub fn check_as(exchange: &Exchange, browser: Browser) -> Result<Verdict, InputError> {
+    let request = Parsed::new(exchange)?;
+    let client = infer::client(exchange);
+    let Decided { credentials, network_failure, below_cors, undetermined, allowed } = decide(exchange, &request, browser);
+    // The credentials mode is the request's, whoever's rules run: the others use the one found here.
+    let included = credentials.inferred.credentials_mode.unwrap_or(exchange.request.credentials_mode) == CredentialsMode::Include;
+    let others: Vec<(Browser, Evaluation)> =
+        Browser::ALL.into_iter().filter(|&b| b != browser).map(|b| (b, evaluate(exchange, &request, included, b))).collect();
+    let mut evaluation = credentials.evaluation;
+    let mut warnings = std::mem::take(&mut evaluation.warnings);
     match (exchange.outcome, allowed || below_cors, undetermined) {
         (Outcome::Failed, true, false) => warnings.push(Warning::FailedButChecksPass),
         (Outcome::Succeeded, false, false) => warnings.push(Warning::SucceededButChecksFail),

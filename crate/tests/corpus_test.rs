@@ -227,6 +227,31 @@ fn corpus_verdicts_are_deterministic() {
     );
 }
 
+/// A session keeps each exchange with its browser's decision alone (`check::decide_as`) and makes the
+/// verdict when it is read: the two must agree on every exchange, under every browser's rules, or
+/// the list's "failed" and the eviction order would disagree with the verdict shown.
+#[test]
+fn the_decision_alone_agrees_with_the_verdict() {
+    use cors_lens::check::decide_as;
+    use cors_lens::Browser;
+    let mut disagree = Vec::new();
+    let mut compared = 0;
+    for case in load_corpus() {
+        let Ok(exchange) = serde_json::from_value::<cors_lens::Exchange>(case.exchange.clone()) else {
+            continue;
+        };
+        for browser in Browser::ALL {
+            match (decide_as(&exchange, browser), cors_lens::check_as(&exchange, browser)) {
+                (Ok(d), Ok(v)) if d.allowed == v.allowed && d.stage == v.stage => compared += 1,
+                (Err(a), Err(b)) if a == b => compared += 1,
+                (d, v) => disagree.push(format!("{} ({browser:?}): decision {d:?}, verdict {:?}", case.name, v.map(|v| (v.allowed, v.stage)))),
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} comparisons");
+    assert!(disagree.is_empty(), "decision and verdict disagree:\n{}", disagree.join("\n"));
+}
+
 /// Exports recompute each verdict from the exchange with its secrets masked (crate/src/redact.rs):
 /// that must never change what the engine decides. The corpus is full of token-looking values in
 /// protocol headers (MIME types, Max-Age, origins), the cases where a careless mask would bite.

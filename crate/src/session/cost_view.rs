@@ -91,7 +91,7 @@ pub fn link_requests<'a>(rows: &mut [PreflightStat], records: impl Iterator<Item
     let mut links: Vec<(usize, String)> = Vec::new();
     for record in records.filter(|r| !r.own) {
         let matched: Vec<usize> = record.preflights.iter().flatten().filter_map(|pf| by_preflight.get(pf.request_id.as_str()).copied()).collect();
-        let cached = record.preflights.iter().all(Option::is_none) && record.built.verdict.as_ref().is_some_and(|v| v.preflight_required);
+        let cached = record.preflights.iter().all(Option::is_none) && record.verdict().is_some_and(|v| v.preflight_required);
         let method = record.flight.first_method();
         let same_request = cached
             .then(|| by_request.get(&(record.page_origin.as_str(), record.flight.hops[0].url.as_str(), method.as_str())))

@@ -21,14 +21,14 @@ pub mod preflight_cost;
 pub mod report;
 pub mod sorted_map;
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::VecDeque;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::browser::Browser;
-use crate::check::check_as;
+use crate::check::{check_as, decide_as, Decision};
 use crate::exchange::{Exchange, Outcome};
 use crate::verdict::{Stage, Verdict};
 
@@ -90,10 +90,27 @@ pub struct IngestResult {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Built {
     pub exchange: Option<Exchange>,
-    pub verdict: Option<Verdict>,
+    /// The session's browser's decision, made as the record is built: which records to evict first and
+    /// which preflights succeeded depend on it.
+    pub decision: Option<Decision>,
+    /// The whole verdict (its words, the other browsers' lines, the explanation), made from `exchange`
+    /// when first read (`Record::verdict`): most records of a long session are never looked at, and this
+    /// was most of the work of keeping one.
+    verdict: VerdictOnce,
     pub check_error: Option<String>,
     /// `bounds::record_bytes`, for the byte budget's frequent checks (a record changes only through `rebuild`).
     pub bytes: usize,
+}
+
+/// A verdict made on first read. Derived from the record's exchange: two records with the same
+/// exchange are equal whether or not theirs was made yet.
+#[derive(Debug, Clone, Default)]
+struct VerdictOnce(OnceCell<Option<Verdict>>);
+
+impl PartialEq for VerdictOnce {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// One finished cross-origin request: what was captured, and what the engine made of it.
@@ -122,20 +139,26 @@ pub struct Record {
 impl Record {
     /// The browser reported an error, or the verdict blocks it (the report's `failed`).
     pub fn failed(&self) -> bool {
-        self.flight.outcome == Outcome::Failed || self.built.verdict.as_ref().is_some_and(|v| !v.allowed)
+        self.flight.outcome == Outcome::Failed || self.built.decision.is_some_and(|d| !d.allowed)
+    }
+
+    /// The engine's verdict, made on first use.
+    pub fn verdict(&self) -> Option<&Verdict> {
+        let built = &*self.built;
+        built.verdict.0.get_or_init(|| built.exchange.as_ref().and_then(|e| check_as(e, self.browser).ok())).as_ref()
     }
 
     /// Builds the exchange and runs the engine. Returns, per matched finished preflight (by hop),
     /// whether it succeeded according to the verdict.
     fn rebuild(&mut self) -> Vec<(usize, bool)> {
         let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin, self.page_ip.as_deref());
-        let (verdict, check_error) = match check_as(&exchange, self.browser) {
-            Ok(v) => (Some(v), None),
+        let (decision, check_error) = match decide_as(&exchange, self.browser) {
+            Ok(d) => (Some(d), None),
             Err(e) => (None, Some(e.to_string())),
         };
         let last_hop = self.preflights.len().saturating_sub(1);
         let mut outcomes = Vec::new();
-        if let Some(v) = &verdict {
+        if let Some(v) = &decision {
             for (hop, pf) in self.preflights.iter().enumerate() {
                 let Some(pf) = pf.as_ref().filter(|p| p.finished()) else { continue };
                 let failed_here = match v.stage {
@@ -146,7 +169,7 @@ impl Record {
                 outcomes.push((hop, !failed_here && pf.hops[0].response.is_some()));
             }
         }
-        *self.built = Built { exchange: Some(exchange), verdict, check_error, bytes: bounds::record_bytes(self) };
+        *self.built = Built { exchange: Some(exchange), decision, verdict: VerdictOnce::default(), check_error, bytes: bounds::record_bytes(self) };
         outcomes
     }
 }

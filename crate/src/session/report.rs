@@ -148,7 +148,7 @@ impl ExportFormat {
 fn exchange_report(record: &Record) -> ExchangeReport {
     let flight = &record.flight;
     let built = &record.built;
-    let verdict = built.verdict.clone();
+    let verdict = record.verdict().cloned();
     let preflight = record
         .preflights
         .iter()

@@ -86,25 +86,28 @@ export function markDirty() {
   scheduleSave();
 }
 
-// Debounced persistence: 300 ms after the last change, and at least every 2 s under steady traffic. A change only
-// notes its time; the one pending timer looks at it when it fires (no timer churn per event).
+// Debounced persistence: once a quiet period of QUIET_MS passes with no change, and at least every MAX_WAIT_MS under
+// steady traffic. A change only bumps dirtySeq (no clock read, no timer per event); the one pending timer compares
+// it with what it saw when it was set.
 const QUIET_MS = 300;
 const MAX_WAIT_MS = 2000;
 let saveTimer = null;
 let firstDirtyAt = 0;
-let lastDirtyAt = 0;
+let seqAtTimer = 0;
 function scheduleSave() {
-  lastDirtyAt = performance.now();
   if (saveTimer) return;
-  firstDirtyAt = lastDirtyAt;
+  firstDirtyAt = performance.now();
+  armSaveTimer();
+}
+
+function armSaveTimer() {
+  seqAtTimer = dirtySeq;
   saveTimer = setTimeout(saveWhenQuiet, QUIET_MS);
 }
 
 function saveWhenQuiet() {
-  const now = performance.now();
-  const due = Math.min(lastDirtyAt + QUIET_MS, firstDirtyAt + MAX_WAIT_MS);
-  if (now + 1 < due) {
-    saveTimer = setTimeout(saveWhenQuiet, due - now);
+  if (dirtySeq !== seqAtTimer && performance.now() - firstDirtyAt + QUIET_MS < MAX_WAIT_MS) {
+    armSaveTimer(); // changed during the wait: not quiet yet
     return;
   }
   save();

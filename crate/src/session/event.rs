@@ -305,17 +305,21 @@ pub(super) fn is_set_cookie(name: &str) -> bool {
 /// the session reads (`Origin`, the preflight's `Access-Control-Request-*`, and `Cookie`, whose
 /// value is replaced by the mask).
 fn keep_request_headers(raw: Vec<RawHeader>) -> HeaderList {
+    const READ_BY_THE_SESSION: [&str; 3] = ["origin", "access-control-request-method", "access-control-request-headers"];
     raw.into_iter()
         .filter_map(|h| {
-            let lower = h.name.trim().to_ascii_lowercase();
-            let (name, value) = h.into_pair();
-            match lower.as_str() {
-                "origin" | "access-control-request-method" | "access-control-request-headers" => Some((name, value)),
-                _ if is_cookie(&lower) => Some((name, MASK.to_owned())),
-                "user-agent" => None,
-                _ if safelist::is_forbidden_request_header(&name, &value) => None,
-                _ => Some((name, value)),
+            let trimmed = h.name.trim();
+            if READ_BY_THE_SESSION.iter().any(|n| n.eq_ignore_ascii_case(trimmed)) {
+                return Some(h.into_pair());
             }
+            if is_cookie(trimmed) {
+                return Some((h.name, MASK.to_owned()));
+            }
+            if "user-agent".eq_ignore_ascii_case(trimmed) {
+                return None;
+            }
+            let (name, value) = h.into_pair();
+            (!safelist::is_forbidden_request_header(&name, &value)).then_some((name, value))
         })
         .collect()
 }

@@ -92,13 +92,15 @@ fn ready(pf: &Flight, now: f64) -> bool {
 /// Matches every waiting preflight of the tab, oldest first.
 pub fn rematch(session: &mut Session, tab_id: i64) {
     let now = session.clock();
-    let mut waiting: Vec<(f64, u64, String)> = session
-        .flights
-        .values()
-        .chain(session.tabs.get(&tab_id).into_iter().flat_map(|t| t.preflights.values()))
-        .filter(|f| f.tab_id == tab_id && ready(f, now))
-        .map(|f| (f.began, f.seq, f.request_id.clone()))
-        .collect();
+    let waiting_of = |flights: &mut dyn Iterator<Item = &Flight>| -> Vec<(f64, u64, String)> {
+        flights.filter(|f| f.tab_id == tab_id && ready(f, now)).map(|f| (f.began, f.seq, f.request_id.clone())).collect()
+    };
+    let mut waiting = waiting_of(&mut session.flights.values());
+    if let Some(tab) = session.tabs.get_mut(&tab_id).filter(|t| !t.preflights_matched.0) {
+        let finished = waiting_of(&mut tab.preflights.values());
+        tab.preflights_matched.0 = finished.is_empty();
+        waiting.extend(finished);
+    }
     if waiting.is_empty() {
         return;
     }

@@ -219,12 +219,28 @@ pub struct TabState {
     pub page_ips: Vec<(String, String)>,
     #[serde(skip)]
     eviction: EvictionIndex,
+    #[serde(skip)]
+    pub(crate) preflights_matched: PreflightsMatched,
     /// Redirected requests DevTools is still reporting hop by hop (har.rs).
     #[serde(skip)]
     pub pending_redirects: VecDeque<har::PendingRedirect>,
     /// webRequest errors waiting for DevTools' record of their request (lone_errors.rs).
     #[serde(skip)]
     pub lone_errors: VecDeque<lone_errors::LoneError>,
+}
+
+/// Derived: true when, as the last `matching::rematch` found, no finished preflight of the tab waits
+/// for its request, so that the next one need not look through them all (up to
+/// `MAX_FINISHED_PREFLIGHTS`, on every event). Cleared whenever one is kept unmatched or loses its
+/// request; false in a fresh or restored tab, which only costs one look.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PreflightsMatched(pub(crate) bool);
+
+/// Derived data: two tabs with the same preflights are equal whatever this knows.
+impl PartialEq for PreflightsMatched {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Documents whose IP a tab remembers: the top page and a few frames.
@@ -301,6 +317,7 @@ impl TabState {
     fn keep_preflight(&mut self, pf: Flight) {
         let origin = assemble::page_origin(&pf, None).unwrap_or_else(|| "null".to_owned());
         self.cost.observe(&pf, &origin);
+        self.preflights_matched.0 &= pf.linked_to.is_some();
         self.preflights.insert(pf.request_id.clone(), pf);
         if self.preflights.len() > MAX_FINISHED_PREFLIGHTS {
             if let Some(oldest) = self.preflights.iter().min_by_key(|(_, f)| f.seq).map(|(k, _)| k.clone()) {
@@ -690,6 +707,9 @@ impl Session {
                 if let Some(pf) = self.preflight_mut(tab_id, &pf.request_id) {
                     pf.linked_to = None;
                 }
+            }
+            if let Some(tab) = self.tabs.get_mut(&tab_id) {
+                tab.preflights_matched.0 = false;
             }
             return;
         };

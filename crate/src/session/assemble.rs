@@ -453,15 +453,12 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
     let devtools = flight.devtools.as_ref();
     // webRequest's headers are what was sent; a request its preflight stopped was never sent, and only
     // DevTools recorded the headers the page set.
-    let sent = hop0
-        .request_headers
-        .clone()
-        .or_else(|| devtools.and_then(|d| d.request_headers.clone()))
-        .unwrap_or_default();
+    const NONE_SEEN: &HeaderList = &Vec::new();
+    let sent = hop0.request_headers.as_ref().or_else(|| devtools.and_then(|d| d.request_headers.as_ref())).unwrap_or(NONE_SEEN);
     let method = flight.first_method();
     // Without extraHeaders webRequest hides Cookie and Origin; DevTools' record of the same request shows them.
     let was_sent = |name: &str| {
-        headers::get(&sent, name).is_some()
+        headers::get(sent, name).is_some()
             || devtools.and_then(|d| d.request_headers.as_ref()).is_some_and(|h| headers::get(h, name).is_some())
     };
     let credentials_mode = if was_sent("cookie") { CredentialsMode::Include } else { CredentialsMode::Unknown };
@@ -483,7 +480,7 @@ pub fn build_exchange(flight: &Flight, preflights: &[Option<Flight>], page_origi
         url: hop0.url.clone(),
         origin: page_origin.to_owned(),
         credentials_mode,
-        headers: script_headers(&sent, announced.as_deref()),
+        headers: script_headers(sent, announced.as_deref()),
         mode: if no_cors { RequestMode::NoCors } else { RequestMode::Cors },
         redirect_mode: Default::default(),
         client,

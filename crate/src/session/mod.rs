@@ -475,8 +475,11 @@ impl Session {
         }
         let tab_id = event.tab_id;
         let id = event.request_id.clone();
-        let finished = self.done_set.contains_key(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id));
-        if finished || (!self.flights.contains_key(&id) && assemble::is_untracked_type(event.resource_type.as_deref())) {
+        // A request in flight is not finished (it leaves `flights` as it is marked done): most events need
+        // no look through the finished ones.
+        let in_flight = self.flights.contains_key(&id);
+        let finished = !in_flight && (self.done_set.contains_key(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id)));
+        if finished || (!in_flight && assemble::is_untracked_type(event.resource_type.as_deref())) {
             // A document's own response says which address space its page is in.
             if let (EventKind::Completed, Some(ip), Some(origin)) = (event.kind, &event.ip, assemble::document_origin(&event.url)) {
                 self.tabs.get_or_insert_with(tab_id, TabState::default).remember_page_ip(origin, ip.clone());

@@ -165,14 +165,40 @@ pub struct Finding {
     pub preflights: Option<u64>,
 }
 
-/// Whether a finished preflight succeeded on its own terms (credentials not known: assumed
-/// absent; the matched request's verdict corrects it later through [`PreflightCost::set_ok`]).
-fn succeeded_alone(pf: &Flight, origin: &str) -> bool {
-    let Some(response) = pf.hops[0].response.as_ref() else { return false };
-    let method = pf.announced_method().unwrap_or_else(|| "GET".to_owned());
-    let names = pf.announced_headers().unwrap_or_default();
-    let ask = PreflightAsk { method: &method, unsafe_header_names: &names, origin, credentials: false, forced: false };
-    preflight::evaluate(response, &ask).is_ok()
+/// What a preflight asked for, read once from its headers: with its URL, the key it is counted under.
+struct Asked {
+    origin: String,
+    method: Option<String>,
+    header_names: Vec<String>,
+}
+
+impl Asked {
+    fn of(pf: &Flight, page_origin: &str) -> Asked {
+        Asked {
+            origin: pf.origin_header(0).unwrap_or_else(|| page_origin.to_owned()),
+            method: pf.announced_method(),
+            header_names: pf.announced_headers().unwrap_or_default(),
+        }
+    }
+
+    /// The key's text: (origin, URL, announced method, announced header names).
+    fn id(&self, url: &str) -> String {
+        format!("{}\n{}\n{}\n{}", self.origin, url, self.method.as_deref().unwrap_or(""), self.header_names.join(","))
+    }
+
+    /// Whether the preflight succeeded on its own terms (credentials not known: assumed absent; the
+    /// matched request's verdict corrects it later through [`PreflightCost::set_ok`]).
+    fn succeeded_alone(&self, pf: &Flight) -> bool {
+        let Some(response) = pf.hops[0].response.as_ref() else { return false };
+        let ask = PreflightAsk {
+            method: self.method.as_deref().unwrap_or("GET"),
+            unsafe_header_names: &self.header_names,
+            origin: &self.origin,
+            credentials: false,
+            forced: false,
+        };
+        preflight::evaluate(response, &ask).is_ok()
+    }
 }
 
 fn max_age_of(response: Option<&Response>) -> Option<String> {
@@ -184,23 +210,16 @@ impl PreflightCost {
         self.keys.is_empty()
     }
 
-    /// The key of a preflight: (origin, URL, announced method, announced header names).
-    fn key_of(pf: &Flight, page_origin: &str) -> (String, String, String, String) {
-        let origin = pf.origin_header(0).unwrap_or_else(|| page_origin.to_owned());
-        let method = pf.announced_method().unwrap_or_default();
-        let request_headers = pf.announced_headers().unwrap_or_default().join(",");
-        (origin, pf.hops[0].url.clone(), method, request_headers)
-    }
-
-    fn id_of(key: &(String, String, String, String)) -> String {
-        format!("{}\n{}\n{}\n{}", key.0, key.1, key.2, key.3)
+    /// The key text of a preflight (`Asked::id`).
+    fn id_of(pf: &Flight, page_origin: &str) -> String {
+        Asked::of(pf, page_origin).id(&pf.hops[0].url)
     }
 
     /// Records one finished preflight OPTIONS.
     pub fn observe(&mut self, pf: &Flight, page_origin: &str) {
-        let key = Self::key_of(pf, page_origin);
-        let id = Self::id_of(&key);
-        let (origin, url, method, request_headers) = key;
+        let asked = Asked::of(pf, page_origin);
+        let url = &pf.hops[0].url;
+        let id = asked.id(url);
         let ended = pf.ended.unwrap_or(pf.began);
         let response = pf.hops[0].response.as_ref();
         let observation = Observation {
@@ -209,15 +228,15 @@ impl PreflightCost {
             ended,
             status: response.map(|r| r.status),
             max_age: max_age_of(response),
-            ok: succeeded_alone(pf, &origin),
+            ok: asked.succeeded_alone(pf),
         };
         self.tick += 1;
         let tick = self.tick;
         let stats = self.keys.get_or_insert_with(id, || KeyStats {
-            origin,
-            url,
-            method,
-            request_headers,
+            request_headers: asked.header_names.join(","),
+            method: asked.method.unwrap_or_default(),
+            origin: asked.origin,
+            url: url.clone(),
             count: 0,
             total_ms: 0.0,
             last_tick: tick,
@@ -231,15 +250,18 @@ impl PreflightCost {
             stats.observations.remove(0);
         }
         if self.keys.len() > MAX_KEYS {
-            if let Some(oldest) = self.keys.iter().min_by_key(|(_, s)| s.last_tick).map(|(k, _)| k.clone()) {
-                self.keys.remove(&oldest);
-            }
+            // The least recently seen tenth goes at once: one look through the keys per `MAX_KEYS / 10`
+            // new ones, not one per preflight once a page has made that many distinct ones.
+            let mut ticks: Vec<u64> = self.keys.values().map(|s| s.last_tick).collect();
+            let cut = ticks.len() / 10;
+            let (_, &mut newest_gone, _) = ticks.select_nth_unstable(cut);
+            self.keys.retain(|_, s| s.last_tick > newest_gone);
         }
     }
 
     /// Corrects whether preflight `pf` succeeded, from its request's verdict.
     pub fn set_ok(&mut self, pf: &Flight, page_origin: &str, ok: bool) -> bool {
-        let id = Self::id_of(&Self::key_of(pf, page_origin));
+        let id = Self::id_of(pf, page_origin);
         let Some(stats) = self.keys.get_mut(&id) else { return false };
         match stats.observations.iter_mut().rev().find(|o| o.request_id == pf.request_id) {
             Some(o) if o.ok != ok => {
@@ -252,7 +274,7 @@ impl PreflightCost {
 
     /// Takes preflight `pf` out of the counts (it was the extension's own, own.rs).
     pub fn forget(&mut self, pf: &Flight, page_origin: &str) {
-        let id = Self::id_of(&Self::key_of(pf, page_origin));
+        let id = Self::id_of(pf, page_origin);
         let Some(stats) = self.keys.get_mut(&id) else { return };
         let Some(index) = stats.observations.iter().rposition(|o| o.request_id == pf.request_id) else { return };
         let gone = stats.observations.remove(index);

@@ -243,3 +243,30 @@ fn no_cors_fetch_is_recognised_by_its_missing_origin() {
     assert!(!e.verdict.as_ref().unwrap().cors_applies);
     assert!(!e.failed);
 }
+
+/// The wasm binding reads `event::KEPT_FROM_FIRST_EVENT` only from a request's first event (its later
+/// events cross into wasm without them): the session must make the same report either way.
+#[test]
+fn events_of_a_request_in_flight_may_leave_out_what_its_first_event_gave() {
+    use cors_lens::session::event::KEPT_FROM_FIRST_EVENT;
+    let s = Events::default();
+    let mut events = put_ok(&s, 50, &format!("{API}/ok"), 0.0, Some(ok_preflight(Some("600"))));
+    events.extend(s.put_stopped_by_404_preflight("60", &format!("{API}/404"), "x-test"));
+    events.extend(put_ok(&s, 70, &format!("{API}/cached"), 20.0, None));
+    let (mut full, mut lean) = (new_session(), new_session());
+    let mut left_out = 0;
+    for event in events {
+        feed(&mut full, [event.clone()]);
+        let mut lean_event = event;
+        if lean.in_flight(lean_event["requestId"].as_str().unwrap()) {
+            for name in KEPT_FROM_FIRST_EVENT {
+                left_out += usize::from(lean_event.as_object_mut().unwrap().remove(name).is_some());
+            }
+        }
+        feed(&mut lean, [lean_event]);
+    }
+    assert!(left_out > 40, "only {left_out} fields left out");
+    let json = |s: &cors_lens::session::Session| serde_json::to_value(s.report(TAB)).unwrap();
+    assert_eq!(json(&lean), json(&full));
+    assert_eq!(full.report(TAB).exchanges.len(), 3);
+}

@@ -102,6 +102,12 @@ impl<'de> Deserialize<'de> for RawHeaders {
     }
 }
 
+/// The fields only a request's first event needs to give (webRequest's names): a flight keeps the first
+/// value it saw of each (`Flight::apply`), so a reader may leave them out of the events of a request in
+/// flight (`Session::in_flight`), as the wasm binding does: reading them again was a fifth of each event's
+/// crossing into wasm.
+pub const KEPT_FROM_FIRST_EVENT: [&str; 5] = ["frameId", "documentId", "initiator", "type", "documentUrl"];
+
 /// The listener's `details`, as received. Field names are webRequest's (camelCase).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

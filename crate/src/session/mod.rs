@@ -520,6 +520,12 @@ impl Session {
         Ok(IngestResult { tab_id: Some(tab_id), changed: after != before })
     }
 
+    /// Whether a webRequest event with this request id belongs to a request in flight: its event may then
+    /// leave out `event::KEPT_FROM_FIRST_EVENT`.
+    pub fn in_flight(&self, request_id: &str) -> bool {
+        self.flights.contains_key(request_id)
+    }
+
     /// Evicts the oldest data until the session's estimated size is at most `bytes` (the service
     /// worker asks when a snapshot came out too large to save). Returns how many exchanges went.
     pub fn shrink_to(&mut self, bytes: usize) -> usize {

@@ -23,6 +23,11 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, InputError> {
     T::deserialize(Reader(value))
 }
 
+/// `value`, an object, read as a `T` whose fields named in `absent` are taken as missing from it (not read).
+pub fn from_js_leaving_out<T: DeserializeOwned>(value: JsValue, absent: &'static [&'static str]) -> Result<T, InputError> {
+    T::deserialize(Leaving { value, absent })
+}
+
 /// Why a value could not be read, and where.
 #[derive(Debug)]
 pub struct InputError {
@@ -171,7 +176,33 @@ impl<'de> Deserializer<'de> for Reader {
         if !self.0.is_object() {
             return Err(wrong_kind(&self.0, &visitor));
         }
-        visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), next: None })
+        visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), absent: &[], next: None })
+    }
+}
+
+/// An object read as a struct with some of its fields taken as missing (`from_js_leaving_out`).
+struct Leaving {
+    value: JsValue,
+    absent: &'static [&'static str],
+}
+
+impl<'de> Deserializer<'de> for Leaving {
+    type Error = InputError;
+
+    fn deserialize_struct<V: Visitor<'de>>(self, name: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, InputError> {
+        if !self.value.is_object() {
+            return Reader(self.value).deserialize_struct(name, fields, visitor);
+        }
+        visitor.visit_map(Fields { object: self.value.unchecked_into(), names: fields.iter(), absent: self.absent, next: None })
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
+        Reader(self.value).deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map enum identifier ignored_any
     }
 }
 
@@ -244,10 +275,11 @@ impl<'de> Deserializer<'de> for Text<'_> {
     }
 }
 
-/// A struct's declared fields, in order, skipping those the object lacks.
+/// A struct's declared fields, in order, skipping those the object lacks and those taken as absent.
 struct Fields {
     object: Object,
     names: std::slice::Iter<'static, &'static str>,
+    absent: &'static [&'static str],
     next: Option<(&'static str, JsValue)>,
 }
 
@@ -256,6 +288,9 @@ impl<'de> de::MapAccess<'de> for Fields {
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, InputError> {
         for &name in &mut self.names {
+            if self.absent.contains(&name) {
+                continue;
+            }
             let value = names::get(&self.object, name);
             if !value.is_undefined() {
                 self.next = Some((name, value));

@@ -20,6 +20,7 @@ use from_js::from_js;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::{Exchange, Verdict};
 
@@ -190,8 +191,14 @@ impl WasmSession {
     /// took a few percent of every event (CDP profile of tests/bench/extension-bench.mjs). Throws on a
     /// malformed event, which changes nothing.
     pub fn ingest(&mut self, event: JsValue) -> Result<Option<f64>, JsError> {
+        // An event of a request in flight: what only its first event needed is not read again.
+        let request_id = names::get(event.unchecked_ref::<js_sys::Object>(), "requestId").as_string();
+        let skip: &'static [&'static str] = match request_id {
+            Some(id) if self.inner.in_flight(&id) => &crate::session::event::KEPT_FROM_FIRST_EVENT,
+            _ => &[],
+        };
         let raw: crate::session::RawEvent =
-            from_js(event).map_err(|e| JsError::new(&e.described("rejected webRequest event")))?;
+            from_js::from_js_leaving_out(event, skip).map_err(|e| JsError::new(&e.described("rejected webRequest event")))?;
         let result = self.inner.ingest(raw).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(result.tab_id.filter(|_| result.changed).map(|tab| tab as f64))
     }

@@ -109,7 +109,9 @@ fn malformed_events_are_rejected_without_losing_state() {
         json!({"event": "onCompleted", "requestId": "9", "url": url, "tabId": TAB, "statusCode": "200"}),
         json!({"event": "onErrorOccurred", "requestId": "9", "url": url, "tabId": TAB, "requestHeaders": "nope"}),
         json!({"event": "onBeforeRedirect", "requestId": "9", "url": url, "tabId": TAB}),
-        json!({"event": "onCompleted", "requestId": "9", "url": "", "tabId": TAB}),
+        // A request's first event must name its URL (its later ones may leave it out: event::KEPT_FROM_FIRST_EVENT).
+        json!({"event": "onBeforeRequest", "requestId": "11", "url": "", "tabId": TAB}),
+        json!({"event": "onBeforeRequest", "requestId": "11", "tabId": TAB}),
         json!({"event": "onCompleted", "requestId": "9", "url": url, "tabId": TAB, "timeStamp": "late"}),
         json!([1, 2, 3]),
         json!(null),

@@ -103,18 +103,21 @@ impl<'de> Deserialize<'de> for RawHeaders {
 }
 
 /// The fields only a request's first event needs to give (webRequest's names): a flight keeps the first
-/// value it saw of each (`Flight::apply`), so a reader may leave them out of the events of a request in
-/// flight (`Session::in_flight`), as the wasm binding does: reading them again was a fifth of each event's
-/// crossing into wasm.
-pub const KEPT_FROM_FIRST_EVENT: [&str; 5] = ["frameId", "documentId", "initiator", "type", "documentUrl"];
+/// value it saw of each (`Flight::apply`; a redirect's new URL comes from `redirectUrl`), so a reader may
+/// leave them out of the events of a request in flight (`Session::in_flight`), as the wasm binding does:
+/// reading them again was a fifth of each event's crossing into wasm.
+pub const KEPT_FROM_FIRST_EVENT: [&str; 6] = ["url", "frameId", "documentId", "initiator", "type", "documentUrl"];
 
 /// The listener's `details`, as received. Field names are webRequest's (camelCase).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawEvent {
     pub event: String,
-    #[serde(deserialize_with = "id_text")]
+    /// Required (an event without one is rejected), though a reader may set it after reading it itself.
+    #[serde(default, deserialize_with = "id_text")]
     pub request_id: String,
+    /// Required in a request's first event (`KEPT_FROM_FIRST_EVENT`).
+    #[serde(default)]
     pub url: String,
     #[serde(default)]
     pub method: Option<String>,
@@ -221,9 +224,6 @@ impl RawEvent {
         let kind = EventKind::parse(&self.event).ok_or_else(|| EventError(format!("unknown event name '{}'", self.event)))?;
         if self.request_id.is_empty() {
             return Err(EventError("requestId is empty".into()));
-        }
-        if self.url.is_empty() {
-            return Err(EventError("url is empty".into()));
         }
         let tab_id = integer(self.tab_id, "tabId")?;
         let frame_id = self.frame_id.map(|f| integer(f, "frameId")).transpose()?;

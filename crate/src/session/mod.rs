@@ -478,6 +478,9 @@ impl Session {
         // A request in flight is not finished (it leaves `flights` as it is marked done): most events need
         // no look through the finished ones.
         let in_flight = self.flights.contains_key(&id);
+        if !in_flight && event.url.is_empty() {
+            return Err(EventError("url is empty".into()));
+        }
         let finished = !in_flight && (self.done_set.contains_key(&id) || self.tabs.get(&tab_id).is_some_and(|t| t.preflights.contains_key(&id)));
         if finished || (!in_flight && assemble::is_untracked_type(event.resource_type.as_deref())) {
             // A document's own response says which address space its page is in.

@@ -24,7 +24,7 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, InputError> {
 }
 
 /// `value`, an object, read as a `T` whose fields named in `absent` are taken as missing from it (not read).
-pub fn from_js_leaving_out<T: DeserializeOwned>(value: JsValue, absent: &'static [&'static str]) -> Result<T, InputError> {
+pub fn from_js_leaving_out<T: DeserializeOwned>(value: JsValue, absent: Absent) -> Result<T, InputError> {
     T::deserialize(Leaving { value, absent })
 }
 
@@ -176,15 +176,18 @@ impl<'de> Deserializer<'de> for Reader {
         if !self.0.is_object() {
             return Err(wrong_kind(&self.0, &visitor));
         }
-        visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), absent: &[], next: None })
+        visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), absent: [&[], &[]], next: None })
     }
 }
 
 /// An object read as a struct with some of its fields taken as missing (`from_js_leaving_out`).
 struct Leaving {
     value: JsValue,
-    absent: &'static [&'static str],
+    absent: Absent,
 }
+
+/// Field names taken as absent, in up to two lists.
+pub type Absent = [&'static [&'static str]; 2];
 
 impl<'de> Deserializer<'de> for Leaving {
     type Error = InputError;
@@ -279,7 +282,7 @@ impl<'de> Deserializer<'de> for Text<'_> {
 struct Fields {
     object: Object,
     names: std::slice::Iter<'static, &'static str>,
-    absent: &'static [&'static str],
+    absent: Absent,
     next: Option<(&'static str, JsValue)>,
 }
 
@@ -288,7 +291,7 @@ impl<'de> de::MapAccess<'de> for Fields {
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, InputError> {
         for &name in &mut self.names {
-            if self.absent.contains(&name) {
+            if self.absent.iter().any(|names| names.contains(&name)) {
                 continue;
             }
             let value = names::get(&self.object, name);

@@ -191,14 +191,19 @@ impl WasmSession {
     /// took a few percent of every event (CDP profile of tests/bench/extension-bench.mjs). Throws on a
     /// malformed event, which changes nothing.
     pub fn ingest(&mut self, event: JsValue) -> Result<Option<f64>, JsError> {
-        // An event of a request in flight: what only its first event needed is not read again.
+        // The request id, read first: an event of a request in flight leaves out what only its first event
+        // needed. Neither is read again below.
         let request_id = names::get(event.unchecked_ref::<js_sys::Object>(), "requestId").as_string();
-        let skip: &'static [&'static str] = match request_id {
-            Some(id) if self.inner.in_flight(&id) => &crate::session::event::KEPT_FROM_FIRST_EVENT,
-            _ => &[],
-        };
-        let raw: crate::session::RawEvent =
-            from_js::from_js_leaving_out(event, skip).map_err(|e| JsError::new(&e.described("rejected webRequest event")))?;
+        let in_flight = request_id.as_deref().is_some_and(|id| self.inner.in_flight(id));
+        let absent: [&'static [&'static str]; 2] = [
+            if request_id.is_some() { &["requestId"] } else { &[] },
+            if in_flight { &crate::session::event::KEPT_FROM_FIRST_EVENT } else { &[] },
+        ];
+        let mut raw: crate::session::RawEvent =
+            from_js::from_js_leaving_out(event, absent).map_err(|e| JsError::new(&e.described("rejected webRequest event")))?;
+        if let Some(id) = request_id {
+            raw.request_id = id;
+        }
         let result = self.inner.ingest(raw).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(result.tab_id.filter(|_| result.changed).map(|tab| tab as f64))
     }

@@ -148,8 +148,8 @@ impl Record {
         built.verdict.0.get_or_init(|| built.exchange.as_ref().and_then(|e| check_as(e, self.browser).ok())).as_ref()
     }
 
-    /// Builds the exchange and runs the engine. Returns, per matched finished preflight (by hop),
-    /// whether it succeeded according to the verdict.
+    /// Builds the exchange and the engine's decision on it (the verdict waits for `verdict`). Returns,
+    /// per matched finished preflight (by hop), whether it succeeded according to the decision.
     fn rebuild(&mut self) -> Vec<(usize, bool)> {
         let exchange = assemble::build_exchange(&self.flight, &self.preflights, &self.page_origin, self.page_ip.as_deref());
         let (decision, check_error) = match decide_as(&exchange, self.browser) {

@@ -109,11 +109,14 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
       return e && (!expectFailure || e.verdict.console?.chromium) ? e : null;
     }, { timeout: 6000, what: `the exchange for ${id}` }).catch(exchange);
     const cdp = t.failed.find((f) => f.url === spec.url && f.type !== 'Preflight') ?? null;
+    // When the exchange is missing, what the tab's list held instead (for the artifact).
+    const listed = x ? undefined : exchangesFor(await t.send({ type: 'export' }), () => true)
+      .map((e) => ({ url: e.url, type: e.type, source: e.source, error: e.verdict?.error ?? null, preflight: e.preflight ?? null }));
     const run = { id, ok: result.ok, chromium_line: line, cdp_error: cdp?.cors?.corsError ?? null, cdp_parameter: cdp?.cors?.failedParameter ?? null,
       net_error: cdp?.error ?? null, extension_line: x?.verdict?.console?.chromium ?? null, error: x?.verdict?.error ?? null,
       failed: x?.failed ?? null, summary: x?.verdict?.summary ?? null, reason: x?.view?.reason ?? null, network_failure: x?.verdict?.network_failure ?? null,
       server_fix: x?.verdict?.server_fix ?? null, client_fix: x?.verdict?.explanation?.client_fix ?? null, details: x?.verdict?.explanation?.details ?? null,
-      exchange_id: x?.id ?? null };
+      exchange_id: x?.id ?? null, ...(listed ? { listed } : {}) };
     runs.set(id, run);
     return run;
   }
@@ -138,7 +141,15 @@ describe('extension: Local Network Access and failures that are not CORS', { ski
       loopback: await page('loopback', server.other),
       https: await page('https', httpsPage.url),
     };
-    // Capture is live once a probe from the loopback page (allowed) shows up; the other tabs share the listeners' start.
+    // DevTools' records are a tab's capture once its devtools page is connected: until then a recorded tab has
+    // webRequest's full set (its requests typed xmlhttprequest, not fetch). On a cold start DevTools can attach
+    // seconds after the tab was opened and recorded, so wait until no tab has the full set (the panel pages'
+    // own tabs, DevTools open on them too, have an errors-only set each as well).
+    await waitFor(async () => {
+      const s = await ext.sw.evaluate(() => self.__corsLens.stats());
+      return s.listenerSets === 0 && s.errorListenerSets >= Object.keys(tabs).length;
+    }, { timeout: 20000, what: 'DevTools attached to every tab' });
+    // Capture is live once a probe from the loopback page (allowed) shows up.
     await waitForCaptureReady(tabs.loopback.app, tabs.loopback.send, server.api);
     for (const [name, expect] of [['secure', true], ['insecure', true], ['loopback', false]]) {
       for (const c of CALLS) await call(tabs[name], `${name}-${c.id}`, c.spec(server.api, `${name}${c.id}`), { expectFailure: expect });

@@ -12,7 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::exchange::HeaderList;
-use crate::headers;
+use crate::headers::{self, trim_http_whitespace};
 use crate::redact::MASK;
 use crate::safelist;
 
@@ -299,21 +299,12 @@ impl RawEvent {
 }
 
 /// Cookie values are never kept, from webRequest or DevTools: that a cookie was sent is what the checks read.
-/// `name.trim()`, without walking it as Unicode when it starts and ends with a visible ASCII byte (every
-/// header name a browser sends): a third of reading an event's headers went to trimming.
-fn trimmed(name: &str) -> &str {
-    match (name.as_bytes().first(), name.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => name,
-        _ => name.trim(),
-    }
-}
-
 pub(super) fn is_cookie(name: &str) -> bool {
-    ["cookie", "cookie2"].iter().any(|n| n.eq_ignore_ascii_case(trimmed(name)))
+    ["cookie", "cookie2"].iter().any(|n| n.eq_ignore_ascii_case(trim_http_whitespace(name)))
 }
 
 pub(super) fn is_set_cookie(name: &str) -> bool {
-    ["set-cookie", "set-cookie2"].iter().any(|n| n.eq_ignore_ascii_case(trimmed(name)))
+    ["set-cookie", "set-cookie2"].iter().any(|n| n.eq_ignore_ascii_case(trim_http_whitespace(name)))
 }
 
 /// Request headers worth keeping: everything a script could have set, plus the browser-set ones
@@ -323,7 +314,7 @@ fn keep_request_headers(raw: Vec<RawHeader>) -> HeaderList {
     const READ_BY_THE_SESSION: [&str; 3] = ["origin", "access-control-request-method", "access-control-request-headers"];
     raw.into_iter()
         .filter_map(|h| {
-            let bare_name = trimmed(&h.name);
+            let bare_name = trim_http_whitespace(&h.name);
             if READ_BY_THE_SESSION.iter().any(|n| n.eq_ignore_ascii_case(bare_name)) {
                 return Some(h.into_pair());
             }

@@ -96,20 +96,34 @@ pub struct Built {
     /// The whole verdict (its words, the other browsers' lines, the explanation), made from `exchange`
     /// when first read (`Record::verdict`): most records of a long session are never looked at, and this
     /// was most of the work of keeping one.
-    verdict: VerdictOnce,
+    verdict: Derived<OnceCell<Option<Verdict>>>,
     pub check_error: Option<String>,
     /// `bounds::record_bytes`, for the byte budget's frequent checks (a record changes only through `rebuild`).
     pub bytes: usize,
 }
 
-/// A verdict made on first read. Derived from the record's exchange: two records with the same
-/// exchange are equal whether or not theirs was made yet.
+/// What is derived from a session's captured data and kept only to save work (a verdict made on first
+/// read, an index): equal whatever it holds, so that sessions with the same data compare equal, a
+/// restored one included, which has made none of it yet.
 #[derive(Debug, Clone, Default)]
-struct VerdictOnce(OnceCell<Option<Verdict>>);
+pub(crate) struct Derived<T>(pub(crate) T);
 
-impl PartialEq for VerdictOnce {
+impl<T> PartialEq for Derived<T> {
     fn eq(&self, _: &Self) -> bool {
         true
+    }
+}
+
+impl<T> std::ops::Deref for Derived<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Derived<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
     }
 }
 
@@ -145,7 +159,7 @@ impl Record {
     /// The engine's verdict, made on first use.
     pub fn verdict(&self) -> Option<&Verdict> {
         let built = &*self.built;
-        built.verdict.0.get_or_init(|| built.exchange.as_ref().and_then(|e| check_as(e, self.browser).ok())).as_ref()
+        built.verdict.get_or_init(|| built.exchange.as_ref().and_then(|e| check_as(e, self.browser).ok())).as_ref()
     }
 
     /// Builds the exchange and the engine's decision on it (the verdict waits for `verdict`). Returns,
@@ -169,7 +183,7 @@ impl Record {
                 outcomes.push((hop, !failed_here && pf.hops[0].response.is_some()));
             }
         }
-        *self.built = Built { exchange: Some(exchange), decision, verdict: VerdictOnce::default(), check_error, bytes: bounds::record_bytes(self) };
+        *self.built = Built { exchange: Some(exchange), decision, verdict: Derived::default(), check_error, bytes: bounds::record_bytes(self) };
         outcomes
     }
 }
@@ -218,29 +232,19 @@ pub struct TabState {
     #[serde(default)]
     pub page_ips: Vec<(String, String)>,
     #[serde(skip)]
-    eviction: EvictionIndex,
+    eviction: Derived<EvictionIndex>,
+    /// True when, as the last `matching::rematch` found, no finished preflight of the tab waits for its
+    /// request, so that the next one need not look through them all (up to `MAX_FINISHED_PREFLIGHTS`, on
+    /// every event). Cleared whenever one is kept unmatched or loses its request; false in a fresh or
+    /// restored tab, which only costs one look.
     #[serde(skip)]
-    pub(crate) preflights_matched: PreflightsMatched,
+    pub(crate) preflights_matched: Derived<bool>,
     /// Redirected requests DevTools is still reporting hop by hop (har.rs).
     #[serde(skip)]
     pub pending_redirects: VecDeque<har::PendingRedirect>,
     /// webRequest errors waiting for DevTools' record of their request (lone_errors.rs).
     #[serde(skip)]
     pub lone_errors: VecDeque<lone_errors::LoneError>,
-}
-
-/// Derived: true when, as the last `matching::rematch` found, no finished preflight of the tab waits
-/// for its request, so that the next one need not look through them all (up to
-/// `MAX_FINISHED_PREFLIGHTS`, on every event). Cleared whenever one is kept unmatched or loses its
-/// request; false in a fresh or restored tab, which only costs one look.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PreflightsMatched(pub(crate) bool);
-
-/// Derived data: two tabs with the same preflights are equal whatever this knows.
-impl PartialEq for PreflightsMatched {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
 }
 
 /// Documents whose IP a tab remembers: the top page and a few frames.
@@ -255,13 +259,6 @@ struct EvictionIndex {
     failures_before: Cell<usize>,
     /// The extension's own records (evicted first, wherever they are); counted in `resume` after a restore.
     own: usize,
-}
-
-/// Derived data: two tabs with the same records are equal whatever their index knows.
-impl PartialEq for EvictionIndex {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
 }
 
 impl EvictionIndex {
@@ -394,7 +391,7 @@ impl TabState {
     fn reset(&mut self, now: f64) {
         self.cleared_at = now;
         self.records.clear();
-        self.eviction = EvictionIndex::default();
+        self.eviction = Derived::default();
         self.evicted = 0;
         self.evicted_failures = 0;
         self.own_expected.clear();
@@ -654,7 +651,7 @@ impl Session {
                 record.browser = self.config.browser;
                 record.rebuild();
             }
-            tab.eviction = EvictionIndex { own: tab.records.iter().filter(|r| r.own).count(), ..Default::default() };
+            tab.eviction = Derived(EvictionIndex { own: tab.records.iter().filter(|r| r.own).count(), ..Default::default() });
         }
         self.done_set = self.done.iter().map(|id| (id.clone(), ())).collect::<Vec<_>>().into();
         Ok(self)

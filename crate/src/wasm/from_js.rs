@@ -173,11 +173,16 @@ impl<'de> Deserializer<'de> for Reader {
     }
 
     fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, InputError> {
-        if !self.0.is_object() {
-            return Err(wrong_kind(&self.0, &visitor));
-        }
-        visitor.visit_map(Fields { object: self.0.unchecked_into(), names: fields.iter(), absent: [&[], &[]], next: None })
+        read_struct(self.0, fields, [&[], &[]], visitor)
     }
+}
+
+/// An object's declared `fields` (those in `absent` taken as missing) given to `visitor` as a map.
+fn read_struct<'de, V: Visitor<'de>>(value: JsValue, fields: &'static [&'static str], absent: Absent, visitor: V) -> Result<V::Value, InputError> {
+    if !value.is_object() {
+        return Err(wrong_kind(&value, &visitor));
+    }
+    visitor.visit_map(Fields { object: value.unchecked_into(), names: fields.iter(), absent, next: None })
 }
 
 /// An object read as a struct with some of its fields taken as missing (`from_js_leaving_out`).
@@ -192,11 +197,8 @@ pub type Absent = [&'static [&'static str]; 2];
 impl<'de> Deserializer<'de> for Leaving {
     type Error = InputError;
 
-    fn deserialize_struct<V: Visitor<'de>>(self, name: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, InputError> {
-        if !self.value.is_object() {
-            return Reader(self.value).deserialize_struct(name, fields, visitor);
-        }
-        visitor.visit_map(Fields { object: self.value.unchecked_into(), names: fields.iter(), absent: self.absent, next: None })
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, InputError> {
+        read_struct(self.value, fields, self.absent, visitor)
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {

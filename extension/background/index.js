@@ -5,7 +5,7 @@
 import { captureStats, drain, listenerFor } from './capture.js';
 import { wasmMemoryBytes } from './engine.js';
 import { currentSession, engineModule, engineReady, engineStats, markDirty, withSession } from './engineHost.js';
-import { DEVTOOLS_SUFFICES, listenerSets, syncListeners } from './listeners.js';
+import { listenerSets, syncListeners } from './listeners.js';
 import { handle, listenForMessages } from './messageHandlers.js';
 import { listenForPorts } from './ports.js';
 import { sweepProbeRules } from './probe.js';
@@ -17,7 +17,7 @@ const ready = Promise.all([engineReady, tabsReady]);
 // Listeners follow the recorded tabs from the moment their set is loaded (a restarted worker resumes them); a tab
 // DevTools is open on is captured from DevTools' records instead, where those suffice.
 onRecordingChanged(() => {
-  const stopped = syncListeners(webRequestScope(DEVTOOLS_SUFFICES), listenerFor).filter(Number.isInteger);
+  const stopped = syncListeners(webRequestScope(), listenerFor).filter(Number.isInteger);
   if (!stopped.length) return;
   engineReady.then(() => {
     if (!currentSession()) return;

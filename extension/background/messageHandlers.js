@@ -3,7 +3,7 @@
 import { check, fixes } from './engine.js';
 import { currentSession, engineModule, engineReady, engineStartError, engineStats, markDirty, recoveryNotice, save, withSession } from './engineHost.js';
 import { captureStats, drain, navigated } from './capture.js';
-import { DEVTOOLS_SUFFICES, listenerSets } from './listeners.js';
+import { listenerSets } from './listeners.js';
 import { isOwnPage, notify, requestBackfill } from './ports.js';
 import { livePreflight } from './probe.js';
 import { isRecorded, keepsLog, recordingState, setEveryTab, setKeepLog, setRecorded, tabsReady } from './tabsManager.js';
@@ -23,7 +23,7 @@ export async function handle(msg) {
       if (msg.format) return { text: withSession((s) => s.export(tabId, msg.ids ?? null, msg.format)) };
       return withSession((s) => s.report(tabId));
     case 'report':
-      return { ...withSession((s) => s.report(tabId)), preserve_log: keepsLog(tabId), recording: recordingState(tabId, DEVTOOLS_SUFFICES), capture_notice: recoveryNotice() };
+      return { ...withSession((s) => s.report(tabId)), preserve_log: keepsLog(tabId), recording: recordingState(tabId), capture_notice: recoveryNotice() };
     case 'clear':
       withSession((s) => s.clear(tabId));
       markDirty();
@@ -36,17 +36,17 @@ export async function handle(msg) {
     case 'record':
       await setRecorded(tabId, !!msg.value);
       if (msg.value) requestBackfill(tabId);
-      return { recording: recordingState(tabId, DEVTOOLS_SUFFICES) };
+      return { recording: recordingState(tabId) };
     case 'settings':
       if (typeof msg.record_every_tab === 'boolean') await setEveryTab(msg.record_every_tab);
-      return { recording: recordingState(tabId, DEVTOOLS_SUFFICES) };
+      return { recording: recordingState(tabId) };
     case 'har':
       // DevTools keeps recording while the user has stopped: those entries are not the session's.
       if (!isRecorded(tabId)) return { ok: true, changed: false, rejected: 0 };
       return ingestHar(tabId, msg.entries ?? [msg.entry]);
     case 'navigated':
       // The devtools page's word for a navigation, needed only where webRequest does not see the tab's documents.
-      if (recordingState(tabId, DEVTOOLS_SUFFICES).from_devtools) navigated(tabId);
+      if (recordingState(tabId).from_devtools) navigated(tabId);
       return { ok: true };
     case 'import_har':
       return importHar(tabId, msg.text);

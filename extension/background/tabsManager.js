@@ -2,6 +2,8 @@
 // the moment DevTools opens on it (its devtools page says so) or its panel opens as a page, until the tab closes
 // or the user stops recording; "Record every tab in the background" (off by default, storage.local) records all.
 // The state lives in storage.session so a restarted worker records the same tabs.
+import { DEVTOOLS_SUFFICES } from './listeners.js';
+
 const api = globalThis.browser ?? globalThis.chrome;
 
 const recorded = new Set();
@@ -36,18 +38,18 @@ function persist() {
 
 /**
  * What webRequest must watch, as tab id (or 'every') -> 'full' | 'errors': every tab, or each recorded tab; a
- * tab DevTools is open on only for errors when `devtoolsSuffices` (Chromium: DevTools' records show every
- * preflight, every failure and its response, and the API that made a request, so webRequest's costly
- * `extraHeaders` listeners would only repeat them).
+ * tab DevTools is open on only for errors where DevTools' records suffice (listeners.js, DEVTOOLS_SUFFICES:
+ * Chromium's show every preflight, every failure and its response, and the API that made a request, so
+ * webRequest's costly `extraHeaders` listeners would only repeat them).
  */
-export function webRequestScope(devtoolsSuffices) {
+export function webRequestScope() {
   if (everyTab) return new Map([['every', 'full']]);
-  return new Map([...recorded].map((t) => [t, devtoolsRecords(t, devtoolsSuffices) ? 'errors' : 'full']));
+  return new Map([...recorded].map((t) => [t, devtoolsRecords(t) ? 'errors' : 'full']));
 }
 
 /** Whether DevTools' records are the tab's capture (a recorded tab DevTools is open on, outside "every tab"). */
-function devtoolsRecords(tabId, devtoolsSuffices) {
-  return !everyTab && recorded.has(tabId) && devtoolsSuffices && inspected.has(tabId);
+function devtoolsRecords(tabId) {
+  return !everyTab && recorded.has(tabId) && DEVTOOLS_SUFFICES && inspected.has(tabId);
 }
 
 /** DevTools opened (`open`) or closed on a tab; only a recorded tab's capture changes. */
@@ -63,10 +65,10 @@ export function isRecorded(tabId) {
 
 /**
  * What the panel shows: whether this tab is recorded, whether every tab is, and whether DevTools' records are the
- * capture (DevTools open on it, where `devtoolsSuffices`: see webRequestScope).
+ * capture (see webRequestScope).
  */
-export function recordingState(tabId, devtoolsSuffices) {
-  return { tab: isRecorded(tabId), every_tab: everyTab, from_devtools: devtoolsRecords(tabId, devtoolsSuffices) };
+export function recordingState(tabId) {
+  return { tab: isRecorded(tabId), every_tab: everyTab, from_devtools: devtoolsRecords(tabId) };
 }
 
 export async function setRecorded(tabId, on) {
